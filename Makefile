@@ -1,0 +1,43 @@
+# Two commands do all the set-up:  `make run` (the dashboard) and `make test` (every test).
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8501
+ADDRESS ?= 127.0.0.1
+PIP := $(PY) -m pip install --quiet --disable-pip-version-check
+
+.PHONY: run test build seed chromium clean
+
+$(VENV)/.app: requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements.txt requirements-dev.txt $(VENV)/.app
+	$(PIP) -r requirements-dev.txt
+	touch $@
+
+## Install, build the database from the seed if it is missing, and start the dashboard (PORT=, ADDRESS=).
+run: $(VENV)/.app
+	$(PY) -m libstats build --if-missing
+	$(PY) -m streamlit run dashboard.py --server.port $(PORT) --server.address $(ADDRESS)
+
+## Install the test requirements and Debian's Chromium when missing, then run every test.
+test: $(VENV)/.dev chromium
+	$(PY) -m pytest
+
+## Rebuild the database from the seed (replaces data/library.duckdb).
+build: $(VENV)/.app
+	$(PY) -m libstats build --force
+
+## Regenerate the modelled seed CSVs from the generator.
+seed: $(VENV)/.app
+	$(PY) -m libstats generate-seed
+
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "Installing Debian's Chromium for the browser tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+clean:
+	rm -rf $(VENV) .pytest_cache

@@ -1,0 +1,23 @@
+"""The Bexley and Bromley shared library service's performance dashboard: navigation and shared filters."""
+import logging
+
+import streamlit as st
+
+from libstats import filters
+
+st.set_page_config(page_title="Bexley & Bromley Libraries: performance", page_icon="📚", layout="wide")
+
+PAGES = {
+    "Annual appraisal": [
+        st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", url_path="overview", default=True),
+    ],
+}
+
+navigation = st.navigation(PAGES)
+st.session_state["_selection"] = filters.sidebar()
+st.sidebar.caption("Bexley and Bromley shared library service, 2012–2017. Figures are for financial years (April to March).")
+try:
+    navigation.run()
+except Exception:  # a user sees a plain message; the details go to the server log, not the page
+    logging.getLogger("libstats").exception("page %s failed", navigation.title)
+    st.error("Sorry, this page could not be shown. The error has been logged; please tell the library systems team.")

@@ -1,0 +1,3 @@
+from libstats.cli import main
+
+main()

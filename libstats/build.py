@@ -1,0 +1,90 @@
+"""Building the warehouse: data/schema.sql plus the CSVs in data/seed/, in one transaction."""
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from libstats import SCHEMA_FILE, SEED_DIR
+
+# Seed file -> table, in the order the foreign keys need.
+SEED_TABLES = (
+    ("boroughs.csv", "borough"),
+    ("branches.csv", "branch"),
+    ("branch_aliases.csv", "branch_alias"),
+    ("branch_periods.csv", "branch_period"),
+    ("metrics.csv", "metric"),
+    ("monthly_figures.csv", "monthly_figure"),
+    ("annual_figures.csv", "annual_figure"),
+    ("published_figures.csv", "published_figure"),
+    ("population.csv", "population"),
+    ("targets.csv", "target"),
+    ("events.csv", "event"),
+)
+
+# Table names come only from the fixed list above, never from input.
+_LOAD_SQL = {table: "insert into " + table + " by name select * from read_csv($path, header = true, "
+             "all_varchar = true, quote = '\"')" for _, table in SEED_TABLES}
+_COUNT_SQL = {table: "select count(*) from " + table for _, table in SEED_TABLES}
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    path: Path
+    rows: dict[str, int]
+    seconds: float
+
+
+def seed_checksum(seed_dir: Path) -> str:
+    """A checksum of every seed file, stored in the database so a stale build can be told."""
+    digest = hashlib.sha256()
+    for name, _ in SEED_TABLES:
+        digest.update(name.encode())
+        digest.update((seed_dir / name).read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def build(db_path: Path, seed_dir: Path = SEED_DIR, force: bool = False) -> BuildResult:
+    """Build the database at db_path from the schema and seed; refuses to overwrite unless force.
+
+    The database is written to a temporary file beside the target and renamed into place, so a
+    failed build leaves any existing database as it was.
+    """
+    db_path = Path(db_path)
+    if db_path.exists() and not force:
+        raise FileExistsError(f"{db_path} already exists: use --force to rebuild it")
+    missing = [name for name, _ in SEED_TABLES if not (seed_dir / name).exists()]
+    if missing:
+        raise FileNotFoundError(f"seed files missing from {seed_dir}: {', '.join(missing)}")
+    started = time.perf_counter()
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = db_path.with_name(f".{db_path.name}.{os.getpid()}.building")
+    for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
+        leftover.unlink(missing_ok=True)
+    rows = {}
+    try:
+        con = duckdb.connect(str(tmp))
+        try:
+            con.execute("begin transaction")
+            con.execute(SCHEMA_FILE.read_text(encoding="utf-8"))
+            for file_name, table in SEED_TABLES:
+                con.execute(_LOAD_SQL[table], {"path": str(seed_dir / file_name)})
+                rows[table] = con.execute(_COUNT_SQL[table]).fetchone()[0]
+            con.execute(
+                "insert into data_version values (1, current_timestamp, $checksum)",
+                {"checksum": seed_checksum(seed_dir)},
+            )
+            con.execute("commit")
+            con.execute("checkpoint")
+        finally:
+            con.close()
+        os.replace(tmp, db_path)
+        db_path.with_name(db_path.name + ".wal").unlink(missing_ok=True)
+    finally:
+        tmp.unlink(missing_ok=True)
+        tmp.with_name(tmp.name + ".wal").unlink(missing_ok=True)
+    return BuildResult(db_path, rows, time.perf_counter() - started)

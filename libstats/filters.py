@@ -1,0 +1,63 @@
+"""The shared sidebar filters (financial year and scope), kept in the URL so a link opens the same view."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import streamlit as st
+
+from libstats import fiscal, ui
+
+SCOPES = ("Whole service", "Bexley", "Bromley")
+
+
+@dataclass(frozen=True)
+class Selection:
+    fy: str
+    scope: str
+    years: tuple[str, ...]
+    complete_years: tuple[str, ...]
+
+    @property
+    def borough(self) -> str | None:
+        """The borough a scope stands for, or None for the whole service."""
+        return None if self.scope == "Whole service" else self.scope
+
+    @property
+    def previous_fy(self) -> str:
+        return fiscal.previous_fy(self.fy)
+
+    @property
+    def is_complete(self) -> bool:
+        return self.fy in self.complete_years
+
+
+def _from_url(name: str, allowed) -> str | None:
+    value = st.query_params.get(name)
+    return value if value in allowed else None
+
+
+def sidebar() -> Selection:
+    """Draw the year and scope pickers in the sidebar; defaults come from the URL, else the latest complete year."""
+    years_df = ui.run("financial_years", borough=None)
+    years = tuple(years_df["fy"])
+    complete = tuple(years_df.loc[years_df["months"] == 12, "fy"])
+    default_fy = complete[-1] if complete else years[-1]
+    if "fy" not in st.session_state or st.session_state["fy"] not in years:
+        st.session_state["fy"] = _from_url("fy", years) or default_fy
+    if "scope" not in st.session_state:
+        st.session_state["scope"] = _from_url("scope", SCOPES) or SCOPES[0]
+    with st.sidebar:
+        st.selectbox(
+            "Financial year", years, key="fy",
+            format_func=lambda fy: fy if fy in complete else f"{fy} (part year)",
+            help="April to March. The default is the latest complete year.",
+        )
+        st.radio("Scope", SCOPES, key="scope", help="The whole shared service, or one borough.")
+    st.query_params["fy"] = st.session_state["fy"]
+    st.query_params["scope"] = st.session_state["scope"]
+    return Selection(st.session_state["fy"], st.session_state["scope"], years, complete)
+
+
+def current() -> Selection:
+    """The selection the sidebar made in this run (the entry point draws it before the page)."""
+    return st.session_state["_selection"]

@@ -1,0 +1,197 @@
+"""Measures, derived KPIs and how figures are written: pure functions, no Streamlit."""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+BOOK_CATEGORIES = ("issues_adult_fiction", "issues_adult_nonfiction",
+                   "issues_children_fiction", "issues_children_nonfiction")
+
+
+@dataclass(frozen=True)
+class Measure:
+    """Something charted month by month: one metric, or several added together."""
+    code: str
+    label: str
+    metrics: tuple[str, ...]
+    unit: str          # what one of it is called in a sentence: "visits", "hours"
+
+
+MONTHLY_MEASURES = {m.code: m for m in (
+    Measure("visits", "Visits", ("visits",), "visits"),
+    Measure("book_issues", "Book issues", BOOK_CATEGORIES, "issues"),
+    Measure("children_issues", "Children's book issues", BOOK_CATEGORIES[2:], "issues"),
+    Measure("issues_av_e", "AV and e-issues", ("issues_av_e",), "issues"),
+    Measure("pc_hours_used", "PC hours used", ("pc_hours_used",), "hours"),
+    Measure("events", "Events", ("events",), "events"),
+    Measure("event_attendance", "Event attendance", ("event_attendance",), "attendances"),
+    Measure("enquiries", "Enquiries", ("enquiries",), "enquiries"),
+    Measure("requests", "Requests", ("requests",), "requests"),
+    Measure("website_visits", "Website visits", ("website_visits",), "visits"),
+)}
+
+
+@dataclass(frozen=True)
+class Headline:
+    """A headline tile: a figure for the year, how it is computed and how it is written."""
+    code: str
+    label: str
+    kind: str                  # 'count', 'rate' (per 1,000), 'share' (0-1), 'money'
+    higher_is_better: bool
+    help: str
+    metrics: tuple[str, ...]   # the warehouse metrics it needs
+    uses_population: bool = False
+
+
+HEADLINES = (
+    Headline("visits", "Visits", "count", True,
+             "Physical visits for library purposes in the year.", ("visits",)),
+    Headline("book_issues", "Book issues", "count", True,
+             "Loans of books (adult and children's, fiction and non-fiction), including renewals.",
+             BOOK_CATEGORIES),
+    Headline("active_borrowers", "Active borrowers", "count", True,
+             "People who borrowed at least once in the year (the boroughs' annual returns).",
+             ("active_borrowers",)),
+    Headline("visits_per_1000", "Visits per 1,000 population", "rate", True,
+             "Visits divided by the population, times 1,000.", ("visits",), uses_population=True),
+    Headline("pc_utilisation", "PC utilisation", "share", True,
+             "Public PC hours used as a share of the hours available.",
+             ("pc_hours_used", "pc_hours_available")),
+    Headline("net_cost_per_visit", "Net cost per visit", "money", False,
+             "Net expenditure (spending less income) divided by visits.",
+             ("net_expenditure", "visits")),
+)
+
+
+def headline_metrics() -> list[str]:
+    """Every warehouse metric the headline tiles need."""
+    return sorted({m for h in HEADLINES for m in h.metrics})
+
+
+@dataclass
+class Tile:
+    """A headline figure for a year and the year before, with where the numbers come from."""
+    headline: Headline
+    fy: str
+    previous_fy: str
+    value: float | None
+    previous: float | None
+    provenance: set[str] = field(default_factory=set)
+    previous_provenance: set[str] = field(default_factory=set)
+
+    @property
+    def change(self) -> float | None:
+        """Change on the year before: a fraction for counts and money, points for shares."""
+        if self.value is None or self.previous is None or self.previous == 0:
+            return None
+        if self.headline.kind == "share":
+            return self.value - self.previous
+        return self.value / self.previous - 1
+
+    @property
+    def value_text(self) -> str:
+        return format_value(self.value, self.headline.kind)
+
+    @property
+    def change_text(self) -> str | None:
+        """'+5.2% on 2014-15' (or '-1.3 points on 2014-15' for a share)."""
+        change = self.change
+        if change is None:
+            return None
+        if self.headline.kind == "share":
+            return f"{change * 100:+.1f} points on {self.previous_fy}"
+        return f"{change * 100:+.1f}% on {self.previous_fy}"
+
+    @property
+    def source_text(self) -> str:
+        """Where this year's figure and last year's come from, in words."""
+        return f"{self.fy}: {provenance_words(self.provenance)}. {self.previous_fy}: {provenance_words(self.previous_provenance)}."
+
+    @property
+    def is_modelled(self) -> bool:
+        return "modelled" in self.provenance
+
+
+def provenance_words(provenance: set[str]) -> str:
+    """'published', 'modelled estimate', 'part modelled' … for a set of provenances."""
+    if not provenance:
+        return "no figures"
+    if provenance == {"published"}:
+        return "published (CIPFA return)"
+    if provenance == {"modelled"}:
+        return "modelled estimate"
+    if provenance == {"imported"}:
+        return "imported monthly returns"
+    if "modelled" in provenance:
+        return "part modelled (" + " and ".join(sorted(provenance - {"modelled"})) + " and modelled)"
+    return " and ".join(sorted(provenance))
+
+
+def split_provenance(text: str | None) -> set[str]:
+    """The set behind a 'modelled,published' string from a query."""
+    return set(text.split(",")) if isinstance(text, str) and text else set()
+
+
+def headline_tiles(totals: pd.DataFrame, population: pd.DataFrame, fy: str, previous_fy: str) -> list[Tile]:
+    """The headline tiles from year totals (fy, metric, value, provenance) and population (fy, population, provenance)."""
+    lookup = {(r.fy, r.metric): (float(r.value), split_provenance(r.provenance)) for r in totals.itertuples()}
+    pops = {r.fy: (float(r.population), split_provenance(r.provenance)) for r in population.itertuples()}
+
+    def compute(h: Headline, year: str) -> tuple[float | None, set[str]]:
+        parts = [lookup.get((year, m)) for m in h.metrics]
+        if any(p is None for p in parts):
+            return None, set().union(*(p[1] for p in parts if p))
+        values = [p[0] for p in parts]
+        provenance = set().union(*(p[1] for p in parts))
+        if h.code in ("visits", "book_issues", "active_borrowers"):
+            return sum(values), provenance
+        if h.code == "visits_per_1000":
+            pop = pops.get(year)
+            if not pop:
+                return None, provenance
+            return values[0] / pop[0] * 1000, provenance | pop[1]
+        if h.code == "pc_utilisation":
+            used, available = values
+            return (used / available if available else None), provenance
+        if h.code == "net_cost_per_visit":
+            net, visits = values
+            return (net / visits if visits else None), provenance
+        raise ValueError(f"no rule for headline {h.code}")
+
+    tiles = []
+    for h in HEADLINES:
+        value, provenance = compute(h, fy)
+        previous, previous_provenance = compute(h, previous_fy)
+        tiles.append(Tile(h, fy, previous_fy, value, previous, provenance, previous_provenance))
+    return tiles
+
+
+def format_value(value: float | None, kind: str) -> str:
+    """A figure as a board report writes it."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "no figure"
+    if kind == "count":
+        return f"{value:,.0f}"
+    if kind == "rate":
+        return f"{value:,.0f}"
+    if kind == "share":
+        return f"{value * 100:.1f}%"
+    if kind == "money":
+        return f"£{value:,.2f}"
+    raise ValueError(f"unknown kind {kind!r}")
+
+
+def format_count(value: float | None) -> str:
+    return format_value(value, "count")
+
+
+def change_words(value: float | None, previous: float | None, previous_fy: str) -> str:
+    """'up 4.2% on 2014-15', 'down 3.1% on 2014-15' or 'the same as 2014-15'."""
+    if value is None or previous in (None, 0):
+        return f"with no figure for {previous_fy} to compare"
+    change = value / previous - 1
+    if round(change * 100, 1) == 0:
+        return f"the same as {previous_fy}"
+    return f"{'up' if change > 0 else 'down'} {abs(change) * 100:.1f}% on {previous_fy}"

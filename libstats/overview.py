@@ -1,0 +1,70 @@
+"""What the Overview page says: sentences and tables from query results. Pure, no Streamlit."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+from libstats import fiscal, metrics
+
+
+def monthly_table(monthly: pd.DataFrame, fy: str, previous_fy: str) -> pd.DataFrame:
+    """Months April to March with this year's figure, last year's and the change."""
+    rows = []
+    this = {fiscal.fy_month_index(pd.Timestamp(m).date()): v for m, v in
+            monthly.loc[monthly["fy"] == fy, ["month", "value"]].itertuples(index=False)}
+    last = {fiscal.fy_month_index(pd.Timestamp(m).date()): v for m, v in
+            monthly.loc[monthly["fy"] == previous_fy, ["month", "value"]].itertuples(index=False)}
+    for i, name in enumerate(fiscal.MONTH_ABBR, start=1):
+        a, b = this.get(i), last.get(i)
+        change = (a / b - 1) * 100 if a is not None and b else None
+        rows.append({"Month": name, fy: a, previous_fy: b, "Change (%)": None if change is None else round(change, 1)})
+    return pd.DataFrame(rows)
+
+
+def chart_title(measure: metrics.Measure, monthly: pd.DataFrame, fy: str, previous_fy: str,
+                months: list[int]) -> tuple[str, float | None, float | None]:
+    """A title that states the finding, e.g. 'Visits down 4.3% on 2014-15 (1,024,069 in 2015-16)'."""
+    this = monthly.loc[monthly["fy"] == fy, "value"].sum() if (monthly["fy"] == fy).any() else None
+    same_months = monthly[(monthly["fy"] == previous_fy) & pd.to_datetime(monthly["month"]).dt.month.isin(months)]
+    last = same_months["value"].sum() if not same_months.empty else None
+    part = "" if len(months) == 12 else f" in the {len(months)} months so far"
+    title = (f"{measure.label} {metrics.change_words(this, last, previous_fy)}{part} "
+             f"({metrics.format_count(this)} in {fy})")
+    return title, this, last
+
+
+def chart_summary(measure: metrics.Measure, monthly: pd.DataFrame, fy: str, scope: str) -> str:
+    """One sentence a screen reader can read instead of the chart: the busiest and quietest months."""
+    rows = monthly[monthly["fy"] == fy]
+    if rows.empty:
+        return f"There are no monthly figures for {measure.label.lower()} in {fy} for {scope.lower()}."
+    busiest = rows.loc[rows["value"].idxmax()]
+    quietest = rows.loc[rows["value"].idxmin()]
+    return (f"{scope} in {fy}: the busiest month for {measure.label.lower()} was "
+            f"{fiscal.month_label(pd.Timestamp(busiest['month']).date())} "
+            f"({metrics.format_count(busiest['value'])} {measure.unit}), the quietest "
+            f"{fiscal.month_label(pd.Timestamp(quietest['month']).date())} "
+            f"({metrics.format_count(quietest['value'])}).")
+
+
+def event_when(day: dt.date, precision: str) -> str:
+    """An event's date as precisely as it is known."""
+    day = pd.Timestamp(day).date()
+    if precision == "day":
+        return f"{day.day} {day:%B %Y}"
+    if precision == "month":
+        return f"{day:%B %Y}"
+    return f"{day.year} (month not known)"
+
+
+def events_table(events: pd.DataFrame) -> pd.DataFrame:
+    """The year's events, numbered as on the chart."""
+    return pd.DataFrame({
+        "#": range(1, len(events) + 1),
+        "When": [event_when(d, p) for d, p in zip(events["event_date"], events["date_precision"])],
+        "Where": [b if isinstance(b, str) else w for b, w in zip(events["branch"], events["borough"])],
+        "Event": events["title"],
+        "What happened": events["description"],
+        "Source": ["estimate" if p == "modelled" else "published" for p in events["provenance"]],
+    })

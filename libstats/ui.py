@@ -1,0 +1,54 @@
+"""Streamlit glue: the cached database, cached named queries, and the shared ways of showing things."""
+from __future__ import annotations
+
+import logging
+
+import pandas as pd
+import streamlit as st
+
+from libstats import db
+
+log = logging.getLogger("libstats")
+
+
+@st.cache_resource(show_spinner="Opening the statistics database…")
+def database() -> db.Database:
+    """One connection per process, built from the seed on first run if the file is missing."""
+    path = db.db_path()
+    if db.ensure_built(path):
+        log.info("built %s from the seed", path)
+    return db.Database(path)
+
+
+@st.cache_data(ttl=3600, max_entries=1024, show_spinner=False)
+def _cached_run(name: str, version: int, params: tuple) -> pd.DataFrame:
+    return database().run(name, **{k: list(v) if isinstance(v, tuple) else v for k, v in params})
+
+
+def run(name: str, **params) -> pd.DataFrame:
+    """A named query's result, cached on the query, its parameters and the data version."""
+    key = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in params.items()))
+    return _cached_run(name, database().data_version(), key)
+
+
+def chart(fig, key: str, summary: str, table: pd.DataFrame, table_caption: str | None = None) -> None:
+    """A chart with its text alternative: a sentence, and the numbers as a table."""
+    st.plotly_chart(fig, key=key, width="stretch", config={"displaylogo": False})
+    st.markdown(summary)
+    with st.expander("The numbers behind this chart (table)"):
+        if table_caption:
+            st.caption(table_caption)
+        st.dataframe(table, hide_index=True, width="stretch", key=f"{key}_table")
+
+
+def provenance_note(provenance: set[str], what: str) -> None:
+    """Say plainly when a figure shown is modelled rather than published."""
+    if "modelled" in provenance:
+        st.caption(
+            f"⚠ Modelled: {what} include estimates made for this dashboard where no return was "
+            "published. Published annual totals are reproduced exactly; their split by month and "
+            "branch is modelled."
+        )
+    elif provenance == {"published"}:
+        st.caption(f"{what.capitalize()} reproduce the published CIPFA annual totals exactly; the split "
+                   "by month and branch is modelled.")

@@ -1,0 +1,61 @@
+"""Overview: one financial year's headline figures against the year before, its months and its events."""
+import streamlit as st
+
+from libstats import charts, filters, metrics, overview, ui
+
+selection = filters.current()
+fy, previous_fy, borough, scope = selection.fy, selection.previous_fy, selection.borough, selection.scope
+
+st.title(f"{scope}: {fy} at a glance")
+months = list(ui.run("months_in_year", fy=fy, borough=borough)["month_number"])
+if not months:
+    st.warning(f"There are no figures for {fy} for {scope.lower()} yet.")
+    st.stop()
+if len(months) < 12:
+    st.info(f"{fy} is a part year ({len(months)} months so far): every change is against the same "
+            f"months of {previous_fy}.")
+
+totals = ui.run("year_totals", fys=[previous_fy, fy], metrics=metrics.headline_metrics(),
+                borough=borough, months=months)
+population = ui.run("population_by_year", fys=[previous_fy, fy], borough=borough)
+tiles = metrics.headline_tiles(totals, population, fy, previous_fy)
+
+st.subheader("Headline figures", anchor="headlines")
+for row in (tiles[:3], tiles[3:]):
+    for column, tile in zip(st.columns(3), row):
+        with column:
+            st.metric(
+                tile.headline.label, tile.value_text, delta=tile.change_text, border=True,
+                delta_color=("normal" if tile.headline.higher_is_better else "inverse") if tile.change_text else "off",
+                help=f"{tile.headline.help} {tile.source_text}",
+            )
+            marker = "◆ Modelled estimate" if tile.provenance == {"modelled"} else \
+                "◆ Part modelled" if tile.is_modelled else "✓ Published figure" if tile.provenance == {"published"} else \
+                "Imported figures" if tile.provenance else "No figure"
+            st.caption(f"{marker} · {previous_fy}: {metrics.provenance_words(tile.previous_provenance)}")
+if scope == "Whole service":
+    st.caption("Active borrowers for the whole service add the two boroughs' returns: someone who "
+               "borrows in both boroughs counts twice.")
+
+st.subheader("Month by month against the year before", anchor="months")
+measure = metrics.MONTHLY_MEASURES[st.selectbox(
+    "Measure", list(metrics.MONTHLY_MEASURES), key="overview_measure",
+    format_func=lambda code: metrics.MONTHLY_MEASURES[code].label,
+)]
+monthly = ui.run("monthly_totals", fys=[previous_fy, fy], metrics=list(measure.metrics), borough=borough)
+events = ui.run("events_in_year", fy=fy, borough=borough)
+numbered = events.assign(number=range(1, len(events) + 1))
+title, _, _ = overview.chart_title(measure, monthly, fy, previous_fy, months)
+figure = charts.fy_overlay(monthly, fy, previous_fy, measure.label, measure.unit, title,
+                           numbered[numbered["date_precision"] != "year"])
+ui.chart(figure, "overview_chart", overview.chart_summary(measure, monthly, fy, scope),
+         overview.monthly_table(monthly, fy, previous_fy))
+ui.provenance_note(set().union(*map(metrics.split_provenance, monthly["provenance"])) if len(monthly) else set(),
+                   "these monthly figures")
+
+st.subheader(f"What happened in {fy}", anchor="events")
+if events.empty:
+    st.write(f"No events are recorded for {fy}.")
+else:
+    st.dataframe(overview.events_table(events), hide_index=True, width="stretch", key="overview_events")
+    st.caption("Numbers match the diamonds on the chart; events known only to the year are listed, not drawn.")

@@ -1,0 +1,16 @@
+-- Totals of some metrics for some financial years in a scope: one row per year and metric, with
+-- the provenances summed over (e.g. 'modelled,published'). Monthly metrics count only the given
+-- calendar months (so a part year is compared with the same months of the year before).
+-- Params: $fys (list of years), $metrics (list of metric codes), $borough (or null), $months (list of 1-12).
+select
+    fy,
+    metric,
+    sum(value) as value,
+    string_agg(distinct provenance, ',' order by provenance) as provenance
+from figures
+where list_contains($fys, fy)
+  and list_contains($metrics, metric)
+  and ($borough is null or borough = $borough)
+  and (branch is null or list_contains($months, month(month)))
+group by fy, metric
+order by fy, metric

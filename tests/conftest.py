@@ -1,0 +1,143 @@
+"""Shared fixtures: the hand-checkable fixture database, the real seed database, AppTest, a live server."""
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from libstats import SEED_DIR
+from libstats.build import build
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURE_SEED = ROOT / "tests" / "fixtures" / "seed"
+
+
+@pytest.fixture(scope="session")
+def fixture_seed_dir(tmp_path_factory) -> Path:
+    """The fixture seed files plus the real metric catalogue."""
+    folder = tmp_path_factory.mktemp("fixture_seed")
+    for f in FIXTURE_SEED.glob("*.csv"):
+        shutil.copy(f, folder / f.name)
+    shutil.copy(SEED_DIR / "metrics.csv", folder / "metrics.csv")
+    return folder
+
+
+@pytest.fixture(scope="session")
+def fixture_db(tmp_path_factory, fixture_seed_dir) -> Path:
+    """A tiny warehouse whose totals are worked out by hand in tests/fixtures/README.md."""
+    path = tmp_path_factory.mktemp("fixture_db") / "fixture.duckdb"
+    build(path, seed_dir=fixture_seed_dir)
+    return path
+
+
+@pytest.fixture(scope="session")
+def seed_db(tmp_path_factory) -> Path:
+    """The real warehouse built from data/seed/."""
+    path = tmp_path_factory.mktemp("seed_db") / "library.duckdb"
+    build(path)
+    return path
+
+
+def _fresh_streamlit_caches():
+    import streamlit as st
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+@pytest.fixture
+def make_app(monkeypatch):
+    """An AppTest of dashboard.py on a given database, with URL query parameters, already run once."""
+    from streamlit.testing.v1 import AppTest
+
+    def make(db: Path, **query_params) -> AppTest:
+        monkeypatch.setenv("LIBSTATS_DB", str(db))
+        _fresh_streamlit_caches()
+        at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+        for key, value in query_params.items():
+            at.query_params[key] = value
+        at.run()
+        assert not at.exception, [e.message for e in at.exception]
+        assert not at.error, [e.value for e in at.error]
+        return at
+
+    yield make
+    _fresh_streamlit_caches()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def live_server(seed_db, tmp_path_factory):
+    """`streamlit run dashboard.py` on a free loopback port, on a copy of the seed database."""
+    db = tmp_path_factory.mktemp("live") / "library.duckdb"
+    shutil.copy(seed_db, db)
+    port = free_port()
+    env = {**os.environ, "LIBSTATS_DB": str(db)}
+    log = open(tmp_path_factory.mktemp("live_log") / "streamlit.log", "w")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"),
+         "--server.headless", "true", "--server.address", "127.0.0.1", "--server.port", str(port),
+         "--browser.gatherUsageStats", "false"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                if r.read().decode().strip() == "ok":
+                    break
+        except OSError:
+            pass
+        if proc.poll() is not None or time.monotonic() > deadline:
+            proc.kill()
+            raise RuntimeError(f"streamlit did not start; see {log.name}")
+        time.sleep(0.3)
+    yield url
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+    log.close()
+
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium driven by Playwright (Playwright's own browsers cannot be downloaded here)."""
+    from playwright.sync_api import sync_playwright
+    assert Path(CHROMIUM).exists(), "Chromium is missing: `make test` installs Debian's chromium package"
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    pg = context.new_page()
+    yield pg
+    context.close()
+
+
+def wait_for_app(page, timeout: float = 60_000) -> None:
+    """Wait as Streamlit's own e2e tests do: the script has finished and no skeleton is left."""
+    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=timeout)
+    page.wait_for_function("!document.querySelector('[data-testid=\"stSkeleton\"]')", timeout=timeout)

@@ -1,0 +1,240 @@
+"""The seed: reproducible, exact to every published figure, and shaped like a real library service."""
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from libstats import SEED_DIR, seedgen
+
+ROOT = Path(__file__).resolve().parent.parent
+CIPFA = ROOT.parent / "shared" / "reference" / "cipfa"
+BOOKS = "('issues_adult_fiction','issues_adult_nonfiction','issues_children_fiction','issues_children_nonfiction')"
+
+
+@pytest.fixture(scope="module")
+def con(seed_db):
+    c = duckdb.connect(str(seed_db), read_only=True)
+    yield c
+    c.close()
+
+
+def total(con, borough, fy, metric, branch=None):
+    """A year's total from the figures view (book_issues = the four categories)."""
+    metrics = BOOKS if metric == "book_issues" else f"('{metric}')"
+    return con.execute(
+        "select sum(value) from figures where borough = $b and fy = $fy and metric in " + metrics
+        + " and ($branch is null or branch = $branch)",
+        {"b": borough, "fy": fy, "branch": branch},
+    ).fetchone()[0]
+
+
+def test_generator_reproduces_the_committed_csvs(tmp_path):
+    tables = seedgen.generate(SEED_DIR)
+    for name, rows in tables.items():
+        seedgen.write_csv(tmp_path / name, seedgen.GENERATED[name], rows)
+        assert (tmp_path / name).read_bytes() == (SEED_DIR / name).read_bytes(), \
+            f"{name} differs from the generator's output: run `make seed` and commit"
+
+
+def published_rows():
+    with open(SEED_DIR / "published_figures.csv", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+@pytest.mark.parametrize("row", [r for r in published_rows() if not r["branch"]],
+                         ids=lambda r: f"{r['borough']}-{r['fy']}-{r['metric']}")
+def test_figures_view_reproduces_every_published_borough_total(con, row):
+    assert total(con, row["borough"], row["fy"], row["metric"]) == float(row["value"])
+
+
+def test_busiest_branches_honour_the_published_figures(con):
+    assert total(con, "Bexley", "2015-16", "visits", "Central (Bexleyheath)") == 283505
+    assert total(con, "Bexley", "2016-17", "visits", "Central (Bexleyheath)") == 307821
+    assert total(con, "Bexley", "2015-16", "book_issues", "Central (Bexleyheath)") == 187737
+    assert total(con, "Bexley", "2016-17", "book_issues", "Central (Bexleyheath)") == 191040
+    assert total(con, "Bromley", "2015-16", "book_issues", "Central (Bromley)") == 248601
+    # Published before Bromley's 30% deduction for non-library visits: 373,898 × 0.7.
+    assert total(con, "Bromley", "2015-16", "visits", "Central (Bromley)") == round(373898 * 0.7)
+    for borough, fy, central in (("Bexley", "2015-16", "Central (Bexleyheath)"),
+                                 ("Bexley", "2016-17", "Central (Bexleyheath)"),
+                                 ("Bromley", "2015-16", "Central (Bromley)")):
+        for metric in ("visits", "book_issues"):
+            metrics = BOOKS if metric == "book_issues" else "('visits')"
+            busiest = con.execute(
+                "select branch from figures where borough = $b and fy = $fy and metric in " + metrics
+                + " group by branch order by sum(value) desc limit 1", {"b": borough, "fy": fy}).fetchone()[0]
+            assert busiest == central, (borough, fy, metric)
+
+
+# The published figures file was typed from the reference; check it against the CIPFA extracts.
+CIPFA_FIELDS = {
+    "visits": "visits", "book_issues": "book_issues_total",
+    "issues_adult_fiction": "book_issues_adult_fiction", "issues_adult_nonfiction": "book_issues_adult_non_fiction",
+    "issues_children_fiction": "book_issues_children_fiction",
+    "issues_children_nonfiction": "book_issues_children_non_fiction",
+    "issues_av_e": "av_issues_total", "active_borrowers": "active_borrowers", "requests": "requests",
+    "enquiries": "enquiries", "website_visits": "website_visits", "public_pcs": "public_pcs",
+    "pc_hours_available": "pc_hours_available", "pc_hours_used": "pc_hours_used",
+    "book_stock": "book_stock_total", "book_acquisitions": "book_acquisitions_total",
+    "staff_fte": "staff_fte_total", "volunteers": "volunteers", "volunteer_hours": "volunteer_hours",
+    "total_expenditure": "revenue_expenditure_total", "income": "income_total",
+    "net_expenditure": "net_expenditure",
+}
+
+
+def cipfa_values():
+    values = {}
+    with open(CIPFA / "authorities_2015_16_long.csv", newline="") as f:
+        for r in csv.DictReader(f):
+            if r["flas"] in ("E5032", "E5034"):
+                values[("Bexley" if r["flas"] == "E5032" else "Bromley", "2015-16", r["field"])] = r["value"]
+    with open(CIPFA / "bexley_2016_17.csv", newline="") as f:
+        for r in csv.DictReader(f):
+            values[("Bexley", "2016-17", r["field"])] = r["value"]
+    return values
+
+
+def test_published_figures_match_the_cipfa_returns():
+    values = cipfa_values()
+    checked = 0
+    for row in published_rows():
+        if row["branch"]:
+            continue
+        source = values[(row["borough"], row["fy"], CIPFA_FIELDS[row["metric"]])]
+        assert float(source) == float(row["value"]), row
+        checked += 1
+    assert checked == 66
+
+
+def test_busiest_points_match_the_cipfa_returns():
+    values = cipfa_values()
+    visits, issues = "busiest_visits_service_point_visits", "busiest_issues_service_point_issues"
+    assert float(values[("Bexley", "2015-16", visits)]) == 283504.5    # published tables round it up
+    assert float(values[("Bexley", "2015-16", issues)]) == 187737
+    assert float(values[("Bexley", "2016-17", visits)]) == 307821
+    assert float(values[("Bexley", "2016-17", issues)]) == 191040
+    assert float(values[("Bromley", "2015-16", visits)]) == 373898
+    assert float(values[("Bromley", "2015-16", issues)]) == 248601
+    assert values[("Bexley", "2015-16", "busiest_visits_service_point")] == "Bexleyheath Central"
+
+
+def test_every_month_of_every_year_is_there(con):
+    months = con.execute("select count(distinct month), min(month), max(month) from monthly_figure").fetchone()
+    assert months[0] == 96
+    assert str(months[1]) == "2010-04-01" and str(months[2]) == "2018-03-01"
+    assert con.execute("select count(distinct month) from monthly_figure where branch = 'Central (Bexleyheath)'"
+                       " and metric = 'visits'").fetchone()[0] == 96
+
+
+def test_provenance_says_which_years_are_published(con):
+    rows = dict(con.execute(
+        "select borough || ' ' || fy, string_agg(distinct provenance, ',') from figures "
+        "where metric = 'visits' group by all").fetchall())
+    assert rows["Bexley 2015-16"] == "published"
+    assert rows["Bexley 2016-17"] == "published"
+    assert rows["Bromley 2015-16"] == "published"
+    assert rows["Bromley 2016-17"] == "modelled"
+    assert rows["Bexley 2012-13"] == "modelled"
+    # Nothing publishes events: they are modelled in every year.
+    assert con.execute("select distinct provenance from figures where metric = 'events'").fetchall() == [("modelled",)]
+
+
+def yearly(con, borough, metric):
+    metrics = BOOKS if metric == "book_issues" else f"('{metric}')"
+    return dict(con.execute("select fy, sum(value) from figures where borough = $b and metric in " + metrics
+                            + " group by fy order by fy", {"b": borough}).fetchall())
+
+
+def test_levels_and_trends_follow_the_reference(con):
+    bex, bro = yearly(con, "Bexley", "visits"), yearly(con, "Bromley", "visits")
+    assert 1_200_000 <= bex["2010-11"] <= 1_350_000
+    assert 1_600_000 <= bro["2010-11"] <= 1_800_000
+    assert 1_000_000 <= yearly(con, "Bexley", "book_issues")["2011-12"] <= 1_150_000
+    assert 1_700_000 <= yearly(con, "Bromley", "book_issues")["2011-12"] <= 1_900_000
+    for series in (bex, bro, yearly(con, "Bexley", "book_issues"), yearly(con, "Bromley", "book_issues")):
+        years = sorted(series)
+        assert all(series[a] > series[b] for a, b in zip(years, years[1:])), "the long decline"
+    for borough in ("Bexley", "Bromley"):
+        e = yearly(con, borough, "issues_av_e")
+        years = sorted(e)
+        assert all(e[a] < e[b] for a, b in zip(years, years[1:])), "rising e-issues"
+
+
+def monthly(con, metric_sql, borough=None, branch=None):
+    return con.execute(
+        "select fy, month, sum(value) from figures where metric in " + metric_sql
+        + " and branch is not null and ($borough is null or borough = $borough)"
+        " and ($branch is null or branch = $branch) group by all order by month",
+        {"borough": borough, "branch": branch}).fetchall()
+
+
+def test_seasons_december_dip_and_summer_reading_peak(con):
+    for borough in ("Bexley", "Bromley"):
+        by_year = {}
+        for fy, month, value in monthly(con, "('visits')", borough):
+            by_year.setdefault(fy, {})[month.month] = value
+        for fy, months in by_year.items():
+            assert min(months, key=months.get) == 12, (borough, fy, "December is the quietest month")
+        by_year = {}
+        for fy, month, value in monthly(con, "('issues_children_fiction')", borough):
+            by_year.setdefault(fy, {})[month.month] = value
+        for fy, months in by_year.items():
+            assert max(months, key=months.get) == 8, (borough, fy, "the summer reading peak")
+
+
+def branch_months(con, branch):
+    return {str(m) for (m,) in con.execute(
+        "select distinct month from monthly_figure where branch = $b", {"b": branch}).fetchall()}
+
+
+def test_the_events_shape_the_branches(con):
+    crayford = branch_months(con, "Crayford")
+    assert not {"2012-07-01", "2012-08-01", "2012-09-01", "2012-10-01"} & crayford, "closed for the rebuild"
+    assert "2012-06-01" in crayford and "2012-11-01" in crayford
+    cray = yearly_branch(con, "Crayford")
+    assert cray["2013-14"] > cray["2011-12"] * 1.2, "the new Crayford library is bigger"
+    thames = yearly_branch(con, "Thamesmead")
+    assert thames["2014-15"] < thames["2012-13"] * 0.8, "the temporary building"
+    assert max(branch_months(con, "Anerley")) == "2014-07-01"
+    assert max(branch_months(con, "Mobile library (Bromley)")) == "2014-09-30"[:8] + "01"
+    for b in ("Blackfen", "Bostall", "North Heath", "Upper Belvedere"):
+        assert max(branch_months(con, b)) == "2016-03-01", f"{b} leaves the return in 2016-17"
+    for b in ("Bexley Village", "Slade Green"):
+        assert max(branch_months(con, b)) == "2018-03-01", f"{b} stays in the return"
+    penge = yearly_branch(con, "Penge")
+    assert penge["2015-16"] > penge["2013-14"], "Penge takes in Anerley"
+    central = {m.strftime("%Y-%m"): v for _, m, v in monthly(con, "('visits')", branch="Central (Bromley)")}
+    after = sum(central[f"2016-{m}"] for m in ("11", "12")) + sum(central[f"2017-0{m}"] for m in (1, 2, 3))
+    before = sum(central[f"2015-{m}"] for m in ("11", "12")) + sum(central[f"2016-0{m}"] for m in (1, 2, 3))
+    assert after > before, "the Historic Collections bring visitors"
+
+
+def yearly_branch(con, branch):
+    return dict(con.execute("select fy, sum(value) from figures where branch = $b and metric = 'visits' "
+                            "group by fy", {"b": branch}).fetchall())
+
+
+def test_cipfa_checks_hold_in_the_seed(con):
+    over = con.execute(
+        "select count(*) from monthly_figure u join monthly_figure a using (branch, month) "
+        "where u.metric = 'pc_hours_used' and a.metric = 'pc_hours_available' and u.value > a.value").fetchone()[0]
+    assert over == 0, "PC hours used never exceed hours available"
+    bad = con.execute(
+        "select count(*) from annual_figure t join annual_figure i using (borough, fy) "
+        "join annual_figure n using (borough, fy) where t.metric = 'total_expenditure' and i.metric = 'income' "
+        "and n.metric = 'net_expenditure' and abs(t.value - i.value - n.value) > 0.5").fetchone()[0]
+    assert bad == 0, "net expenditure is spending less income"
+    assert con.execute("select count(*) from monthly_figure where value <> round(value)").fetchone()[0] == 0
+
+
+def test_targets_population_and_events_are_seeded(con):
+    assert con.execute("select count(*) from population").fetchone()[0] == 16
+    assert con.execute("select population from population where borough = 'Bromley' and fy = '2011-12'"
+                       ).fetchone()[0] == 309392
+    titles = [t for (t,) in con.execute("select title from event order by event_date").fetchall()]
+    assert "New Crayford Library opens" in titles and "GLL takes over Bromley libraries" in titles
+    assert con.execute("select count(*) from target where metric = 'visits' and scope = 'Bexley'"
+                       ).fetchone()[0] == 7
