@@ -42,20 +42,19 @@ def sidebar() -> Selection:
     years = tuple(years_df["fy"])
     complete = tuple(years_df.loc[years_df["months"] == 12, "fy"])
     default_fy = complete[-1] if complete else years[-1]
-    if "fy" not in st.session_state or st.session_state["fy"] not in years:
-        st.session_state["fy"] = _from_url("fy", years) or default_fy
-    if "scope" not in st.session_state:
-        st.session_state["scope"] = _from_url("scope", SCOPES) or SCOPES[0]
+    # The URL gives the starting value; after that the widgets hold the choice.
+    url_fy, url_scope = _from_url("fy", years) or default_fy, _from_url("scope", SCOPES) or SCOPES[0]
     with st.sidebar:
-        st.selectbox(
-            "Financial year", years, key="fy",
-            format_func=lambda fy: fy if fy in complete else f"{fy} (part year)",
+        fy = st.selectbox(
+            "Financial year", years, index=years.index(url_fy), key="fy",
+            format_func=lambda y: y if y in complete else f"{y} (part year)",
             help="April to March. The default is the latest complete year.",
         )
-        st.radio("Scope", SCOPES, key="scope", help="The whole shared service, or one borough.")
-    st.query_params["fy"] = st.session_state["fy"]
-    st.query_params["scope"] = st.session_state["scope"]
-    return Selection(st.session_state["fy"], st.session_state["scope"], years, complete)
+        scope = st.radio("Scope", SCOPES, index=SCOPES.index(url_scope), key="scope",
+                         help="The whole shared service, or one borough.")
+    st.query_params["fy"] = fy
+    st.query_params["scope"] = scope
+    return Selection(fy, scope, years, complete)
 
 
 def current() -> Selection:

@@ -1,0 +1,152 @@
+"""Every page renders through AppTest and shows the right numbers on the fixture database."""
+from __future__ import annotations
+
+import base64
+import json
+import re
+from pathlib import Path
+
+import numpy as np
+
+from streamlit.proto.Metric_pb2 import Metric
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def tiles(at):
+    return {m.label: (m.value, m.delta) for m in at.metric}
+
+
+def chart(at, index=0):
+    return json.loads(at.get("plotly_chart")[index].proto.spec)
+
+
+def values(trace_data):
+    """Plotly writes numeric arrays as base64 ('bdata'); read them back as a list."""
+    if isinstance(trace_data, dict) and "bdata" in trace_data:
+        return np.frombuffer(base64.b64decode(trace_data["bdata"]), dtype=trace_data["dtype"]).tolist()
+    return list(trace_data)
+
+
+def table(at, column):
+    """The table on the page that has this column."""
+    found = [d.value for d in at.dataframe if column in d.value.columns]
+    assert len(found) == 1, f"expected one table with a {column!r} column, found {len(found)}"
+    return found[0]
+
+
+def test_every_page_is_in_the_navigation_and_renders(fixture_db, make_app):
+    listed = set(re.findall(r'st\.Page\("(pages/[a-z_]+\.py)"', (ROOT / "dashboard.py").read_text()))
+    on_disk = {f"pages/{p.name}" for p in (ROOT / "pages").glob("*.py")}
+    assert listed == on_disk, "every page file must be listed in dashboard.py's navigation"
+    at = make_app(fixture_db)
+    for page in sorted(listed):
+        at.switch_page(page).run()
+        assert not at.exception, (page, [e.message for e in at.exception])
+        assert not at.error, (page, [e.value for e in at.error])
+        assert at.title, f"{page} has a title"
+
+
+def test_overview_defaults_to_the_latest_complete_year_for_the_whole_service(fixture_db, make_app):
+    at = make_app(fixture_db)
+    assert at.sidebar.selectbox(key="fy").value == "2015-16"
+    assert at.sidebar.radio(key="scope").value == "Whole service"
+    assert at.title[0].value == "Whole service: 2015-16 at a glance"
+    shown = tiles(at)
+    assert shown["Visits"] == ("42,000", "+2.9% on 2014-15")
+    assert shown["Book issues"] == ("16,800", "+2.9% on 2014-15")
+    assert shown["Active borrowers"] == ("11,000", "+10.0% on 2014-15")
+    assert shown["PC utilisation"] == ("30.0%", "-3.3 points on 2014-15")
+    assert shown["Net cost per visit"] == ("£2.00", "+4.3% on 2014-15")
+    assert shown["Visits per 1,000 population"] == ("84", "+2.9% on 2014-15")
+    assert any("counts twice" in c.value for c in at.caption)
+
+
+def test_overview_for_bexley_shows_the_hand_computed_tiles(fixture_db, make_app):
+    at = make_app(fixture_db, fy="2015-16", scope="Bexley")
+    shown = tiles(at)
+    assert shown == {
+        "Visits": ("18,000", "+7.1% on 2014-15"),
+        "Book issues": ("7,200", "+7.1% on 2014-15"),
+        "Active borrowers": ("5,000", "+25.0% on 2014-15"),
+        "Visits per 1,000 population": ("90", "+7.1% on 2014-15"),
+        "PC utilisation": ("30.0%", "-5.0 points on 2014-15"),
+        "Net cost per visit": ("£2.00", "+11.1% on 2014-15"),
+    }
+    captions = [c.value for c in at.caption]
+    assert captions[0] == "✓ Published figure · 2014-15: modelled estimate"
+    # A rise in net cost per visit is bad news: the arrow points up, the colour is the warning one.
+    net = next(m for m in at.metric if m.label == "Net cost per visit")
+    assert Metric.MetricDirection.Name(net.proto.direction) == "UP"
+    assert Metric.MetricColor.Name(net.proto.color) == "RED"
+    visits = next(m for m in at.metric if m.label == "Visits")
+    assert Metric.MetricColor.Name(visits.proto.color) == "GREEN"
+
+
+def test_overview_chart_is_this_year_against_last_with_a_finding_title(fixture_db, make_app):
+    at = make_app(fixture_db, fy="2015-16", scope="Bexley")
+    spec = chart(at)
+    traces = {t["name"]: t for t in spec["data"]}
+    assert values(traces["2015-16"]["y"]) == [1500] * 12
+    assert values(traces["2014-15"]["y"]) == [1400] * 12
+    assert traces["2015-16"]["x"][0] == "Apr" and traces["2015-16"]["x"][-1] == "Mar"
+    assert traces["2014-15"]["line"]["dash"] == "dash"          # not colour alone
+    assert spec["layout"]["title"]["text"] == "Visits up 7.1% on 2014-15 (18,000 in 2015-16)"
+    assert traces["Events (listed below)"]["x"] == ["Nov"]
+    # The text alternative: a sentence and the table.
+    assert any("busiest month for visits" in m.value for m in at.markdown)
+    numbers = table(at, "Change (%)")
+    assert list(numbers.columns) == ["Month", "2015-16", "2014-15", "Change (%)"]
+    assert numbers.iloc[0].tolist() == ["Apr", 1500, 1400, 7.1]
+    assert len(numbers) == 12
+
+
+def test_changing_the_measure_redraws_the_chart(fixture_db, make_app):
+    at = make_app(fixture_db, fy="2015-16", scope="Bexley")
+    at.selectbox(key="overview_measure").set_value("book_issues").run()
+    spec = chart(at)
+    assert spec["layout"]["title"]["text"] == "Book issues up 7.1% on 2014-15 (7,200 in 2015-16)"
+    assert {t["name"]: values(t["y"]) for t in spec["data"] if t["name"] == "2015-16"} == {"2015-16": [600] * 12}
+
+
+def test_changing_scope_and_year_in_the_sidebar(fixture_db, make_app):
+    at = make_app(fixture_db, fy="2015-16", scope="Bexley")
+    at.sidebar.radio(key="scope").set_value("Bromley").run()
+    assert tiles(at)["Visits"] == ("24,000", "+0.0% on 2014-15")
+    assert at.query_params["scope"] == "Bromley"
+    at.sidebar.selectbox(key="fy").set_value("2014-15").run()
+    assert tiles(at)["Visits"] == ("24,000", ""), "no 2013-14 to compare with"
+    assert at.query_params["fy"] == "2014-15"
+
+
+def test_events_of_the_year_for_the_scope(fixture_db, make_app):
+    at = make_app(fixture_db, fy="2015-16", scope="Bexley")
+    events = table(at, "Event")
+    assert events["Event"].tolist() == ["Fixture: Crayford refit"]
+    assert events["When"].tolist() == ["November 2015"]
+    at = make_app(fixture_db, fy="2015-16", scope="Whole service")
+    events = table(at, "Event")
+    assert events["Event"].tolist() == ["Fixture: Bromley plan", "Fixture: Crayford refit"]
+    assert events["When"].tolist() == ["2015 (month not known)", "November 2015"]
+
+
+def test_modelled_figures_say_so(fixture_db, make_app):
+    at = make_app(fixture_db, fy="2014-15", scope="Bexley")
+    captions = [c.value for c in at.caption]
+    assert captions[0].startswith("◆ Modelled estimate")
+    assert any(c.startswith("⚠ Modelled") for c in captions)
+
+
+def test_overview_on_the_real_seed_shows_the_published_bexley_figures(seed_db, make_app):
+    at = make_app(seed_db, fy="2015-16", scope="Bexley")
+    shown = tiles(at)
+    assert shown["Visits"][0] == "1,024,069"
+    assert shown["Book issues"][0] == "781,565"
+    assert shown["Active borrowers"][0] == "41,775"
+    assert shown["Visits"][1].endswith("on 2014-15")
+
+
+def test_a_bad_url_falls_back_to_the_defaults(fixture_db, make_app):
+    at = make_app(fixture_db, fy="2109-10", scope="<script>")
+    assert at.sidebar.selectbox(key="fy").value == "2015-16"
+    assert at.sidebar.radio(key="scope").value == "Whole service"

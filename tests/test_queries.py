@@ -1,0 +1,67 @@
+"""Every file in queries/ runs, documents itself, and binds its parameters (registry test)."""
+from __future__ import annotations
+
+import pytest
+
+from libstats import QUERIES_DIR, db
+
+SAMPLE = {
+    "fy": "2015-16",
+    "fys": ["2014-15", "2015-16"],
+    "metrics": ["visits"],
+    "borough": "Bexley",
+    "months": list(range(1, 13)),
+}
+
+
+@pytest.fixture(scope="module")
+def database(fixture_db):
+    d = db.Database(fixture_db, read_only=True)
+    yield d
+    d.close()
+
+
+@pytest.mark.parametrize("name", db.query_names())
+def test_every_query_runs_and_is_documented(database, name):
+    sql = db.query_sql(name)
+    lines = sql.splitlines()
+    header = lines[:next(i for i, line in enumerate(lines) if not line.startswith("--"))]
+    assert header[0].startswith("-- ") and any(line.startswith("-- Params:") for line in header), \
+        f"{name}.sql needs a header: what it returns, then '-- Params: …'"
+    params = db.query_parameters(name)
+    assert params <= SAMPLE.keys(), f"add a sample value for {params - SAMPLE.keys()} to this test"
+    result = database.run(name, **{p: SAMPLE[p] for p in params})
+    assert len(result.columns) > 0
+    if "borough" in params:
+        everything = database.run(name, **{p: (None if p == "borough" else SAMPLE[p]) for p in params})
+        assert len(everything) >= len(result)
+
+
+def test_there_are_queries():
+    assert len(db.query_names()) >= 5
+    assert all(p.suffix == ".sql" for p in QUERIES_DIR.iterdir())
+
+
+def test_year_totals_on_the_fixture(database):
+    totals = database.run("year_totals", fys=["2015-16"], metrics=["visits", "active_borrowers"],
+                          borough="Bexley", months=list(range(1, 13)))
+    assert dict(zip(totals["metric"], totals["value"])) == {"active_borrowers": 5000, "visits": 18000}
+    assert set(totals["provenance"]) == {"published"}
+    part = database.run("year_totals", fys=["2015-16"], metrics=["visits"], borough="Bexley", months=[4, 5, 6])
+    assert part["value"].tolist() == [4500]
+
+
+def test_wrong_parameters_name_the_query(database):
+    with pytest.raises(db.QueryError, match="year_totals.*missing"):
+        database.run("year_totals", fy="2015-16")
+    with pytest.raises(db.QueryError, match="no query named"):
+        database.run("no_such_query")
+    with pytest.raises(db.QueryError, match="not a query name"):
+        database.run("../data/schema")
+
+
+def test_values_are_bound_not_formatted(database):
+    hostile = "Bexley' or '1'='1"
+    totals = database.run("year_totals", fys=["2015-16"], metrics=["visits"], borough=hostile,
+                          months=list(range(1, 13)))
+    assert totals.empty
