@@ -10,7 +10,8 @@ from libstats import fiscal
 # two main series differ in lightness too. Colour is never the only signal: lines also differ in
 # dash and marker shape.
 BLUE, ORANGE, VERMILION, GREEN, SKY, GREY = "#0072B2", "#E69F00", "#D55E00", "#009E73", "#56B4E9", "#6b6b6b"
-FONT = dict(family="Source Sans Pro, Source Sans 3, Arial, sans-serif", size=15, color="#1f1f1f")
+# A system font: a web font loading late makes Plotly measure one font and draw another (clipped labels).
+FONT = dict(family="Liberation Sans, Arial, DejaVu Sans, sans-serif", size=15, color="#1f1f1f")
 
 
 def _layout(fig: go.Figure, title: str, y_title: str, x_title: str) -> go.Figure:
@@ -19,12 +20,13 @@ def _layout(fig: go.Figure, title: str, y_title: str, x_title: str) -> go.Figure
         title=dict(text=title, x=0, xanchor="left", font=dict(size=19)),
         font=FONT,
         height=440,
-        margin=dict(l=10, r=10, t=90, b=10),
-        legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="left", x=0),
+        margin=dict(l=70, r=20, t=100, b=60),
+        legend=dict(orientation="h", yanchor="bottom", y=1.02, xanchor="left", x=0, font=dict(size=14)),
         hovermode="x unified",
     )
     fig.update_xaxes(title_text=x_title, showgrid=False)
-    fig.update_yaxes(title_text=y_title, rangemode="tozero", separatethousands=True, gridcolor="#e5e5e5")
+    fig.update_yaxes(title_text=y_title, rangemode="tozero", separatethousands=True, gridcolor="#e5e5e5",
+                     automargin=True, tickformat=",d")
     return fig
 
 

@@ -91,6 +91,11 @@ class Tile:
         return self.value / self.previous - 1
 
     @property
+    def is_flat(self) -> bool:
+        """True when the change rounds to nothing as written (0.0% or 0.0 points)."""
+        return self.change is not None and round(self.change * 100, 1) == 0
+
+    @property
     def value_text(self) -> str:
         return format_value(self.value, self.headline.kind)
 
@@ -100,6 +105,8 @@ class Tile:
         change = self.change
         if change is None:
             return None
+        if self.is_flat:
+            return f"no change on {self.previous_fy}"
         if self.headline.kind == "share":
             return f"{change * 100:+.1f} points on {self.previous_fy}"
         return f"{change * 100:+.1f}% on {self.previous_fy}"

@@ -61,7 +61,7 @@ def event_when(day: dt.date, precision: str) -> str:
 def events_table(events: pd.DataFrame) -> pd.DataFrame:
     """The year's events, numbered as on the chart."""
     return pd.DataFrame({
-        "#": range(1, len(events) + 1),
+        "No.": range(1, len(events) + 1),
         "When": [event_when(d, p) for d, p in zip(events["event_date"], events["date_precision"])],
         "Where": [b if isinstance(b, str) else w for b, w in zip(events["branch"], events["borough"])],
         "Event": events["title"],

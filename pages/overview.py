@@ -24,9 +24,11 @@ st.subheader("Headline figures", anchor="headlines")
 for row in (tiles[:3], tiles[3:]):
     for column, tile in zip(st.columns(3), row):
         with column:
+            direction = "normal" if tile.headline.higher_is_better else "inverse"
             st.metric(
                 tile.headline.label, tile.value_text, delta=tile.change_text, border=True,
-                delta_color=("normal" if tile.headline.higher_is_better else "inverse") if tile.change_text else "off",
+                delta_color="off" if tile.is_flat or tile.change is None else direction,
+                delta_arrow="off" if tile.is_flat else "auto",
                 help=f"{tile.headline.help} {tile.source_text}",
             )
             marker = "◆ Modelled estimate" if tile.provenance == {"modelled"} else \
@@ -38,7 +40,7 @@ if scope == "Whole service":
                "borrows in both boroughs counts twice.")
 
 st.subheader("Month by month against the year before", anchor="months")
-measure = metrics.MONTHLY_MEASURES[st.selectbox(
+measure = metrics.MONTHLY_MEASURES[st.columns(3)[0].selectbox(
     "Measure", list(metrics.MONTHLY_MEASURES), key="overview_measure",
     format_func=lambda code: metrics.MONTHLY_MEASURES[code].label,
 )]
@@ -57,5 +59,5 @@ st.subheader(f"What happened in {fy}", anchor="events")
 if events.empty:
     st.write(f"No events are recorded for {fy}.")
 else:
-    st.dataframe(overview.events_table(events), hide_index=True, width="stretch", key="overview_events")
+    st.table(overview.events_table(events), hide_index=True, alt=f"Events of {fy}")
     st.caption("Numbers match the diamonds on the chart; events known only to the year are listed, not drawn.")

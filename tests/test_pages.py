@@ -29,8 +29,8 @@ def values(trace_data):
 
 
 def table(at, column):
-    """The table on the page that has this column."""
-    found = [d.value for d in at.dataframe if column in d.value.columns]
+    """The table on the page (interactive or static) that has this column."""
+    found = [d.value for d in [*at.dataframe, *at.table] if column in d.value.columns]
     assert len(found) == 1, f"expected one table with a {column!r} column, found {len(found)}"
     return found[0]
 
@@ -112,7 +112,9 @@ def test_changing_the_measure_redraws_the_chart(fixture_db, make_app):
 def test_changing_scope_and_year_in_the_sidebar(fixture_db, make_app):
     at = make_app(fixture_db, fy="2015-16", scope="Bexley")
     at.sidebar.radio(key="scope").set_value("Bromley").run()
-    assert tiles(at)["Visits"] == ("24,000", "+0.0% on 2014-15")
+    assert tiles(at)["Visits"] == ("24,000", "no change on 2014-15")
+    flat = next(m for m in at.metric if m.label == "Visits")
+    assert Metric.MetricColor.Name(flat.proto.color) == "GRAY", "no change is neither good nor bad news"
     assert at.query_params["scope"] == "Bromley"
     at.sidebar.selectbox(key="fy").set_value("2014-15").run()
     assert tiles(at)["Visits"] == ("24,000", ""), "no 2013-14 to compare with"
@@ -123,6 +125,7 @@ def test_events_of_the_year_for_the_scope(fixture_db, make_app):
     at = make_app(fixture_db, fy="2015-16", scope="Bexley")
     events = table(at, "Event")
     assert events["Event"].tolist() == ["Fixture: Crayford refit"]
+    assert events["No."].tolist() == [1], "numbered as on the chart"
     assert events["When"].tolist() == ["November 2015"]
     at = make_app(fixture_db, fy="2015-16", scope="Whole service")
     events = table(at, "Event")

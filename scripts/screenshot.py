@@ -1,0 +1,31 @@
+"""Take screenshots of dashboard pages in Debian's Chromium: `python scripts/screenshot.py URL OUT.png [WIDTHxHEIGHT]`.
+
+Used for the README's screenshots (docs/) and for looking at a page before calling it done.
+"""
+import sys
+
+from playwright.sync_api import sync_playwright
+
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run", "--disable-quic"]
+
+
+def main(url: str, out: str, size: str = "1400x1000") -> None:
+    width, height = (int(x) for x in size.split("x"))
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+        page = browser.new_page(viewport={"width": width, "height": height})
+        page.goto(url)
+        page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=60_000)
+        page.wait_for_function("!document.querySelector('[data-testid=\"stSkeleton\"]')", timeout=60_000)
+        try:
+            page.wait_for_selector(".js-plotly-plot .main-svg", timeout=15_000)
+        except Exception:
+            print("no chart drawn on this page within 15 s", file=sys.stderr)
+        page.wait_for_timeout(800)
+        page.screenshot(path=out, full_page=True)
+        browser.close()
+
+
+if __name__ == "__main__":
+    main(*sys.argv[1:])

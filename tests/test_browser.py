@@ -1,0 +1,40 @@
+"""The real thing: `streamlit run` on a loopback port, opened in Debian's Chromium."""
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import wait_for_app
+
+pytestmark = pytest.mark.browser
+
+
+def tile(page, label: str):
+    """The headline tile whose label is exactly this text."""
+    return page.locator('[data-testid="stMetric"]').filter(
+        has=page.locator('[data-testid="stMetricLabel"]', has_text=label)).first
+
+
+def test_overview_in_chromium_shows_the_published_bexley_figures(live_server, page):
+    page.goto(f"{live_server}/?fy=2015-16&scope=Bexley")
+    wait_for_app(page)
+    page.wait_for_selector(".js-plotly-plot .main-svg", timeout=60_000)
+    visits = tile(page, "Visits")
+    assert visits.locator('[data-testid="stMetricValue"]').inner_text() == "1,024,069"
+    assert visits.locator('[data-testid="stMetricDelta"]').inner_text().strip() == "-4.3% on 2014-15"
+    issues = tile(page, "Book issues")
+    assert issues.locator('[data-testid="stMetricValue"]').inner_text() == "781,565"
+    assert issues.locator('[data-testid="stMetricDelta"]').inner_text().strip() == "-6.6% on 2014-15"
+    assert "Visits down 4.3% on 2014-15 (1,024,069 in 2015-16)" in page.locator(".js-plotly-plot").first.inner_text()
+
+
+def test_changing_scope_in_the_sidebar_reruns_the_whole_app(live_server, page):
+    page.goto(f"{live_server}/?fy=2015-16&scope=Bexley")
+    wait_for_app(page)
+    page.get_by_test_id("stSidebar").get_by_text("Bromley", exact=True).click()
+    page.wait_for_function(
+        "document.querySelector('h1') && document.querySelector('h1').innerText.startsWith('Bromley')",
+        timeout=30_000)
+    wait_for_app(page)
+    value = tile(page, "Visits").locator('[data-testid="stMetricValue"]')
+    assert value.inner_text() == "1,321,413"
+    assert "scope=Bromley" in page.url
