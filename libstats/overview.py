@@ -68,3 +68,22 @@ def events_table(events: pd.DataFrame) -> pd.DataFrame:
         "What happened": events["description"],
         "Source": ["estimate" if p == "modelled" else "published" for p in events["provenance"]],
     })
+
+
+def monthly_provenance_note(monthly: pd.DataFrame, years: list[str]) -> str:
+    """Where the charted months come from, year by year, in words."""
+    parts = []
+    for year in years:
+        provenance = set()
+        for text in monthly.loc[monthly["fy"] == year, "provenance"]:
+            provenance |= metrics.split_provenance(text)
+        if not provenance:
+            continue
+        if provenance == {"published"}:
+            parts.append(f"{year} adds up to the published CIPFA total (its split by month and branch is modelled)")
+        elif provenance == {"modelled"}:
+            parts.append(f"{year} is a modelled estimate")
+        else:
+            parts.append(f"{year} is {metrics.provenance_words(provenance)}")
+    marker = "⚠ Modelled figures shown. " if any("modelled" in p or "estimate" in p for p in parts) else ""
+    return marker + "; ".join(parts) + "." if parts else ""

@@ -40,15 +40,3 @@ def chart(fig, key: str, summary: str, table: pd.DataFrame, table_caption: str |
             st.caption(table_caption)
         st.dataframe(table, hide_index=True, width="stretch", key=f"{key}_table")
 
-
-def provenance_note(provenance: set[str], what: str) -> None:
-    """Say plainly when a figure shown is modelled rather than published."""
-    if "modelled" in provenance:
-        st.caption(
-            f"⚠ Modelled: {what} include estimates made for this dashboard where no return was "
-            "published. Published annual totals are reproduced exactly; their split by month and "
-            "branch is modelled."
-        )
-    elif provenance == {"published"}:
-        st.caption(f"{what.capitalize()} reproduce the published CIPFA annual totals exactly; the split "
-                   "by month and branch is modelled.")

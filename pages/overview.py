@@ -52,8 +52,7 @@ figure = charts.fy_overlay(monthly, fy, previous_fy, measure.label, measure.unit
                            numbered[numbered["date_precision"] != "year"])
 ui.chart(figure, "overview_chart", overview.chart_summary(measure, monthly, fy, scope),
          overview.monthly_table(monthly, fy, previous_fy))
-ui.provenance_note(set().union(*map(metrics.split_provenance, monthly["provenance"])) if len(monthly) else set(),
-                   "these monthly figures")
+st.caption(overview.monthly_provenance_note(monthly, [fy, previous_fy]))
 
 st.subheader(f"What happened in {fy}", anchor="events")
 if events.empty:

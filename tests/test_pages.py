@@ -137,7 +137,10 @@ def test_modelled_figures_say_so(fixture_db, make_app):
     at = make_app(fixture_db, fy="2014-15", scope="Bexley")
     captions = [c.value for c in at.caption]
     assert captions[0].startswith("◆ Modelled estimate")
-    assert any(c.startswith("⚠ Modelled") for c in captions)
+    assert "⚠ Modelled figures shown. 2014-15 is a modelled estimate." in captions
+    at = make_app(fixture_db, fy="2015-16", scope="Bexley")
+    assert ("⚠ Modelled figures shown. 2015-16 adds up to the published CIPFA total (its split by month and "
+            "branch is modelled); 2014-15 is a modelled estimate.") in [c.value for c in at.caption]
 
 
 def test_overview_on_the_real_seed_shows_the_published_bexley_figures(seed_db, make_app):
