@@ -10,11 +10,12 @@ st.set_page_config(page_title="Bexley & Bromley Libraries: performance", page_ic
 PAGES = {
     "Annual appraisal": [
         st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", url_path="overview", default=True),
+        st.Page("pages/year_on_year.py", title="Year on year", icon=":material/compare_arrows:", url_path="year_on_year"),
     ],
 }
 
 navigation = st.navigation(PAGES)
-st.session_state["_selection"] = filters.sidebar()
+filters.sidebar()
 st.sidebar.caption("Bexley and Bromley shared library service, 2012–2017. Figures are for financial years (April to March).")
 try:
     navigation.run()

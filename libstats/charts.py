@@ -31,7 +31,7 @@ def _layout(fig: go.Figure, title: str, y_title: str, x_title: str) -> go.Figure
 
 
 def fy_overlay(monthly: pd.DataFrame, fy: str, previous_fy: str, label: str, unit: str,
-               title: str, events: pd.DataFrame | None = None) -> go.Figure:
+               title: str, events: pd.DataFrame | None = None, value_format: str = ",.0f") -> go.Figure:
     """This financial year against the last, month by month from April to March.
 
     monthly: columns fy, month, value. events: columns number, event_date, title (this year's),
@@ -53,7 +53,7 @@ def fy_overlay(monthly: pd.DataFrame, fy: str, previous_fy: str, label: str, uni
             x=x, y=rows["value"], name=year, mode="lines+markers",
             line=dict(color=style["color"], dash=style["dash"], width=style["width"]),
             marker=dict(symbol=style["symbol"], size=9, color=style["color"]),
-            hovertemplate=f"%{{x}} {year}: %{{y:,.0f}} {unit}<extra></extra>",
+            hovertemplate=f"%{{x}} {year}: %{{y:{value_format}}} {unit}<extra></extra>",
         ))
         top = max(top, float(rows["value"].max()))
     if events is not None and not events.empty and top:
@@ -65,4 +65,92 @@ def fy_overlay(monthly: pd.DataFrame, fy: str, previous_fy: str, label: str, uni
             hovertext=list(events["title"]), hovertemplate="%{hovertext}<extra></extra>",
         ))
     fig.update_xaxes(categoryorder="array", categoryarray=list(fiscal.MONTH_ABBR))
-    return _layout(fig, title, f"{label} per month", "Month (the financial year runs April to March)")
+    fig = _layout(fig, title, f"{label} per month", "Month (the financial year runs April to March)")
+    return _y_format(fig, value_format)
+
+
+def _y_format(fig: go.Figure, value_format: str) -> go.Figure:
+    if "%" in value_format:
+        fig.update_yaxes(tickformat=".0%")
+    elif value_format.endswith("2f"):
+        fig.update_yaxes(tickformat=".2f")
+    return fig
+
+
+SERIES_STYLES = (
+    dict(color=BLUE, dash="solid", symbol="circle"),
+    dict(color=ORANGE, dash="dash", symbol="square"),
+    dict(color=GREEN, dash="dot", symbol="diamond"),
+)
+SHARED_SERVICE = ("2012-01-01", "2017-12-31")
+
+
+def fy_midpoint(fy: str) -> pd.Timestamp:
+    """Where a financial year sits on a time axis: 1 October."""
+    return pd.Timestamp(fiscal.fy_start_year(fy), 10, 1)
+
+
+def trend(yearly: pd.DataFrame, label: str, title: str, value_format: str = ",.0f",
+          events: pd.DataFrame | None = None, targets: pd.DataFrame | None = None) -> go.Figure:
+    """Yearly figures across all years on a time axis, with the shared-service period shaded.
+
+    yearly: series, fy, value, provenance, months. A modelled year is drawn as a hollow marker, a
+    published one filled; a part year says so in its hover. events: number, event_date, title.
+    targets: fy, value (drawn as short black bars across the year).
+    """
+    fig = go.Figure()
+    fig.add_vrect(x0=SHARED_SERVICE[0], x1=SHARED_SERVICE[1], fillcolor="#9e9e9e", opacity=0.14, line_width=0,
+                  annotation_text="Shared service, Jan 2012 – Dec 2017", annotation_position="bottom left",
+                  annotation_font=dict(size=13, color="#444444"))
+    top = 0.0
+    for i, (name, rows) in enumerate(yearly.groupby("series", sort=False)):
+        rows = rows.sort_values("fy")
+        style = SERIES_STYLES[i % len(SERIES_STYLES)]
+        modelled = rows["provenance"].fillna("").str.contains("modelled")
+        symbols = [style["symbol"] + ("-open" if m else "") for m in modelled]
+        notes = [("part year, %d months" % m if m and m < 12 else "full year") + (", modelled" if mod else ", published")
+                 for m, mod in zip(rows.get("months", pd.Series([12] * len(rows))).fillna(12).astype(int), modelled)]
+        fig.add_trace(go.Scatter(
+            x=[fy_midpoint(fy) for fy in rows["fy"]], y=rows["value"], name=str(name), mode="lines+markers",
+            line=dict(color=style["color"], dash=style["dash"], width=3),
+            marker=dict(symbol=symbols, size=11, color=style["color"], line=dict(width=2, color=style["color"])),
+            customdata=list(zip(rows["fy"], notes)),
+            hovertemplate=f"%{{customdata[0]}}: %{{y:{value_format}}} (%{{customdata[1]}})<extra>{name}</extra>",
+        ))
+        top = max(top, float(rows["value"].max())) if len(rows) else top
+    if targets is not None and not targets.empty:
+        xs, ys = [], []
+        for fy, value in zip(targets["fy"], targets["value"]):
+            start = pd.Timestamp(fiscal.fy_start_year(fy), 4, 15)
+            xs += [start, start + pd.DateOffset(months=11), None]
+            ys += [value, value, None]
+        fig.add_trace(go.Scatter(x=xs, y=ys, name="Target (service plan)", mode="lines",
+                                 line=dict(color="#1f1f1f", width=4), hovertemplate=f"Target: %{{y:{value_format}}}<extra></extra>"))
+    if events is not None and not events.empty and top:
+        for number, day in zip(events["number"], events["event_date"]):
+            fig.add_vline(x=pd.Timestamp(day), line=dict(color=VERMILION, width=1, dash="dot"))
+        fig.add_trace(go.Scatter(
+            x=[pd.Timestamp(d) for d in events["event_date"]], y=[top * 1.1] * len(events),
+            name="Events (listed below)", mode="markers+text", text=[str(n) for n in events["number"]],
+            textposition="top center", hovertext=list(events["title"]),
+            marker=dict(symbol="diamond", size=12, color=VERMILION), hovertemplate="%{hovertext}<extra></extra>"))
+    fig.update_xaxes(dtick="M12", tick0="2010-04-01", tickformat="%b %Y")
+    fig = _layout(fig, title, label, "Financial years (marker at the middle of each year; hollow = modelled)")
+    fig.update_layout(hovermode="closest")
+    return _y_format(fig, value_format)
+
+
+def diverging_bars(changes: pd.DataFrame, title: str, unit: str) -> go.Figure:
+    """Each branch's change: rises to the right, falls to the left, each labelled with its signed number."""
+    rows = changes.iloc[::-1]
+    colours = [BLUE if v >= 0 else VERMILION for v in rows["Change"]]
+    fig = go.Figure(go.Bar(
+        x=rows["Change"], y=rows["Branch"], orientation="h", marker=dict(color=colours),
+        text=[f"{v:+,.0f}" for v in rows["Change"]], textposition="outside", cliponaxis=False,
+        hovertemplate=f"%{{y}}: %{{x:+,.0f}} {unit}<extra></extra>",
+    ))
+    fig = _layout(fig, title, "", f"Change in {unit} on the year before")
+    fig.update_yaxes(rangemode="normal", tickformat=None, automargin=True)
+    fig.update_xaxes(zeroline=True, zerolinecolor="#1f1f1f", zerolinewidth=2, tickformat=",d")
+    fig.update_layout(height=max(320, 34 * len(rows) + 160), showlegend=False, hovermode="closest")
+    return fig

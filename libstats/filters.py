@@ -1,6 +1,7 @@
 """The shared sidebar filters (financial year and scope), kept in the URL so a link opens the same view."""
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 
 import streamlit as st
@@ -54,9 +55,25 @@ def sidebar() -> Selection:
                          help="The whole shared service, or one borough.")
     st.query_params["fy"] = fy
     st.query_params["scope"] = scope
-    return Selection(fy, scope, years, complete)
+    _this_run.selection = Selection(fy, scope, years, complete)
+    return _this_run.selection
+
+
+_this_run = threading.local()
 
 
 def current() -> Selection:
-    """The selection the sidebar made in this run (the entry point draws it before the page)."""
-    return st.session_state["_selection"]
+    """The selection dashboard.py drew in this script run.
+
+    Streamlit runs a page file on its own, without dashboard.py, when the first request a server
+    process gets is a link to a page: until st.navigation has run once, a pages/ folder beside the
+    entry script means old-style multipage mode. Then the page asks for one rerun in navigation mode,
+    which runs dashboard.py (navigation, sidebar filters) and lands on the same page.
+    """
+    selection = getattr(_this_run, "selection", None)
+    _this_run.selection = None
+    if selection is None:
+        from streamlit.runtime.pages_manager import PagesManager
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+    return selection

@@ -87,3 +87,15 @@ def monthly_provenance_note(monthly: pd.DataFrame, years: list[str]) -> str:
             parts.append(f"{year} is {metrics.provenance_words(provenance)}")
     marker = "⚠ Modelled figures shown. " if any("modelled" in p or "estimate" in p for p in parts) else ""
     return marker + "; ".join(parts) + "." if parts else ""
+
+
+def chart_summary_any(monthly: pd.DataFrame, fy: str, scope: str, label: str, value_text) -> str:
+    """A sentence for a screen reader: the year's highest and lowest months, for any measure."""
+    rows = monthly[monthly["fy"] == fy].dropna(subset=["value"])
+    if rows.empty:
+        return f"There are no monthly figures for {label.lower()} in {fy} for {scope}."
+    high = rows.loc[rows["value"].idxmax()]
+    low = rows.loc[rows["value"].idxmin()]
+    return (f"{scope} in {fy}: {label.lower()} was highest in "
+            f"{fiscal.month_label(pd.Timestamp(high['month']).date())} ({value_text(high['value'])}) and lowest in "
+            f"{fiscal.month_label(pd.Timestamp(low['month']).date())} ({value_text(low['value'])}).")

@@ -40,3 +40,16 @@ def chart(fig, key: str, summary: str, table: pd.DataFrame, table_caption: str |
             st.caption(table_caption)
         st.dataframe(table, hide_index=True, width="stretch", key=f"{key}_table")
 
+
+
+def ranking_columns(fy: str, previous_fy: str, value_format: str) -> dict:
+    """Column formats for a branch ranking table: numbers with separators, a sparkline of the trend."""
+    number = "percent" if "%" in value_format else "%.2f" if value_format.endswith("2f") else "localized"
+    return {
+        fy: st.column_config.NumberColumn(fy, format=number),
+        previous_fy: st.column_config.NumberColumn(previous_fy, format=number),
+        "Change": st.column_config.NumberColumn("Change", format="%+,.0f" if number == "localized" else "%+.3f"),
+        "Change (%)": st.column_config.NumberColumn("Change (%)", format="%+.1f%%"),
+        "Share of borough (%)": st.column_config.NumberColumn("Share of borough (%)", format="%.1f%%"),
+        "Trend": st.column_config.LineChartColumn("Trend, every year", help="One point per financial year, oldest first"),
+    }

@@ -51,26 +51,10 @@ def _fresh_streamlit_caches():
     st.cache_resource.clear()
 
 
-class _NavigationPagesManager:
-    """AppTest resets Streamlit's 'pages/ folder means old-style multipage app' flag before every run.
-
-    A real server clears that flag for good the first time st.navigation runs, so reruns execute
-    dashboard.py (sidebar filters and all). Under AppTest a second run would execute the page file
-    alone. Clearing the flag after AppTest sets it makes AppTest run the app as a server does.
-    """
-
-    def __new__(cls, *args, **kwargs):
-        from streamlit.runtime.pages_manager import PagesManager
-        manager = PagesManager(*args, **kwargs)
-        PagesManager.uses_pages_directory = False
-        return manager
-
-
 @pytest.fixture
 def make_app(monkeypatch):
     """An AppTest of dashboard.py on a given database, with URL query parameters, already run once."""
     from streamlit.testing.v1 import AppTest
-    monkeypatch.setattr("streamlit.testing.v1.app_test.PagesManager", _NavigationPagesManager)
 
     def make(db: Path, **query_params) -> AppTest:
         monkeypatch.setenv("LIBSTATS_DB", str(db))

@@ -1,0 +1,428 @@
+"""Year-on-year analysis: measures, like-for-like comparison, branch drivers. Pure pandas, no Streamlit."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from libstats import metrics
+
+BOOKS = metrics.BOOK_CATEGORIES
+
+
+@dataclass(frozen=True)
+class ExplorerMeasure:
+    """A measure the year-on-year page can show.
+
+    kind 'sum': monthly metrics added up; 'ratio': sum(numerator) / sum(denominator), never a sum of
+    ratios; 'annual': a borough's annual figure (never split into months or branches).
+    """
+    code: str
+    label: str
+    kind: str
+    numerator: tuple[str, ...]
+    denominator: tuple[str, ...] = ()
+    unit: str = ""
+    higher_is_better: bool = True
+    additive: bool = True
+    note: str = ""
+
+    @property
+    def metrics(self) -> list[str]:
+        return list(self.numerator) + list(self.denominator)
+
+    def value_text(self, value: float | None) -> str:
+        if value is None or pd.isna(value):
+            return "no figure"
+        if self.kind == "ratio":
+            return f"{value * 100:.1f}%" if self.unit == "%" else f"{value:.2f}"
+        if self.unit == "£":
+            return f"£{value:,.0f}"
+        if self.unit == "FTE":
+            return f"{value:,.1f}"
+        return f"{value:,.0f}"
+
+
+def explorer_measures(catalogue: pd.DataFrame) -> dict[str, ExplorerMeasure]:
+    """Every measure the explorer offers: the catalogue's metrics plus book issues and the board's ratios."""
+    out: dict[str, ExplorerMeasure] = {}
+    monthly = catalogue[catalogue["grain"] == "monthly"]
+    for row in monthly.itertuples():
+        if row.metric == BOOKS[0]:
+            out["book_issues"] = ExplorerMeasure(
+                "book_issues", "Book issues", "sum", BOOKS, unit="issues",
+                note="Loans of books (adult and children's, fiction and non-fiction), including renewals.")
+        unit = {"count": "", "people": "people", "hours": "hours"}.get(row.unit, "")
+        out[row.metric] = ExplorerMeasure(row.metric, row.label, "sum", (row.metric,),
+                                          unit=unit or row.label.lower(), note=row.definition)
+    out["issues_per_visit"] = ExplorerMeasure(
+        "issues_per_visit", "Issues per visit", "ratio", BOOKS, ("visits",), additive=False,
+        note="Book issues divided by visits, each added up first: a ratio is never summed.")
+    out["pc_utilisation"] = ExplorerMeasure(
+        "pc_utilisation", "PC utilisation", "ratio", ("pc_hours_used",), ("pc_hours_available",), unit="%",
+        additive=False, note="PC hours used divided by PC hours available, each added up first.")
+    out["children_share"] = ExplorerMeasure(
+        "children_share", "Children's share of book issues", "ratio", BOOKS[2:], BOOKS, unit="%",
+        additive=False, note="Children's fiction and non-fiction issues as a share of all book issues.")
+    for row in catalogue[catalogue["grain"] == "annual"].itertuples():
+        unit = "£" if row.unit == "gbp" else "FTE" if row.unit == "fte" else row.unit
+        out[row.metric] = ExplorerMeasure(
+            row.metric, row.label, "annual", (row.metric,), unit=unit, additive=bool(row.additive),
+            higher_is_better=bool(row.higher_is_better) if pd.notna(row.higher_is_better) else True,
+            note=row.definition)
+    return out
+
+
+def combine(frame: pd.DataFrame, measure: ExplorerMeasure, by: list[str]) -> pd.DataFrame:
+    """Turn per-metric rows (by…, metric, value, provenance) into the measure's value per group.
+
+    A ratio adds up its numerator and its denominator over the group first, then divides.
+    """
+    if frame.empty:
+        return pd.DataFrame(columns=[*by, "value", "provenance"])
+    num = frame[frame["metric"].isin(measure.numerator)]
+    grouped = num.groupby(by, as_index=False).agg(value=("value", "sum"), provenance=("provenance", _union))
+    if measure.kind == "ratio":
+        den = frame[frame["metric"].isin(measure.denominator)].groupby(by, as_index=False).agg(
+            denominator=("value", "sum"), den_provenance=("provenance", _union))
+        grouped = grouped.merge(den, on=by, how="outer")
+        grouped["value"] = grouped["value"] / grouped["denominator"].where(grouped["denominator"] > 0)
+        grouped["provenance"] = [
+            ",".join(sorted(metrics.split_provenance(a) | metrics.split_provenance(b)))
+            for a, b in zip(grouped["provenance"].fillna(""), grouped["den_provenance"].fillna(""))]
+        grouped = grouped.drop(columns=["denominator", "den_provenance"])
+    return grouped
+
+
+def _union(values) -> str:
+    out: set[str] = set()
+    for v in values:
+        out |= metrics.split_provenance(v)
+    return ",".join(sorted(out))
+
+
+@dataclass
+class Comparison:
+    """This year against last for a set of branches, as reported and like for like."""
+    fy: str
+    previous_fy: str
+    included: list[str]          # branches in the like-for-like comparison
+    excluded: pd.DataFrame       # branch, reason
+    reported: tuple[float | None, float | None]
+    like_for_like: tuple[float | None, float | None]
+
+    @staticmethod
+    def change(pair) -> float | None:
+        this, last = pair
+        if this is None or last in (None, 0) or pd.isna(this) or pd.isna(last):
+            return None
+        return this / last - 1
+
+    @property
+    def differs(self) -> bool:
+        a, b = self.change(self.reported), self.change(self.like_for_like)
+        return a is not None and b is not None and round(a * 100, 1) != round(b * 100, 1)
+
+
+def like_for_like(branch_months: pd.DataFrame, branches: pd.DataFrame, fy: str, previous_fy: str,
+                  months_compared: int) -> tuple[list[str], pd.DataFrame]:
+    """Which branches report every compared month in both years, and why the others are left out.
+
+    branch_months: branch, fy, months (months with figures). branches: branch, note, reports_until, closed.
+    """
+    counts = branch_months.pivot_table(index="branch", columns="fy", values="months", aggfunc="max").reindex(
+        columns=[fy, previous_fy]).fillna(0)
+    info = branches.set_index("branch")
+    included, reasons = [], []
+    for branch, row in counts.iterrows():
+        this, last = int(row[fy]), int(row[previous_fy])
+        if this >= months_compared and last >= months_compared:
+            included.append(branch)
+            continue
+        note = info.at[branch, "note"] if branch in info.index and isinstance(info.at[branch, "note"], str) else ""
+        if this == 0:
+            reason = f"No figures in {fy}"
+        elif last == 0:
+            reason = f"No figures in {previous_fy}"
+        elif this < months_compared:
+            reason = f"Figures for {this} of {months_compared} months in {fy}"
+        else:
+            reason = f"Figures for {last} of {months_compared} months in {previous_fy}"
+        reasons.append({"Branch": branch, "Why it is left out": reason + (f". {note}" if note else "")})
+    return sorted(included), pd.DataFrame(reasons, columns=["Branch", "Why it is left out"])
+
+
+def compare(per_branch: pd.DataFrame, measure: ExplorerMeasure, fy: str, previous_fy: str,
+            included: list[str], excluded: pd.DataFrame) -> Comparison:
+    """Totals for both years, as reported (every branch) and like for like (included branches only).
+
+    per_branch: branch, fy, metric, value, provenance (already limited to the compared months).
+    """
+    def totals(frame):
+        combined = combine(frame, measure, ["fy"]).set_index("fy")["value"]
+        return (combined.get(fy), combined.get(previous_fy))
+
+    return Comparison(fy, previous_fy, included, excluded, totals(per_branch),
+                      totals(per_branch[per_branch["branch"].isin(included)]))
+
+
+def change_phrase(change: float | None, measure: ExplorerMeasure, previous_fy: str) -> str:
+    """'up 4.2% on 2014-15' (or points for a percentage ratio)."""
+    if change is None:
+        return f"with nothing to compare in {previous_fy}"
+    if round(change * 100, 1) == 0:
+        return f"the same as {previous_fy}"
+    return f"{'up' if change > 0 else 'down'} {abs(change) * 100:.1f}% on {previous_fy}"
+
+
+def points_phrase(this: float | None, last: float | None, previous_fy: str) -> str:
+    """For a share: 'up 1.2 points on 2014-15'."""
+    if this is None or last is None or pd.isna(this) or pd.isna(last):
+        return f"with nothing to compare in {previous_fy}"
+    diff = (this - last) * 100
+    if round(diff, 1) == 0:
+        return f"the same as {previous_fy}"
+    return f"{'up' if diff > 0 else 'down'} {abs(diff):.1f} points on {previous_fy}"
+
+
+def headline(measure: ExplorerMeasure, comparison: Comparison, scope: str, like_for_like_on: bool) -> str:
+    """The finding in words: 'Visits down 2.0% on 2015-16, like for like (15.1% as reported)'."""
+    def phrase(pair):
+        if measure.unit == "%":
+            return points_phrase(pair[0], pair[1], comparison.previous_fy)
+        return change_phrase(Comparison.change(pair), measure, comparison.previous_fy)
+
+    main = comparison.like_for_like if like_for_like_on else comparison.reported
+    text = f"{measure.label}: {scope}, {comparison.fy}, {phrase(main)}"
+    if like_for_like_on:
+        text += ", like for like"
+        if comparison.differs:
+            text += f" ({phrase(comparison.reported)} as reported)"
+    elif comparison.differs:
+        text += f" as reported ({phrase(comparison.like_for_like)} like for like)"
+    return text
+
+
+def branch_table(per_branch: pd.DataFrame, measure: ExplorerMeasure, fy: str, previous_fy: str,
+                 borough_of: dict[str, str], trends: dict[str, list[float]]) -> pd.DataFrame:
+    """Each branch's figure in both years, change, share of its borough, and its trend across the years."""
+    combined = combine(per_branch, measure, ["branch", "fy"])
+    wide = combined.pivot_table(index="branch", columns="fy", values="value", aggfunc="sum").reindex(
+        columns=[fy, previous_fy])
+    wide = wide.reset_index()
+    wide.columns = ["Branch", fy, previous_fy]
+    wide.insert(1, "Borough", wide["Branch"].map(borough_of))
+    wide["Change"] = wide[fy] - wide[previous_fy]
+    wide["Change (%)"] = (wide[fy] / wide[previous_fy].where(wide[previous_fy] > 0) - 1) * 100
+    if measure.kind == "sum":
+        borough_total = wide.groupby("Borough")[fy].transform("sum")
+        wide["Share of borough (%)"] = wide[fy] / borough_total.where(borough_total > 0) * 100
+    wide["Trend"] = wide["Branch"].map(lambda b: trends.get(b, []))
+    return wide.sort_values(fy, ascending=False, na_position="last").reset_index(drop=True)
+
+
+def drivers(table: pd.DataFrame, included: list[str]) -> pd.DataFrame:
+    """Each like-for-like branch's contribution to the change in the total, largest first."""
+    rows = table[table["Branch"].isin(included)][["Branch", "Change"]].dropna()
+    return rows.reindex(rows["Change"].abs().sort_values(ascending=False).index).reset_index(drop=True)
+
+
+RATIO_METRICS = ["visits", *BOOKS, "pc_hours_used", "pc_hours_available"]
+
+
+def value_format(measure: ExplorerMeasure) -> str:
+    """The d3 format of the measure's values in charts."""
+    if measure.kind == "ratio":
+        return ".1%" if measure.unit == "%" else ".2f"
+    return ",.1f" if measure.unit == "FTE" else ",.0f"
+
+
+def yearly(trends: pd.DataFrame, measure: ExplorerMeasure, series: str) -> pd.DataFrame:
+    """The scope's figure for every year (series, fy, value, provenance, months)."""
+    combined = combine(trends, measure, ["fy"])
+    months = trends[trends["metric"].isin(measure.numerator)].groupby("fy")["months"].max()
+    combined["months"] = combined["fy"].map(months)
+    combined.insert(0, "series", series)
+    return combined.sort_values("fy").reset_index(drop=True)
+
+
+def trend_summary(yearly_rows: pd.DataFrame, measure: ExplorerMeasure) -> str:
+    """A sentence for the trend chart: first and last full years, and the change between them."""
+    full = yearly_rows[yearly_rows["months"] >= 12]
+    if len(full) < 2:
+        return f"Too few complete years to describe a trend in {measure.label.lower()}."
+    first, last = full.iloc[0], full.iloc[-1]
+    change = Comparison.change((last["value"], first["value"]))
+    how = "" if change is None else f", {'up' if change > 0 else 'down'} {abs(change) * 100:.0f}% overall"
+    return (f"{measure.label}: {measure.value_text(first['value'])} in {first['fy']} and "
+            f"{measure.value_text(last['value'])} in {last['fy']}{how}. Hollow markers are modelled years.")
+
+
+def trend_table(yearly_rows: pd.DataFrame, measure: ExplorerMeasure) -> pd.DataFrame:
+    """The trend chart's numbers."""
+    return pd.DataFrame({
+        "Series": yearly_rows["series"],
+        "Financial year": yearly_rows["fy"],
+        measure.label: [measure.value_text(v) for v in yearly_rows["value"]],
+        "Months": yearly_rows["months"],
+        "Source": [metrics.provenance_words(metrics.split_provenance(p)) for p in yearly_rows["provenance"]],
+    })
+
+
+def branch_trends(trends: pd.DataFrame, measure: ExplorerMeasure) -> dict[str, list[float]]:
+    """Each branch's yearly figures, oldest first, for a sparkline."""
+    combined = combine(trends, measure, ["branch", "fy"]).sort_values("fy")
+    return {b: [float(v) for v in rows["value"]] for b, rows in combined.groupby("branch")}
+
+
+def drivers_title(movers: pd.DataFrame, measure: ExplorerMeasure, previous_fy: str) -> str:
+    top = movers.iloc[0]
+    return (f"Biggest mover: {top['Branch']} ({top['Change']:+,.0f} {measure.unit or ''} on {previous_fy})").replace("  ", " ")
+
+
+def drivers_summary(movers: pd.DataFrame, measure: ExplorerMeasure, previous_fy: str) -> str:
+    rises = movers[movers["Change"] > 0]
+    falls = movers[movers["Change"] < 0]
+    return (f"{len(rises)} branch(es) rose and {len(falls)} fell against {previous_fy}; together they changed "
+            f"{measure.label.lower()} by {movers['Change'].sum():+,.0f}.")
+
+
+@dataclass(frozen=True)
+class Rate:
+    value: float | None
+    previous: float | None
+    unit_text: str
+    note: str
+
+    @property
+    def value_text(self) -> str:
+        return "no figure" if self.value is None else f"{self.value:,.1f}"
+
+    @property
+    def change_text(self) -> str | None:
+        change = Comparison.change((self.value, self.previous))
+        return None if change is None else f"{change * 100:+.1f}% ({self.previous:,.1f} before)"
+
+
+def per_population(per_branch: pd.DataFrame, population: pd.DataFrame, measure: ExplorerMeasure,
+                   fy: str, previous_fy: str) -> Rate:
+    """The measure per 1,000 population, as reported, for both years."""
+    totals = combine(per_branch, measure, ["fy"]).set_index("fy")["value"]
+    pop = population.set_index("fy")["population"]
+
+    def rate(year):
+        if year not in totals or year not in pop or not pop[year]:
+            return None
+        return float(totals[year]) / float(pop[year]) * 1000
+    return Rate(rate(fy), rate(previous_fy), "per 1,000 population",
+                "As reported, divided by the population of the scope (mid-year estimates; most are modelled), × 1,000.")
+
+
+def per_opening_hour(per_branch: pd.DataFrame, hours: pd.DataFrame, measure: ExplorerMeasure,
+                     fy: str, previous_fy: str) -> Rate:
+    """The measure per hour the chosen branches were open, for both years."""
+    totals = combine(per_branch, measure, ["fy"]).set_index("fy")["value"]
+    open_hours = hours.groupby("fy")["opening_hours"].sum()
+
+    def rate(year):
+        if year not in totals or year not in open_hours or not open_hours[year]:
+            return None
+        return float(totals[year]) / float(open_hours[year])
+    return Rate(rate(fy), rate(previous_fy), "per opening hour",
+                "As reported, divided by the hours the chosen branches were open (weekly hours × weeks).")
+
+
+def ratio_table(per_branch: pd.DataFrame, measures: dict[str, ExplorerMeasure], fy: str, previous_fy: str) -> pd.DataFrame:
+    """The board's ratios for both years: issues per visit, PC utilisation, children's share of issues."""
+    rows = []
+    for code in ("issues_per_visit", "pc_utilisation", "children_share"):
+        m = measures[code]
+        values = combine(per_branch, m, ["fy"]).set_index("fy")["value"]
+        this, last = values.get(fy), values.get(previous_fy)
+        change = points_phrase(this, last, previous_fy) if m.unit == "%" else change_phrase(
+            Comparison.change((this, last)), m, previous_fy)
+        rows.append({"Ratio": m.label, fy: m.value_text(this), previous_fy: m.value_text(last), "Change": change})
+    return pd.DataFrame(rows)
+
+
+@dataclass(frozen=True)
+class TargetStatus:
+    target: float
+    actual: float
+    measure: ExplorerMeasure
+    note: str
+
+    @property
+    def met(self) -> bool:
+        return self.actual >= self.target if self.measure.higher_is_better else self.actual <= self.target
+
+    @property
+    def target_text(self) -> str:
+        return self.measure.value_text(self.target)
+
+    @property
+    def gap_text(self) -> str:
+        gap = self.actual - self.target
+        if self.measure.unit == "%":
+            return f"{gap * 100:+.1f} points against target"
+        return f"{gap:+,.0f} against target"
+
+    @property
+    def verdict(self) -> str:
+        gap = abs(self.actual - self.target)
+        gap_text = f"{gap * 100:.1f} points" if self.measure.unit == "%" else f"{gap:,.0f}"
+        if self.met:
+            return f"Met: {self.measure.value_text(self.actual)} against {self.target_text}, {gap_text} to spare."
+        return f"Not met: {self.measure.value_text(self.actual)} against {self.target_text}, {gap_text} short."
+
+
+def target_status(targets: pd.DataFrame, fy: str, actual: float | None, measure: ExplorerMeasure) -> TargetStatus | None:
+    """How the year's figure stands against its service-plan target, if one is set."""
+    rows = targets[targets["fy"] == fy]
+    if rows.empty or actual is None or pd.isna(actual):
+        return None
+    row = rows.iloc[0]
+    return TargetStatus(float(row["value"]), float(actual), measure, str(row["note"] or ""))
+
+
+@dataclass
+class AnnualView:
+    headline: str
+    explanation: str
+    tiles: list[tuple[str, str, str | None]]
+    trend: pd.DataFrame
+    trend_table: pd.DataFrame
+    summary: str
+    value_format: str
+
+
+def annual_view(annual: pd.DataFrame, measure: ExplorerMeasure, fy: str, previous_fy: str) -> AnnualView:
+    """An annual borough measure: each borough as returned; a service total only if it adds up."""
+    series = annual.rename(columns={"borough": "series"})[["series", "fy", "value", "provenance"]].copy()
+    series["months"] = 12
+    boroughs = sorted(series["series"].unique())
+    if measure.additive and len(boroughs) > 1:
+        total = series.groupby("fy", as_index=False).agg(value=("value", "sum"), provenance=("provenance", _union))
+        total.insert(0, "series", "Whole service")
+        total["months"] = 12
+        series = pd.concat([total, series], ignore_index=True)
+        explanation = "An annual figure from each borough's return; the whole service adds the two."
+    elif len(boroughs) > 1:
+        explanation = (f"{measure.label} does not add up across boroughs, so each borough's return is shown "
+                       "as it is and no service total is made.")
+    else:
+        explanation = "An annual figure from the borough's return: it has no months or branches."
+    tiles = []
+    for name, rows in series.groupby("series", sort=False):
+        values = rows.set_index("fy")["value"]
+        this, last = values.get(fy), values.get(previous_fy)
+        change = Comparison.change((this, last))
+        tiles.append((f"{name}, {fy}", measure.value_text(this),
+                      None if change is None else f"{change * 100:+.1f}% on {previous_fy}"))
+    first_name, first_rows = next(iter(series.groupby("series", sort=False)))
+    values = first_rows.set_index("fy")["value"]
+    headline = f"{measure.label}: {first_name}, {fy}, " + change_phrase(
+        Comparison.change((values.get(fy), values.get(previous_fy))), measure, previous_fy)
+    table = trend_table(series, measure)
+    return AnnualView(headline, explanation, tiles, series, table, trend_summary(first_rows.assign(months=12), measure),
+                      value_format(measure))

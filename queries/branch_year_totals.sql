@@ -1,0 +1,19 @@
+-- Each branch's total of some metrics for some financial years, counting only the given calendar
+-- months, with the number of months it has figures for. One row per branch, year and metric.
+-- Params: $fys (list of years), $metrics (list of metric codes), $borough (or null), $months (list of 1-12).
+select
+    branch,
+    borough,
+    fy,
+    metric,
+    sum(value) as value,
+    string_agg(distinct provenance, ',' order by provenance) as provenance,
+    count(distinct month) as months
+from figures
+where branch is not null
+  and list_contains($fys, fy)
+  and list_contains($metrics, metric)
+  and ($borough is null or borough = $borough)
+  and list_contains($months, month(month))
+group by branch, borough, fy, metric
+order by branch, fy, metric

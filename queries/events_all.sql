@@ -1,0 +1,14 @@
+-- Every event that concerns a scope (the whole service's and the borough's), oldest first.
+-- Params: $borough (or null: every event).
+select
+    event_id,
+    event_date,
+    date_precision,
+    coalesce(borough, 'Both boroughs') as borough,
+    branch,
+    title,
+    description,
+    provenance
+from event
+where $borough is null or borough is null or borough = $borough
+order by event_date, event_id
