@@ -11,6 +11,7 @@ PAGES = {
     "Annual appraisal": [
         st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", url_path="overview", default=True),
         st.Page("pages/year_on_year.py", title="Year on year", icon=":material/compare_arrows:", url_path="year_on_year"),
+        st.Page("pages/branches.py", title="Branches", icon=":material/local_library:", url_path="branches"),
     ],
 }
 

@@ -47,10 +47,12 @@ def fy_overlay(monthly: pd.DataFrame, fy: str, previous_fy: str, label: str, uni
         rows = monthly[monthly["fy"] == year].sort_values("month")
         if rows.empty:
             continue
-        x = [fiscal.MONTH_ABBR[fiscal.fy_month_index(pd.Timestamp(m).date()) - 1] for m in rows["month"]]
+        # Every month of the year on the axis, so a month with no figures is a gap, not a straight line.
+        by_month = {fiscal.fy_month_index(pd.Timestamp(m).date()): v for m, v in zip(rows["month"], rows["value"])}
+        y = [by_month.get(i) for i in range(1, 13)]
         style = styles[year]
         fig.add_trace(go.Scatter(
-            x=x, y=rows["value"], name=year, mode="lines+markers",
+            x=list(fiscal.MONTH_ABBR), y=y, name=year, mode="lines+markers", connectgaps=False,
             line=dict(color=style["color"], dash=style["dash"], width=style["width"]),
             marker=dict(symbol=style["symbol"], size=9, color=style["color"]),
             hovertemplate=f"%{{x}} {year}: %{{y:{value_format}}} {unit}<extra></extra>",

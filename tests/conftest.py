@@ -80,6 +80,16 @@ def free_port() -> int:
 @pytest.fixture(scope="session")
 def live_server(seed_db, tmp_path_factory):
     """`streamlit run dashboard.py` on a free loopback port, on a copy of the seed database."""
+    yield from _serve(seed_db, tmp_path_factory)
+
+
+@pytest.fixture
+def fresh_server(seed_db, tmp_path_factory):
+    """A server no request has reached yet (for what only the first request of a process does)."""
+    yield from _serve(seed_db, tmp_path_factory)
+
+
+def _serve(seed_db, tmp_path_factory):
     db = tmp_path_factory.mktemp("live") / "library.duckdb"
     shutil.copy(seed_db, db)
     port = free_port()

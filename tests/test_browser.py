@@ -38,3 +38,34 @@ def test_changing_scope_in_the_sidebar_reruns_the_whole_app(live_server, page):
     value = tile(page, "Visits").locator('[data-testid="stMetricValue"]')
     assert value.inner_text() == "1,321,413"
     assert "scope=Bromley" in page.url
+
+
+def chart_titles(page):
+    return [t.text_content() for t in page.locator(".js-plotly-plot .gtitle").all()]
+
+
+def test_a_link_to_a_page_works_as_the_first_request_to_a_new_server(fresh_server, page):
+    page.goto(f"{fresh_server}/year_on_year?fy=2016-17&scope=Bexley")
+    wait_for_app(page)
+    page.wait_for_selector(".js-plotly-plot .main-svg", timeout=60_000)
+    assert page.locator("h1").first.inner_text() == "Year on year: 2016-17 against 2015-16"
+    assert page.get_by_test_id("stSidebar").get_by_text("Financial year", exact=True).is_visible(), "the sidebar filters are there"
+    assert page.get_by_test_id("stSidebarNav").get_by_text("Branches").is_visible(), "the navigation is the app's own"
+
+
+def test_year_on_year_redraws_when_measure_and_scope_change(live_server, page):
+    page.goto(f"{live_server}/year_on_year?fy=2015-16&scope=Bexley")
+    wait_for_app(page)
+    page.wait_for_selector(".js-plotly-plot .main-svg", timeout=60_000)
+    assert "Visits month by month: 2015-16 against 2014-15, like for like" in chart_titles(page)
+    page.get_by_test_id("stSelectbox").filter(has_text="Measure").click()
+    page.get_by_role("option", name="Book issues", exact=True).click()
+    page.wait_for_function("[...document.querySelectorAll('.js-plotly-plot .gtitle')]"
+                           ".some(t => t.textContent.startsWith('Book issues month by month'))", timeout=30_000)
+    wait_for_app(page)
+    assert "Book issues month by month: 2015-16 against 2014-15, like for like" in chart_titles(page)
+    page.get_by_test_id("stSidebar").get_by_text("Bromley", exact=True).click()
+    page.wait_for_function("[...document.querySelectorAll('h3')].some(h => h.textContent.startsWith('Book issues: Bromley'))",
+                           timeout=30_000)
+    wait_for_app(page)
+    assert "Book issues: Bromley, 2015-16" in page.locator("h3").first.inner_text()

@@ -11,6 +11,10 @@ SAMPLE = {
     "metrics": ["visits"],
     "borough": "Bexley",
     "months": list(range(1, 13)),
+    "branch": "Crayford",
+    "branches": ["Crayford", "Central (Bexleyheath)"],
+    "metric": "visits",
+    "scope": "Bexley",
 }
 
 

@@ -1,0 +1,97 @@
+"""One branch: its profile, its months, where it stands and how complete its figures are. Pure pandas."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+from libstats import fiscal, metrics
+
+STANDING_MEASURES = (("Visits", ("visits",)), ("Book issues", metrics.BOOK_CATEGORIES))
+
+
+def label_of(catalogue: pd.DataFrame) -> dict[str, str]:
+    return dict(zip(catalogue["metric"], catalogue["label"]))
+
+
+def month_table(figures: pd.DataFrame, catalogue: pd.DataFrame, fy: str, previous_fy: str) -> pd.DataFrame:
+    """Metrics down the side, the months of the year across, then the year, last year and the change."""
+    labels = label_of(catalogue)
+    order = [m for m in catalogue["metric"] if m in set(figures["metric"])]
+    this = figures[figures["fy"] == fy]
+    grid = this.assign(col=[fiscal.MONTH_ABBR[fiscal.fy_month_index(pd.Timestamp(m).date()) - 1] for m in this["month"]]) \
+        .pivot_table(index="metric", columns="col", values="value", aggfunc="sum") \
+        .reindex(index=order, columns=list(fiscal.MONTH_ABBR))
+    totals = figures.groupby(["metric", "fy"])["value"].sum().unstack("fy").reindex(index=order)
+    grid[fy] = totals.get(fy)
+    grid[previous_fy] = totals.get(previous_fy)
+    grid["Change (%)"] = ((grid[fy] / grid[previous_fy].where(grid[previous_fy] > 0) - 1) * 100).round(1)
+    grid = grid.reset_index().rename(columns={"metric": "Measure"})
+    grid["Measure"] = grid["Measure"].map(labels)
+    return grid
+
+
+def standing(totals: pd.DataFrame, hours: pd.DataFrame, branches: pd.DataFrame, branch: str) -> pd.DataFrame:
+    """Rank of the branch within its borough and across the service, and per opening hour against the borough median.
+
+    totals: branch, metric, value (one year). hours: branch, opening_hours (same year).
+    """
+    physical = branches[branches["branch_type"] != "digital"]
+    borough_of = dict(zip(physical["branch"], physical["borough"]))
+    if branch not in borough_of:
+        return pd.DataFrame()
+    open_hours = dict(zip(hours["branch"], hours["opening_hours"]))
+    rows = []
+    for label, codes in STANDING_MEASURES:
+        per_branch = totals[totals["metric"].isin(codes) & totals["branch"].isin(borough_of)] \
+            .groupby("branch")["value"].sum()
+        if branch not in per_branch.index:
+            continue
+        same_borough = per_branch[[borough_of[b] == borough_of[branch] for b in per_branch.index]]
+        per_hour = pd.Series({b: v / open_hours[b] for b, v in same_borough.items() if open_hours.get(b)})
+        rows.append({
+            "Measure": label,
+            "This branch": f"{per_branch[branch]:,.0f}",
+            f"Rank in {borough_of[branch]}": _rank(same_borough, branch),
+            "Rank in the service": _rank(per_branch, branch),
+            "Per opening hour": f"{per_hour[branch]:.1f}" if branch in per_hour else "no hours recorded",
+            f"{borough_of[branch]} median per opening hour": f"{per_hour.median():.1f}" if len(per_hour) else "",
+        })
+    return pd.DataFrame(rows)
+
+
+def _rank(values: pd.Series, branch: str) -> str:
+    ranked = values.rank(ascending=False, method="min")
+    return f"{int(ranked[branch])} of {len(values)}"
+
+
+def completeness(expected: list[dt.date], figures: pd.DataFrame, fy: str) -> tuple[pd.DataFrame, list[str]]:
+    """Each month of the year: due or not, how many metrics have figures, and where they come from."""
+    this = figures[figures["fy"] == fy]
+    due = {pd.Timestamp(m).date() for m in expected}
+    rows, missing = [], []
+    for month in fiscal.fy_months(fy):
+        present = this[pd.to_datetime(this["month"]).dt.date == month]
+        provenance = ", ".join(sorted(set(present["provenance"]))) or "—"
+        if month in due and present.empty:
+            status = "Missing"
+            missing.append(fiscal.month_label(month))
+        elif present.empty:
+            status = "Not due (closed or not in the return)"
+        else:
+            status = "Present"
+        rows.append({"Month": fiscal.month_label(month), "Status": status,
+                     "Measures with figures": len(present), "Source": provenance})
+    return pd.DataFrame(rows), missing
+
+
+def periods_table(periods: pd.DataFrame) -> pd.DataFrame:
+    """Opening-hours history as a person reads it."""
+    return pd.DataFrame({
+        "From": [pd.Timestamp(d).strftime("%d %b %Y") for d in periods["valid_from"]],
+        "To": [pd.Timestamp(d).strftime("%d %b %Y") if pd.notna(d) else "now" for d in periods["valid_to"]],
+        "Type": periods["branch_type"],
+        "Statutory": ["yes" if s else "no" for s in periods["statutory"]],
+        "Weekly hours": ["closed" if h == 0 else "—" if pd.isna(h) else f"{float(h):g}" for h in periods["weekly_hours"]],
+        "Source": periods["provenance"],
+    })

@@ -1,0 +1,91 @@
+"""Branches: one branch's profile, its months against last year, where it stands, and how complete it is."""
+import streamlit as st
+
+from libstats import branch as branch_view
+from libstats import charts, export, filters, fiscal, metrics, overview, ui
+
+selection = filters.current()
+fy, previous_fy = selection.fy, selection.previous_fy
+branches = ui.run("branches")
+borough_of = dict(zip(branches["branch"], branches["borough"]))
+options = list(branches["branch"])
+wanted = st.query_params.get("branch")
+default = wanted if wanted in borough_of else next(
+    b for b in options if selection.borough in (None, borough_of[b]))
+name = st.selectbox("Branch", options, index=options.index(default), key="branch",
+                    format_func=lambda b: f"{borough_of[b]} · {b}", help="Grouped by borough. The link keeps the branch.")
+st.query_params["branch"] = name
+info = branches.set_index("branch").loc[name]
+
+st.title(f"{name}: {fy}")
+facts = {
+    "Borough": info["borough"], "Type": info["branch_type"], "Statutory": "yes" if info["statutory"] else "no",
+    "In the return until": "still reporting" if info.isna()["reports_until"] else f"{info['reports_until']:%d %B %Y}",
+}
+st.markdown(" · ".join(f"**{label}:** {value}" for label, value in facts.items()))
+if isinstance(info["note"], str):
+    st.write(info["note"])
+
+catalogue = ui.run("metric_catalogue")
+figures = ui.run("branch_figures", branch=name)
+year_figures = figures[figures["fy"].isin([fy, previous_fy])]
+
+st.subheader(f"Month by month, {fy} against {previous_fy}", anchor="months")
+available = [m for m in catalogue["metric"] if m in set(figures["metric"])]
+if year_figures.empty:
+    st.info(f"{name} has no figures for {fy} or {previous_fy}.")
+else:
+    labels = branch_view.label_of(catalogue)
+    metric = st.columns(3)[0].selectbox("Measure", available, key="branch_measure", format_func=labels.get)
+    monthly = year_figures[year_figures["metric"] == metric]
+    measure = metrics.Measure(metric, labels[metric], (metric,), labels[metric].lower())
+    title, _, _ = overview.chart_title(measure, monthly, fy, previous_fy, list(range(1, 13)))
+    ui.chart(charts.fy_overlay(monthly, fy, previous_fy, labels[metric], labels[metric].lower(), title),
+             "branch_chart", overview.chart_summary(measure, monthly, fy, name), overview.monthly_table(monthly, fy, previous_fy))
+    st.caption(overview.monthly_provenance_note(monthly, [fy, previous_fy]))
+    st.markdown("**Every measure, month by month**")
+    st.dataframe(branch_view.month_table(year_figures, catalogue, fy, previous_fy), hide_index=True, width="stretch",
+                 key="branch_month_table", column_config={c: st.column_config.NumberColumn(format="localized")
+                                                          for c in [*fiscal.MONTH_ABBR, fy, previous_fy]})
+
+st.subheader("Where the branch stands", anchor="standing")
+totals = ui.run("branch_year_totals", fys=[fy], metrics=["visits", *metrics.BOOK_CATEGORIES], borough=None,
+                months=list(range(1, 13)))
+hours = ui.run("branch_opening_hours", fys=[fy], borough=None)
+standing = branch_view.standing(totals, hours, branches, name)
+if standing.empty:
+    st.write(f"{name} has no visits or book issues in {fy} to rank" +
+             (" (a digital library has no branch to visit)." if info["branch_type"] == "digital" else "."))
+else:
+    st.table(standing, hide_index=True)
+
+left, right = st.columns(2)
+with left:
+    st.subheader("Opening hours and status", anchor="hours")
+    st.table(branch_view.periods_table(ui.run("branch_periods", branch=name)), hide_index=True)
+with right:
+    st.subheader("Events", anchor="events")
+    events = ui.run("branch_events", branch=name)
+    if events.empty:
+        st.write("No events are recorded for this branch.")
+    else:
+        st.table(overview.events_table(events.assign(borough=info["borough"], branch=name)).drop(columns=["Where"]),
+                 hide_index=True)
+
+st.subheader(f"Data completeness, {fy}", anchor="completeness")
+expected = list(ui.run("branch_expected_months", branch=name, fy=fy)["month"])
+grid, missing = branch_view.completeness(expected, figures, fy)
+st.write(f"Months missing: {', '.join(missing)}." if missing else
+         f"No month is missing: every month {name} was due to report has figures.")
+with st.expander("Month by month: due, present, and where the figures come from"):
+    st.table(grid, hide_index=True)
+st.caption(overview.monthly_provenance_note(year_figures, [fy, previous_fy]))
+
+st.subheader("Download", anchor="download")
+left, right = st.columns(2)
+file_stem = name.lower().replace(" ", "_").replace("(", "").replace(")", "").replace("'", "")
+left.download_button("Download every figure (CSV)", lambda: export.to_csv(figures), f"{file_stem}_figures.csv",
+                     "text/csv", key="branch_csv", width="stretch")
+right.download_button("Download every figure (Excel)", lambda: export.to_excel(figures, name), f"{file_stem}_figures.xlsx",
+                      "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="branch_xlsx",
+                      width="stretch")

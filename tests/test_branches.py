@@ -1,0 +1,90 @@
+"""The branch page: profile, months, standing, completeness and downloads, on the fixture."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+from libstats import branch
+from tests.test_pages import chart, table, values
+
+
+def open_branch(make_app, db, **params):
+    at = make_app(db, **params)
+    at.switch_page("pages/branches.py").run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    return at
+
+
+def test_a_link_opens_the_branch_with_its_profile(fixture_db, make_app):
+    at = open_branch(make_app, fixture_db, fy="2015-16", scope="Bexley", branch="Crayford")
+    assert at.selectbox(key="branch").value == "Crayford"
+    assert at.title[0].value == "Crayford: 2015-16"
+    assert at.markdown[0].value == ("**Borough:** Bexley · **Type:** council-run · **Statutory:** yes · "
+                                    "**In the return until:** still reporting")
+    hours = table(at, "Weekly hours")
+    assert hours.to_dict("records") == [{"From": "01 Apr 2014", "To": "now", "Type": "council-run",
+                                         "Statutory": "yes", "Weekly hours": "20", "Source": "published"}]
+    assert table(at, "Event")["Event"].tolist() == ["Fixture: Crayford refit"]
+    assert at.query_params["branch"] == "Crayford"
+
+
+def test_months_against_last_year_and_every_measure(fixture_db, make_app):
+    at = open_branch(make_app, fixture_db, fy="2015-16", scope="Bexley", branch="Central (Bexleyheath)")
+    spec = chart(at)
+    assert spec["layout"]["title"]["text"] == "Visits up 11.1% on 2014-15 (12,000 in 2015-16)"
+    assert values(next(t for t in spec["data"] if t["name"] == "2014-15")["y"]) == [900] * 12
+    grid = table(at, "Apr").set_index("Measure")
+    assert list(grid.index[:2]) == ["Visits", "Adult fiction issues"]
+    assert grid.loc["Visits", "Apr"] == 1000 and grid.loc["Visits", "2015-16"] == 12000
+    assert grid.loc["Visits", "2014-15"] == 10800 and grid.loc["Visits", "Change (%)"] == 11.1
+    assert grid.loc["PC hours used", "2015-16"] == 1440
+    at.selectbox(key="branch_measure").set_value("pc_hours_used").run()
+    assert chart(at)["layout"]["title"]["text"] == "PC hours used down 20.0% on 2014-15 (1,440 in 2015-16)"
+
+
+def test_where_the_branch_stands(fixture_db, make_app):
+    at = open_branch(make_app, fixture_db, fy="2015-16", scope="Bexley", branch="Crayford")
+    standing = table(at, "Rank in the service").set_index("Measure")
+    assert standing.loc["Visits", "This branch"] == "6,000"
+    assert standing.loc["Visits", "Rank in Bexley"] == "2 of 2"
+    assert standing.loc["Visits", "Rank in the service"] == "3 of 3"
+    assert standing.loc["Visits", "Per opening hour"] == f"{6000 / (20 * 366 / 7):.1f}"
+    assert standing.loc["Book issues", "This branch"] == "2,400"
+    assert standing.loc["Book issues", "Rank in the service"] == "3 of 3"
+
+
+def test_completeness_and_downloads(fixture_db, make_app):
+    at = open_branch(make_app, fixture_db, fy="2015-16", scope="Bexley", branch="Crayford")
+    assert any(m.value == "No month is missing: every month Crayford was due to report has figures."
+               for m in at.markdown)
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert labels == ["Download every figure (CSV)", "Download every figure (Excel)"]
+
+
+def test_switching_branch_from_the_picker(fixture_db, make_app):
+    at = open_branch(make_app, fixture_db, fy="2015-16", scope="Bromley")
+    assert at.selectbox(key="branch").value == "Central (Bromley)", "the first branch of the scope"
+    at.selectbox(key="branch").set_value("Crayford").run()
+    assert at.title[0].value == "Crayford: 2015-16"
+    assert at.query_params["branch"] == "Crayford"
+
+
+def test_completeness_tells_missing_from_not_due():
+    expected = [dt.date(2015, m, 1) for m in (4, 5, 6)]
+    figures = pd.DataFrame({"month": [pd.Timestamp(2015, 4, 1)], "fy": ["2015-16"], "metric": ["visits"],
+                            "value": [1.0], "provenance": ["imported"]})
+    grid, missing = branch.completeness(expected, figures, "2015-16")
+    assert missing == ["May 2015", "Jun 2015"]
+    assert grid["Status"].tolist()[:4] == ["Present", "Missing", "Missing", "Not due (closed or not in the return)"]
+    assert grid.loc[0, "Source"] == "imported"
+
+
+def test_crayford_closure_months_are_not_due(seed_db, make_app):
+    at = open_branch(make_app, seed_db, fy="2012-13", scope="Bexley", branch="Crayford")
+    grid = table(at, "Status").set_index("Month")
+    assert grid.loc["Aug 2012", "Status"] == "Not due (closed or not in the return)"
+    assert grid.loc["Nov 2012", "Status"] == "Present"
+    spec = chart(at)
+    this_year = values(next(t for t in spec["data"] if t["name"] == "2012-13")["y"])
+    assert this_year[3:7] == [None] * 4, "the closure is a gap in the line"

@@ -1,0 +1,31 @@
+"""Downloads never carry a live spreadsheet formula."""
+import io
+
+import openpyxl
+import pandas as pd
+
+from libstats import export
+
+HOSTILE = pd.DataFrame({
+    "branch": ["=HYPERLINK(\"http://example.invalid\",\"x\")", "+1+1", "-2+3", "@SUM(A1)", "Crayford"],
+    "value": [1.0, -5.0, 3.0, 4.0, 5.0],
+})
+
+
+def test_csv_writes_formula_like_text_as_text():
+    text = export.to_csv(HOSTILE).decode("utf-8-sig").splitlines()
+    assert text[1].startswith("\"'=HYPERLINK(")
+    assert text[2] == "'+1+1,-5.0"              # a negative number stays a number
+    assert text[3] == "'-2+3,3.0"
+    assert text[4] == "'@SUM(A1),4.0"
+    assert text[5] == "Crayford,5.0"
+
+
+def test_excel_stores_formula_like_text_as_plain_text():
+    book = openpyxl.load_workbook(io.BytesIO(export.to_excel(HOSTILE, "Crayford")))
+    sheet = book["Crayford"]
+    assert sheet["A2"].data_type == "s" and sheet["A2"].value.startswith("=HYPERLINK(")
+    assert sheet["A3"].data_type == "s" and sheet["A3"].value == "+1+1"
+    assert sheet["B3"].value == -5
+    assert sheet.freeze_panes == "A2"
+    assert not any(c.data_type == "f" for row in sheet.iter_rows() for c in row)

@@ -1,0 +1,146 @@
+"""Year on year: like for like, non-additive measures, and every control of the page."""
+from __future__ import annotations
+
+import shutil
+
+import pandas as pd
+import pytest
+
+from libstats import SEED_DIR, db, yoy
+from tests.test_pages import chart, table, tiles, values
+
+
+@pytest.fixture(scope="module")
+def measures(fixture_db, tmp_path_factory):
+    # A copy: DuckDB will not open one file twice in a process with different settings, and the app opens it.
+    copy = tmp_path_factory.mktemp("measures") / "copy.duckdb"
+    shutil.copy(fixture_db, copy)
+    d = db.Database(copy, read_only=True)
+    try:
+        return yoy.explorer_measures(d.run("metric_catalogue"))
+    finally:
+        d.close()
+
+
+def test_like_for_like_leaves_out_branches_missing_from_either_year():
+    months = pd.DataFrame([
+        ("A", "2016-17", 12), ("A", "2015-16", 12),
+        ("B", "2015-16", 12),                          # left the return
+        ("C", "2016-17", 12), ("C", "2015-16", 8),     # closed for four months
+    ], columns=["branch", "fy", "months"])
+    info = pd.DataFrame({"branch": ["A", "B", "C"], "note": [None, "Community-managed from 2016-17.", None]})
+    included, excluded = yoy.like_for_like(months, info, "2016-17", "2015-16", 12)
+    assert included == ["A"]
+    assert excluded.to_dict("records") == [
+        {"Branch": "B", "Why it is left out": "No figures in 2016-17. Community-managed from 2016-17."},
+        {"Branch": "C", "Why it is left out": "Figures for 8 of 12 months in 2015-16"},
+    ]
+
+
+def test_a_ratio_is_worked_out_from_totals_never_summed(measures):
+    rows = pd.DataFrame([
+        ("X", "2015-16", "pc_hours_used", 120.0, "published"), ("X", "2015-16", "pc_hours_available", 300.0, "published"),
+        ("Y", "2015-16", "pc_hours_used", 60.0, "published"), ("Y", "2015-16", "pc_hours_available", 300.0, "published"),
+        ("Z", "2015-16", "pc_hours_used", 90.0, "modelled"), ("Z", "2015-16", "pc_hours_available", 300.0, "modelled"),
+    ], columns=["branch", "fy", "metric", "value", "provenance"])
+    total = yoy.combine(rows, measures["pc_utilisation"], ["fy"])
+    assert total["value"].tolist() == [270 / 900]          # 30%, not 40% + 20% + 30%
+    assert total["provenance"].tolist() == ["modelled,published"]
+
+
+def test_active_borrowers_are_never_added_across_boroughs(measures):
+    annual = pd.DataFrame([("Bexley", "2015-16", "active_borrowers", 5000.0, "published"),
+                           ("Bromley", "2015-16", "active_borrowers", 6000.0, "published")],
+                          columns=["borough", "fy", "metric", "value", "provenance"])
+    view = yoy.annual_view(annual, measures["active_borrowers"], "2015-16", "2014-15")
+    assert set(view.trend["series"]) == {"Bexley", "Bromley"}
+    assert "does not add up" in view.explanation
+    income = annual.assign(metric="income")
+    view = yoy.annual_view(income, measures["income"], "2015-16", "2014-15")
+    assert view.trend.loc[view.trend["series"] == "Whole service", "value"].tolist() == [11000.0]
+
+
+def test_page_on_the_fixture_bexley_visits(fixture_db, make_app):
+    at = make_app(fixture_db, fy="2015-16", scope="Bexley")
+    at.switch_page("pages/year_on_year.py").run()
+    assert not at.exception and not at.error
+    assert at.subheader[0].value == "Visits: Bexley, 2015-16, up 7.1% on 2014-15, like for like"
+    shown = tiles(at)
+    assert shown["As reported, 2015-16"] == ("18,000", "+7.1% on 2014-15")
+    assert shown["Like for like, 2015-16"] == ("18,000", "+7.1% on 2014-15")
+    assert shown["Target 2015-16"] == ("17,000", "+1,000 against target")
+    assert any(c.value == "Met: 18,000 against 17,000, 1,000 to spare." for c in at.caption)
+    assert shown["Visits per 1,000 population"] == ("90.0", "+7.1% (84.0 before)")
+    monthly = chart(at, 0)
+    assert values(next(t for t in monthly["data"] if t["name"] == "2015-16")["y"]) == [1500] * 12
+    ranking = table(at, "Share of borough (%)")
+    assert ranking["Branch"].tolist() == ["Central (Bexleyheath)", "Crayford"]
+    assert ranking["2015-16"].tolist() == [12000, 6000]
+    assert ranking["Change"].tolist() == [1200, 0]
+    assert [round(v, 1) for v in ranking["Share of borough (%)"]] == [66.7, 33.3]
+    assert [list(t) for t in ranking["Trend"]] == [[10800.0, 12000.0], [6000.0, 6000.0]]
+    drivers = chart(at, 2)
+    assert drivers["layout"]["title"]["text"] == "Biggest mover: Central (Bexleyheath) (+1,200 visits on 2014-15)"
+    ratios = table(at, "Ratio").set_index("Ratio")
+    assert ratios.loc["Issues per visit", "2015-16"] == "0.40"
+    assert ratios.loc["PC utilisation", "2015-16"] == "30.0%"
+    assert ratios.loc["PC utilisation", "Change"] == "down 5.0 points on 2014-15"
+    assert ratios.loc["Children's share of book issues", "2015-16"] == "50.0%"
+
+
+def test_every_control_changes_what_is_shown(fixture_db, make_app):
+    at = make_app(fixture_db, fy="2015-16", scope="Bexley")
+    at.switch_page("pages/year_on_year.py").run()
+    at.selectbox(key="yoy_measure").set_value("pc_utilisation").run()
+    assert at.subheader[0].value == "PC utilisation: Bexley, 2015-16, down 5.0 points on 2014-15, like for like"
+    at.selectbox(key="yoy_measure").set_value("visits").run()
+    at.multiselect(key="yoy_branches").set_value(["Crayford"]).run()
+    assert at.subheader[0].value == "Visits: Crayford, 2015-16, the same as 2014-15, like for like"
+    # Per opening hour for chosen branches: 6,000 visits / (20 hours × 366 days / 7) in 2015-16.
+    assert tiles(at)["Visits per opening hour"][0] == f"{6000 / (20 * 366 / 7):,.1f}"
+    at.toggle(key="yoy_like_for_like").set_value(False).run()
+    assert at.subheader[0].value == "Visits: Crayford, 2015-16, the same as 2014-15"
+    at.multiselect(key="yoy_branches").set_value([]).run()
+    at.selectbox(key="yoy_measure").set_value("active_borrowers").run()
+    assert at.subheader[0].value == "Active borrowers: Bexley, 2015-16, up 25.0% on 2014-15"
+    assert at.multiselect(key="yoy_branches").disabled
+
+
+def test_whole_service_active_borrowers_show_each_borough(fixture_db, make_app):
+    at = make_app(fixture_db, fy="2015-16", scope="Whole service")
+    at.switch_page("pages/year_on_year.py").run()
+    at.selectbox(key="yoy_measure").set_value("active_borrowers").run()
+    shown = tiles(at)
+    assert shown == {"Bexley, 2015-16": ("5,000", "+25.0% on 2014-15"), "Bromley, 2015-16": ("6,000", "+0.0% on 2014-15")}
+    assert any("does not add up across boroughs" in c.value for c in at.caption)
+    names = [t["name"] for t in chart(at, 0)["data"]]
+    assert "Whole service" not in names and {"Bexley", "Bromley"} <= set(names)
+
+
+def test_bexley_2016_17_scope_change_is_not_read_as_a_decline(seed_db, make_app):
+    at = make_app(seed_db, fy="2016-17", scope="Bexley")
+    at.switch_page("pages/year_on_year.py").run()
+    headline = at.subheader[0].value
+    assert headline.startswith("Visits: Bexley, 2016-17, up ")
+    assert headline.endswith("like for like (down 15.1% on 2015-16 as reported)")
+    left_out = table(at, "Why it is left out")
+    assert left_out["Branch"].tolist() == ["Blackfen", "Bostall", "North Heath", "Upper Belvedere"]
+    assert all(r.startswith("No figures in 2016-17. Community-managed from 2016-17") for r in left_out["Why it is left out"])
+    shown = tiles(at)
+    assert shown["As reported, 2016-17"] == ("869,838", "-15.1% on 2015-16")
+    # Like for like: 869,838 against the same eight branches' 2015-16 visits.
+    seed = pd.read_csv(SEED_DIR / "monthly_figures.csv", parse_dates=["month"])
+    bexley = pd.read_csv(SEED_DIR / "branches.csv").query("borough == 'Bexley'")["branch"]
+    same_eight = seed[(seed["metric"] == "visits") & seed["branch"].isin(bexley)
+                      & ~seed["branch"].isin(["Blackfen", "Bostall", "North Heath", "Upper Belvedere"])
+                      & (seed["month"] >= "2015-04-01") & (seed["month"] <= "2016-03-01")]["value"].sum()
+    assert shown["Like for like, 2016-17"] == ("869,838", f"{(869838 / same_eight - 1) * 100:+.1f}% on 2015-16")
+
+
+def test_anerley_into_penge_is_like_for_like_too(seed_db, make_app):
+    at = make_app(seed_db, fy="2014-15", scope="Bromley")
+    at.switch_page("pages/year_on_year.py").run()
+    left_out = table(at, "Why it is left out").set_index("Branch")
+    assert "Figures for 4 of 12 months in 2014-15" in left_out.loc["Anerley", "Why it is left out"]
+    assert "Mobile library (Bromley)" in left_out.index
+    assert "Penge" not in left_out.index
