@@ -153,6 +153,9 @@ def diverging_bars(changes: pd.DataFrame, title: str, unit: str) -> go.Figure:
     ))
     fig = _layout(fig, title, "", f"Change in {unit} on the year before")
     fig.update_yaxes(rangemode="normal", tickformat=None, automargin=True)
-    fig.update_xaxes(zeroline=True, zerolinecolor="#1f1f1f", zerolinewidth=2, tickformat=",d")
+    low, high = min(0.0, float(rows["Change"].min())), max(0.0, float(rows["Change"].max()))
+    pad = (high - low) * 0.18 or 1.0            # room for the labels outside the bars
+    fig.update_xaxes(zeroline=True, zerolinecolor="#1f1f1f", zerolinewidth=2, tickformat=",d",
+                     range=[low - (pad if low < 0 else 0), high + (pad if high > 0 else 0)])
     fig.update_layout(height=max(320, 34 * len(rows) + 160), showlegend=False, hovermode="closest")
     return fig
