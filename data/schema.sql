@@ -137,6 +137,19 @@ create table event (
     source       varchar
 );
 
+-- Other library authorities' published figures, for the peer comparison (CIPFA 2015-16, all of the
+-- outer-London comparison group; Bexley and Bromley are in it too). population is an estimate.
+create table peer_figure (
+    flas_code    varchar not null,
+    authority    varchar not null,
+    fy           varchar not null,
+    metric       varchar not null,
+    value        double not null,
+    provenance   varchar not null check (provenance in ('published', 'modelled')),
+    source       varchar not null,
+    primary key (flas_code, fy, metric)
+);
+
 -- A counter that changes on every write, so cached query results can be keyed on it.
 create table data_version (
     version      integer not null,

@@ -24,6 +24,7 @@ SEED_TABLES = (
     ("population.csv", "population"),
     ("targets.csv", "target"),
     ("events.csv", "event"),
+    ("peers.csv", "peer_figure"),
 )
 
 # Table names come only from the fixed list above, never from input.

@@ -238,3 +238,23 @@ def test_targets_population_and_events_are_seeded(con):
     assert "New Crayford Library opens" in titles and "GLL takes over Bromley libraries" in titles
     assert con.execute("select count(*) from target where metric = 'visits' and scope = 'Bexley'"
                        ).fetchone()[0] == 7
+
+
+def test_peer_figures_are_the_cipfa_returns():
+    with open(CIPFA / "authorities_2015_16.csv", newline="") as f:
+        cipfa = {r["flas"]: r for r in csv.DictReader(f)}
+    fields = {"visits": "visits", "book_issues": "book_issues_total", "active_borrowers": "active_borrowers",
+              "net_expenditure": "net_expenditure", "total_expenditure": "revenue_expenditure_total",
+              "pc_hours_used": "pc_hours_used", "pc_hours_available": "pc_hours_available"}
+    with open(SEED_DIR / "peers.csv", newline="") as f:
+        peers = list(csv.DictReader(f))
+    checked = 0
+    for row in peers:
+        if row["metric"] == "population":
+            assert row["provenance"] == "modelled"
+            continue
+        assert round(float(cipfa[row["flas_code"]][fields[row["metric"]]]), 2) == float(row["value"]), row
+        assert row["provenance"] == "published"
+        checked += 1
+    assert checked > 130
+    assert {r["authority"] for r in peers} >= {"Croydon", "Havering", "Sutton", "Greenwich", "Lewisham", "Bexley", "Bromley"}
