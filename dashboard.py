@@ -12,6 +12,9 @@ PAGES = {
         st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", url_path="overview", default=True),
         st.Page("pages/year_on_year.py", title="Year on year", icon=":material/compare_arrows:", url_path="year_on_year"),
         st.Page("pages/branches.py", title="Branches", icon=":material/local_library:", url_path="branches"),
+        st.Page("pages/priorities.py", title="Priorities", icon=":material/flag:", url_path="priorities"),
+        st.Page("pages/value_for_money.py", title="Value for money", icon=":material/payments:", url_path="value_for_money"),
+        st.Page("pages/peers.py", title="Peers", icon=":material/groups:", url_path="peers"),
     ],
 }
 

@@ -159,3 +159,53 @@ def diverging_bars(changes: pd.DataFrame, title: str, unit: str) -> go.Figure:
                      range=[low - (pad if low < 0 else 0), high + (pad if high > 0 else 0)])
     fig.update_layout(height=max(320, 34 * len(rows) + 160), showlegend=False, hovermode="closest")
     return fig
+
+
+def indexed_lines(frame: pd.DataFrame, event: pd.Timestamp, title: str, y_title: str) -> go.Figure:
+    """Two monthly series as an index around an event (frame: series, month, index), the event marked."""
+    fig = go.Figure()
+    for i, (name, rows) in enumerate(frame.groupby("series", sort=False)):
+        style = SERIES_STYLES[i % len(SERIES_STYLES)]
+        fig.add_trace(go.Scatter(
+            x=rows["month"], y=rows["index"], name=str(name), mode="lines+markers", connectgaps=False,
+            line=dict(color=style["color"], dash=style["dash"], width=3),
+            marker=dict(symbol=style["symbol"], size=7, color=style["color"]),
+            hovertemplate="%{x|%b %Y}: %{y:.0f}<extra>" + str(name) + "</extra>",
+        ))
+    fig.add_vline(x=pd.Timestamp(event), line=dict(color=VERMILION, width=2, dash="dot"))
+    fig.add_annotation(x=pd.Timestamp(event), y=1, yref="paper", text=f"{pd.Timestamp(event):%b %Y}",
+                       showarrow=False, yanchor="bottom", font=dict(color=VERMILION, size=14))
+    fig.add_hline(y=100, line=dict(color=GREY, width=1))
+    fig = _layout(fig, title, y_title, "Month")
+    fig.update_yaxes(tickformat=",d")
+    fig.update_xaxes(tickformat="%b %Y")
+    return fig
+
+
+def peer_bars(frame: pd.DataFrame, title: str, x_title: str, value_format: str, median: float | None,
+              prefix: str = "") -> go.Figure:
+    """Authorities sorted by a figure; our boroughs hatched, darker and named with a ◆ (not colour alone).
+
+    frame: authority, value, highlight (bool).
+    """
+    rows = frame.sort_values("value")
+    names = [f"◆ {a}" if h else a for a, h in zip(rows["authority"], rows["highlight"])]
+    fig = go.Figure(go.Bar(
+        x=rows["value"], y=names, orientation="h",
+        marker=dict(color=[BLUE if h else "#b9c4cf" for h in rows["highlight"]],
+                    pattern=dict(shape=["/" if h else "" for h in rows["highlight"]], fgcolor="white"),
+                    line=dict(color=["#1f1f1f" if h else "#b9c4cf" for h in rows["highlight"]], width=1.5)),
+        text=[prefix + format(v, value_format) for v in rows["value"]], textposition="outside", cliponaxis=False,
+        hovertemplate="%{y}: " + prefix + "%{x:" + value_format + "}<extra></extra>",
+    ))
+    if median is not None:
+        fig.add_vline(x=median, line=dict(color="#1f1f1f", width=2, dash="dash"))
+        fig.add_annotation(x=median, y=1, yref="paper", yanchor="bottom", showarrow=False,
+                           text=f"Group median {prefix}{format(median, value_format)}", font=dict(size=13))
+    fig = _layout(fig, title, "", x_title)
+    fig.update_yaxes(tickformat=None, rangemode="normal")
+    fig.update_xaxes(tickformat=None, range=[0, float(rows["value"].max()) * 1.18])
+    fig.update_layout(height=max(360, 26 * len(rows) + 170), showlegend=False, hovermode="closest")
+    if "%" in value_format:
+        fig.update_xaxes(tickformat=".0%")
+    return fig
