@@ -167,6 +167,8 @@ def national_comparison(service: pd.DataFrame) -> pd.DataFrame:
     service: fy, value, provenance (the service's yearly visits).
     """
     national = pd.DataFrame(NATIONAL_VISITS, columns=["fy", "value", "provenance"])
+    if not (service["fy"] == "2010-11").any():
+        return pd.DataFrame(columns=["series", "fy", "value", "provenance", "months"])
     base_service = float(service.loc[service["fy"] == "2010-11", "value"].iloc[0])
     rows = [{"series": "Bexley and Bromley", "fy": r.fy, "value": r.value / base_service * 100,
              "provenance": r.provenance, "months": r.months} for r in service.itertuples()]

@@ -53,16 +53,19 @@ with tabs[3]:
     service = yoy.yearly(ui.run("branch_trends", metrics=["visits"], borough=None),
                          yoy.explorer_measures(ui.run("metric_catalogue"))["visits"], "Bexley and Bromley")
     comparison = priorities.national_comparison(service)
-    gap = priorities.gap_to_national(comparison, "2015-16")
-    sentence = ("Visits across both boroughs against all UK library visits, each as an index with 2010-11 = 100. "
-                + ("" if gap is None else f"By 2015-16 the service stood {abs(gap):.1f} points "
-                   f"{'above' if gap > 0 else 'below'} the national index, so its fall was "
-                   f"{'smaller' if gap > 0 else 'larger'} than the country's."))
-    ui.chart(charts.trend(comparison, "Index (2010-11 = 100)", "Visits: the shared service against the UK, indexed",
-                          ".1f"), "national_chart", sentence,
-             comparison.assign(value=comparison["value"].round(1)).drop(columns=["months"]))
-    st.caption("UK visits: 314m in 2010-11, 250m in 2015-16 and 233m in 2017-18 are published; the years "
-               "between are interpolated (modelled). The service's figures before 2015-16 are modelled.")
+    if comparison.empty:
+        st.info("The comparison with the national trend needs the service's visits for 2010-11, which are not held.")
+    else:
+        gap = priorities.gap_to_national(comparison, "2015-16")
+        sentence = ("Visits across both boroughs against all UK library visits, each as an index with 2010-11 = 100. "
+                    + ("" if gap is None else f"By 2015-16 the service stood {abs(gap):.1f} points "
+                       f"{'above' if gap > 0 else 'below'} the national index, so its fall was "
+                       f"{'smaller' if gap > 0 else 'larger'} than the country's."))
+        ui.chart(charts.trend(comparison, "Index (2010-11 = 100)", "Visits: the shared service against the UK, indexed",
+                              ".1f"), "national_chart", sentence,
+                 comparison.assign(value=comparison["value"].round(1)).drop(columns=["months"]))
+        st.caption("UK visits: 314m in 2010-11, 250m in 2015-16 and 233m in 2017-18 are published; the years "
+                   "between are interpolated (modelled). The service's figures before 2015-16 are modelled.")
     st.subheader("Savings against net expenditure", anchor="savings")
     net = ui.run("annual_by_borough", metrics=["net_expenditure"], borough=None)
     st.table(priorities.savings_table(net, priorities.SAVINGS).style.format(

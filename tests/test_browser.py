@@ -69,3 +69,18 @@ def test_year_on_year_redraws_when_measure_and_scope_change(live_server, page):
                            timeout=30_000)
     wait_for_app(page)
     assert "Book issues: Bromley, 2015-16" in page.locator("h3").first.inner_text()
+
+
+@pytest.mark.parametrize("path,title", [
+    ("priorities", "First-year priorities of the shared service"),
+    ("value_for_money", "Value for money: Whole service, 2015-16"),
+    ("peers", "Peer comparison, 2015-16"),
+    ("branches", "Central (Bexleyheath): 2015-16"),
+])
+def test_each_page_opens_and_draws_its_charts(live_server, page, path, title):
+    page.goto(f"{live_server}/{path}?fy=2015-16&scope=Whole%20service")
+    wait_for_app(page)
+    page.wait_for_selector(".js-plotly-plot .main-svg", timeout=60_000)
+    assert page.locator("h1").first.inner_text() == title
+    assert page.locator(".js-plotly-plot").count() >= 1
+    assert not page.get_by_text("Sorry, this page could not be shown").count()
