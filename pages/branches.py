@@ -10,8 +10,9 @@ branches = ui.run("branches")
 borough_of = dict(zip(branches["branch"], branches["borough"]))
 options = list(branches["branch"])
 wanted = st.query_params.get("branch")
-default = wanted if wanted in borough_of else next(
-    b for b in options if selection.borough in (None, borough_of[b]))
+in_scope = branches[branches["borough"].isin([selection.borough] if selection.borough else ["Bexley", "Bromley"])]
+central = in_scope[in_scope["short_name"] == "Central"]["branch"]
+default = wanted if wanted in borough_of else (central.iloc[0] if len(central) else in_scope["branch"].iloc[0])
 name = st.selectbox("Branch", options, index=options.index(default), key="branch",
                     format_func=lambda b: f"{borough_of[b]} · {b}", help="Grouped by borough. The link keeps the branch.")
 st.query_params["branch"] = name
