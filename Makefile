@@ -19,6 +19,7 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt $(VENV)/.app
 
 ## Install, build the database from the seed if it is missing, and start the dashboard (PORT=, ADDRESS=).
 run: $(VENV)/.app
+	-@$(MAKE) --no-print-directory chromium || echo "Note: PDF board packs need Debian's chromium (apt-get install chromium)."
 	$(PY) -m libstats build --if-missing
 	$(PY) -m streamlit run dashboard.py --server.port $(PORT) --server.address $(ADDRESS)
 
@@ -34,10 +35,11 @@ build: $(VENV)/.app
 seed: $(VENV)/.app
 	$(PY) -m libstats generate-seed
 
+## Debian's Chromium: the browser tests drive it, and kaleido draws the PDF pack's charts with it.
 chromium:
 	@command -v chromium >/dev/null 2>&1 || { \
 	  echo "Installing Debian's Chromium for the browser tests"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-liberation >/dev/null; }
 
 clean:
 	rm -rf $(VENV) .pytest_cache

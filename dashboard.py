@@ -8,8 +8,9 @@ from libstats import filters
 st.set_page_config(page_title="Bexley & Bromley Libraries: performance", page_icon="📚", layout="wide")
 
 PAGES = {
-    "Annual appraisal": [
+    "Bexley & Bromley Libraries": [
         st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", url_path="overview", default=True),
+        st.Page("pages/appraisal.py", title="Annual appraisal", icon=":material/summarize:", url_path="appraisal"),
         st.Page("pages/year_on_year.py", title="Year on year", icon=":material/compare_arrows:", url_path="year_on_year"),
         st.Page("pages/branches.py", title="Branches", icon=":material/local_library:", url_path="branches"),
         st.Page("pages/priorities.py", title="Priorities", icon=":material/flag:", url_path="priorities"),
@@ -18,8 +19,9 @@ PAGES = {
     ],
 }
 
-navigation = st.navigation(PAGES)
+navigation = st.navigation(PAGES, position="hidden" if filters.meeting_mode() else "sidebar")
 filters.sidebar()
+filters.meeting_controls()
 st.sidebar.caption("Bexley and Bromley shared library service, 2012–2017. Figures are for financial years (April to March).")
 try:
     navigation.run()

@@ -65,7 +65,37 @@ create table import_batch (
     checksum     varchar not null,
     rows_added   integer not null default 0,
     rows_changed integer not null default 0,
-    undone_at    timestamp
+    undone_at    timestamp,
+    rows_unchanged integer not null default 0,   -- figures in the file already in the warehouse
+    file_shape   varchar,                        -- the layout the importer recognised, e.g. 'long'
+    undone_by    varchar
+);
+
+-- What each import wrote, with the value it replaced, so nothing is lost and an import can be undone.
+create table figure_history (
+    import_id    integer not null references import_batch (import_id),
+    branch       varchar not null,
+    month        date not null,
+    metric       varchar not null,
+    old_value    double,                         -- null: the import added the figure
+    old_provenance varchar,
+    old_import_id integer,                       -- the import the replaced value came from, if any
+    new_value    double not null,
+    file_row     integer,                        -- the row of the file, as a spreadsheet numbers it
+    primary key (import_id, branch, month, metric)
+);
+
+-- The plausibility warnings (CIPFA's checks) an import went ahead with, and the reason given for each.
+create table import_warning (
+    import_id    integer not null references import_batch (import_id),
+    warning_key  varchar not null,               -- stable, e.g. 'yoy:Crayford:2015-06:visits'
+    check_name   varchar not null,
+    branch       varchar not null,
+    month        date not null,
+    metric       varchar not null,
+    message      varchar not null,
+    reason       varchar not null check (trim(reason) <> ''),
+    primary key (import_id, warning_key)
 );
 
 -- Monthly figures per branch per metric.
@@ -113,15 +143,29 @@ create table population (
     primary key (borough, fy)
 );
 
--- Service-plan targets. scope: 'Service', a borough name, or a branch name.
+-- Service-plan targets. scope: 'Service', a borough name, or a branch name. provenance 'set': set
+-- by the head of service in the dashboard (set_by, set_at say who and when).
 create table target (
     metric       varchar not null,               -- a metric code or a derived KPI code
     scope        varchar not null,
     fy           varchar not null,
-    value        double not null,
-    provenance   varchar not null check (provenance in ('published', 'modelled')),
+    value        double not null check (value >= 0),
+    provenance   varchar not null check (provenance in ('published', 'modelled', 'set')),
     note         varchar,
+    set_by       varchar,
+    set_at       timestamp,
     primary key (metric, scope, fy)
+);
+
+-- The head of service's commentary on each section of a year's appraisal, shown as plain text.
+create table commentary (
+    fy           varchar not null,
+    section      varchar not null check (section in ('summary', 'what_happened', 'performance',
+                                                      'value_for_money', 'next_year')),
+    body         varchar not null,
+    written_by   varchar not null check (trim(written_by) <> ''),
+    written_at   timestamp not null,
+    primary key (fy, section)
 );
 
 -- Events drawn as chart annotations. borough and branch null: the whole service.

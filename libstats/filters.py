@@ -61,6 +61,48 @@ def sidebar() -> Selection:
 
 _this_run = threading.local()
 
+# Presentation form for a projector: no sidebar, large type. A constant stylesheet: nothing from a
+# user or a file goes into it.
+MEETING_CSS = """<style>
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stExpandSidebarButton"] { display: none !important; }
+.stApp { font-size: 1.35rem; }
+.stApp p, .stApp li, .stApp td, .stApp th { font-size: 1.35rem; }
+[data-testid="stMetricValue"] { font-size: 3.4rem; }
+h1 { font-size: 3.2rem !important; } h2, h3 { font-size: 2.3rem !important; }
+</style>"""
+
+
+def meeting_mode() -> bool:
+    """Whether the app is in meeting mode (?meeting=on in the URL, or the sidebar switch)."""
+    return st.query_params.get("meeting") == "on"
+
+
+def meeting_controls() -> None:
+    """The switch into meeting mode (sidebar) or the way out of it (top of the page), and its styles."""
+    if meeting_mode():
+        st.html(MEETING_CSS)
+        st.button("Leave meeting mode", key="leave_meeting", shortcut="Esc", icon=":material/close_fullscreen:",
+                  on_click=_leave_meeting)
+    else:
+        st.sidebar.toggle("Meeting mode", key="meeting_toggle", on_change=_enter_meeting,
+                          help="Large type and no sidebar, for a projector. Bookmark the link to open in it.")
+
+
+def go_to_section(number: int) -> None:
+    """Step the appraisal to a section in meeting mode (a button callback: it runs before the rerun)."""
+    st.query_params["section"] = str(number)
+
+
+def _leave_meeting() -> None:
+    for name in ("meeting", "section"):
+        if name in st.query_params:
+            del st.query_params[name]
+
+
+def _enter_meeting() -> None:
+    st.query_params["meeting"] = "on"
+    st.session_state["meeting_toggle"] = False
+
 
 def current() -> Selection:
     """The selection dashboard.py drew in this script run.

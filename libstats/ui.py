@@ -32,13 +32,26 @@ def run(name: str, **params) -> pd.DataFrame:
 
 
 def chart(fig, key: str, summary: str, table: pd.DataFrame, table_caption: str | None = None) -> None:
-    """A chart with its text alternative: a sentence, and the numbers as a table."""
-    st.plotly_chart(fig, key=key, width="stretch", config={"displaylogo": False})
-    st.markdown(summary)
+    """A chart with its text alternative (a sentence, and the numbers as a table) and its downloads.
+
+    The camera button on the chart saves it as a PNG; the CSV button saves its numbers. In meeting
+    mode the sentence (the key number in words) comes first, in large type, above a taller chart.
+    """
+    from libstats import charts, export, filters
+    meeting = filters.meeting_mode()
+    if meeting:
+        st.subheader(summary)
+        fig = charts.presentation(fig)
+    config = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "filename": key, "scale": 2}}
+    st.plotly_chart(fig, key=key, width="stretch", config=config)
+    if not meeting:
+        st.markdown(summary)
     with st.expander("The numbers behind this chart (table)"):
         if table_caption:
             st.caption(table_caption)
         st.dataframe(table, hide_index=True, width="stretch", key=f"{key}_table")
+        st.download_button("Download these numbers (CSV)", lambda: export.to_csv(table), f"{key}.csv", "text/csv",
+                           key=f"{key}_csv", icon=":material/download:")
 
 
 
@@ -53,3 +66,14 @@ def ranking_columns(fy: str, previous_fy: str, value_format: str) -> dict:
         "Share of borough (%)": st.column_config.NumberColumn("Share of borough (%)", format="%.1f%%"),
         "Trend": st.column_config.LineChartColumn("Trend, every year", help="One point per financial year, oldest first"),
     }
+
+
+@st.cache_data(ttl=3600, max_entries=16, show_spinner="Putting the appraisal together…")
+def _cached_appraisal(fy: str, version: int):
+    from libstats import appraisal
+    return appraisal.build(run, fy)
+
+
+def appraisal(fy: str):
+    """Every section of a year's appraisal, cached on the year and the data version."""
+    return _cached_appraisal(fy, database().data_version())

@@ -84,3 +84,29 @@ def test_each_page_opens_and_draws_its_charts(live_server, page, path, title):
     assert page.locator("h1").first.inner_text() == title
     assert page.locator(".js-plotly-plot").count() >= 1
     assert not page.get_by_text("Sorry, this page could not be shown").count()
+
+
+def test_the_html_board_pack_renders_every_chart_with_the_network_blocked(seed_db, browser, tmp_path):
+    import shutil
+
+    from libstats import appraisal, db, report
+    copy = tmp_path / "library.duckdb"
+    shutil.copy(seed_db, copy)
+    database = db.Database(copy, read_only=True)
+    year = appraisal.build(database.run, "2015-16")
+    database.close()
+    pack = tmp_path / "appraisal_2015-16.html"
+    pack.write_text(report.build_html(year), encoding="utf-8")
+    charts_expected = sum(len(s.charts) for s in year.sections)
+    context = browser.new_context(offline=True)
+    page = context.new_page()
+    requests = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.route("**/*", lambda route: route.continue_() if route.request.url.startswith("file:") else route.abort())
+    page.goto(pack.as_uri())
+    drawn = "[...document.querySelectorAll('.js-plotly-plot')].filter(p => p.querySelector('.main-svg .cartesianlayer')).length"
+    page.wait_for_function(f"{drawn} === {charts_expected}", timeout=30_000)
+    assert page.locator(".js-plotly-plot").count() == charts_expected
+    assert [u for u in requests if not u.startswith("file:")] == [], "the pack asks the network for nothing"
+    assert "1,024,069" in page.locator("body").inner_text()
+    context.close()

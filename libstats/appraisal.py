@@ -1,0 +1,333 @@
+"""The annual appraisal for the board: what each section says, from the warehouse. No Streamlit.
+
+Everything is computed through a `run(query_name, **params) -> DataFrame` callable, so the page
+(cached queries) and the board pack (a plain Database) say exactly the same thing.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from libstats import charts, fiscal, metrics, overview, priorities, vfm, yoy
+
+Run = Callable[..., pd.DataFrame]
+SECTIONS = {
+    "summary": "1. Summary",
+    "what_happened": "2. What happened",
+    "performance": "3. Borough and branch performance",
+    "value_for_money": "4. Value for money",
+    "next_year": "5. Next year",
+}
+SCOPES = (("Whole service", None), ("Bexley", "Bexley"), ("Bromley", "Bromley"))
+PROJECTION_METHOD = (
+    "Projection: each month still to come is last year's figure for that month, scaled by how the months "
+    "so far compare with the same months last year (a seasonal ratio). It assumes the rest of the year "
+    "follows last year's seasons at this year's level.")
+
+
+@dataclass
+class Section:
+    key: str
+    title: str
+    sentences: list[str] = field(default_factory=list)
+    tables: list[tuple[str, pd.DataFrame]] = field(default_factory=list)
+    charts: list[tuple[str, go.Figure, str, pd.DataFrame]] = field(default_factory=list)   # key, figure, summary, data
+
+
+@dataclass
+class Appraisal:
+    fy: str
+    previous_fy: str
+    sections: list[Section]
+    headline_numbers: dict[str, str]
+
+
+def _measures(run: Run) -> dict[str, yoy.ExplorerMeasure]:
+    return yoy.explorer_measures(run("metric_catalogue"))
+
+
+def _compare(run: Run, measure: yoy.ExplorerMeasure, fy: str, previous_fy: str, borough: str | None):
+    months = list(run("months_in_year", fy=fy, borough=borough)["month_number"])
+    if not months:
+        return None, months
+    per_branch = run("branch_year_totals", fys=[previous_fy, fy], metrics=measure.metrics, borough=borough, months=months)
+    counted = per_branch[per_branch["metric"].isin(measure.numerator)]
+    included, excluded = yoy.like_for_like(counted.groupby(["branch", "fy"], as_index=False)["months"].max(),
+                                           run("branches"), fy, previous_fy, len(months))
+    return yoy.compare(per_branch, measure, fy, previous_fy, included, excluded), months
+
+
+def _pct(change: float | None) -> str:
+    return "—" if change is None else f"{change * 100:+.1f}%"
+
+
+def summary(run: Run, fy: str, previous_fy: str) -> tuple[Section, dict[str, str]]:
+    """Headline figures for the service and each borough: change as reported and like for like, target, nation."""
+    measures = _measures(run)
+    section = Section("summary", SECTIONS["summary"])
+    rows, numbers = [], {}
+    national = {fy_: v for fy_, v, _ in priorities.NATIONAL_VISITS}
+    uk_change = (national[fy] / national[previous_fy] - 1) if fy in national and previous_fy in national else None
+    for scope, borough in SCOPES:
+        for code in ("visits", "book_issues"):
+            m = measures[code]
+            comparison, months = _compare(run, m, fy, previous_fy, borough)
+            if comparison is None:
+                continue
+            target = run("targets_for", metric=code, scope="Service" if borough is None else borough)
+            status = yoy.target_status(target, fy, comparison.reported[0], m)
+            rows.append({
+                "Scope": scope, "Measure": m.label, fy: m.value_text(comparison.reported[0]),
+                "Change as reported": _pct(yoy.Comparison.change(comparison.reported)),
+                "Change like for like": _pct(yoy.Comparison.change(comparison.like_for_like)),
+                "Against target": status.verdict if status else "no target set",
+                "UK change": _pct(uk_change) if code == "visits" else "—",
+            })
+            numbers[f"{scope} {m.label.lower()}"] = m.value_text(comparison.reported[0])
+        borrowers = run("annual_by_borough", metrics=["active_borrowers"], borough=borough)
+        if borough is not None and not borrowers.empty:
+            values = borrowers.set_index("fy")["value"]
+            rows.append({"Scope": scope, "Measure": "Active borrowers",
+                         fy: f"{values.get(fy, float('nan')):,.0f}" if fy in values else "no figure",
+                         "Change as reported": _pct(yoy.Comparison.change((values.get(fy), values.get(previous_fy)))),
+                         "Change like for like": "—", "Against target": "—", "UK change": "—"})
+    table = pd.DataFrame(rows)
+    section.tables.append(("Headline figures", table))
+    service_visits = table[(table["Scope"] == "Whole service") & (table["Measure"] == "Visits")]
+    if len(service_visits):
+        r = service_visits.iloc[0]
+        section.sentences.append(
+            f"The service recorded {r[fy]} visits in {fy}: {r['Change as reported']} on {previous_fy} as reported, "
+            f"{r['Change like for like']} like for like (branches open in both years), against a UK change of "
+            f"{r['UK change']}.")
+    monthly = run("monthly_totals", fys=[previous_fy, fy], metrics=["visits"], borough=None)
+    title = f"Visits month by month, {fy} against {previous_fy}: whole service"
+    key_number = section.sentences[0] if section.sentences else overview.chart_summary(
+        metrics.MONTHLY_MEASURES["visits"], monthly, fy, "The whole service")
+    section.charts.append(("summary_visits", charts.fy_overlay(monthly, fy, previous_fy, "Visits", "visits", title),
+                           key_number, overview.monthly_table(monthly, fy, previous_fy)))
+    return section, numbers
+
+
+def what_happened(run: Run, fy: str) -> Section:
+    """The year's events, and the before-and-after figures for each change at a branch or borough."""
+    section = Section("what_happened", SECTIONS["what_happened"])
+    events = run("events_in_year", fy=fy, borough=None)
+    if events.empty:
+        section.sentences.append(f"No events are recorded for {fy}.")
+        return section
+    section.tables.append((f"Events of {fy}", overview.events_table(events)))
+    for event in events.itertuples():
+        if event.date_precision == "year":
+            continue                  # only the year is known: no month to compare from
+        start = pd.Timestamp(event.event_date).to_period("M").to_timestamp()
+        if isinstance(event.branch, str):
+            series = run("monthly_by_branch", metrics=["visits"], borough=event.borough)
+            treated, control = priorities.split_treated_control(series, event.branch, "branch")
+            names = event.branch, f"the rest of {event.borough}'s libraries"
+        elif event.borough in ("Bexley", "Bromley"):
+            series = run("monthly_by_borough", metrics=["visits"])
+            treated, control = priorities.split_treated_control(series, event.borough, "borough")
+            names = event.borough, "Bromley" if event.borough == "Bexley" else "Bexley"
+        else:
+            continue
+        result = priorities.difference_in_differences(treated, control, start, *names)
+        if result is not None:
+            section.sentences.append(f"{event.title}: " + result.sentence("Visits"))
+    return section
+
+
+def performance(run: Run, fy: str, previous_fy: str) -> Section:
+    """The biggest movers up and down, like for like, with the reason the events table gives."""
+    section = Section("performance", SECTIONS["performance"])
+    measure = _measures(run)["visits"]
+    comparison, months = _compare(run, measure, fy, previous_fy, None)
+    if comparison is None:
+        return section
+    per_branch = run("branch_year_totals", fys=[previous_fy, fy], metrics=["visits"], borough=None, months=months)
+    branches = run("branches")
+    table = yoy.branch_table(per_branch, measure, fy, previous_fy, dict(zip(branches["branch"], branches["borough"])), {})
+    table = table[table["Branch"].isin(comparison.included)].dropna(subset=["Change (%)"])
+    events = run("events_all", borough=None)
+    reasons = {}
+    for e in events.itertuples():
+        if isinstance(e.branch, str) and fiscal.fy_of(pd.Timestamp(e.event_date).date()) in (fy, previous_fy):
+            reasons.setdefault(e.branch, []).append(e.title)
+    table["Reason on record"] = [", ".join(reasons.get(b, [])) or "none recorded" for b in table["Branch"]]
+    ranked = table.sort_values("Change (%)", ascending=False)
+    shown = pd.concat([ranked.head(3), ranked.tail(3)]).drop_duplicates("Branch")
+    shown = shown[["Branch", "Borough", fy, previous_fy, "Change (%)", "Reason on record"]].copy()
+    shown[fy] = shown[fy].map("{:,.0f}".format)
+    shown[previous_fy] = shown[previous_fy].map("{:,.0f}".format)
+    shown["Change (%)"] = shown["Change (%)"].map("{:+.1f}%".format)
+    section.tables.append(("The three biggest rises and falls in visits, like for like", shown))
+    if len(ranked):
+        top, bottom = ranked.iloc[0], ranked.iloc[-1]
+        section.sentences.append(
+            f"Biggest rise: {top['Branch']} ({top['Change (%)']:+.1f}%; reason on record: {top['Reason on record']}). "
+            f"Biggest fall: {bottom['Branch']} ({bottom['Change (%)']:+.1f}%; reason on record: {bottom['Reason on record']}).")
+    if len(comparison.excluded):
+        section.sentences.append("Left out of the like-for-like comparison: " + "; ".join(
+            f"{r['Branch']} ({r['Why it is left out']})" for _, r in comparison.excluded.iterrows()))
+    movers = yoy.drivers(yoy.branch_table(per_branch, measure, fy, previous_fy,
+                                          dict(zip(branches["branch"], branches["borough"])), {}),
+                         comparison.included).head(12)          # the twelve that moved most, for one screen
+    if not movers.empty:
+        section.charts.append(("performance_drivers",
+                               charts.diverging_bars(movers, yoy.drivers_title(movers, measure, previous_fy), "visits"),
+                               yoy.drivers_summary(movers, measure, previous_fy), movers))
+    return section
+
+
+def value_for_money(run: Run, fy: str, previous_fy: str) -> Section:
+    """Net cost per visit, per issue and per head by borough, and the shared service's savings."""
+    section = Section("value_for_money", SECTIONS["value_for_money"])
+    table = vfm.value_table(
+        run("annual_by_borough", metrics=["total_expenditure", "income", "net_expenditure", "staff_fte",
+                                          "volunteers", "volunteer_hours"], borough=None),
+        run("yearly_by_borough", metrics=["visits", *metrics.BOOK_CATEGORIES]), run("population_all"))
+    year = table[table["Financial year"] == fy]
+    shown = pd.DataFrame({
+        "Borough": year["Borough"],
+        "Net expenditure": [f"£{v:,.0f}" for v in year["Net expenditure (£)"]],
+        "Net cost per visit": [f"£{v:,.2f}" for v in year["Net cost per visit (£)"]],
+        "Net cost per book issue": [f"£{v:,.2f}" for v in year["Net cost per book issue (£)"]],
+        "Net cost per head": [f"£{v:,.2f}" for v in year["Net cost per head (£)"]],
+        "Shared-service saving": [f"£{priorities.SAVINGS.get(b, 0):,.0f}" for b in year["Borough"]],
+        "Source": year["Source"],
+    })
+    section.tables.append((f"Value for money, {fy}", shown))
+    for row in year.to_dict("records"):
+        saving = priorities.SAVINGS.get(row["Borough"], 0)
+        section.sentences.append(
+            f"{row['Borough']}: net cost per visit £{row['Net cost per visit (£)']:,.2f}, per book issue "
+            f"£{row['Net cost per book issue (£)']:,.2f}; the shared service saves about £{saving:,.0f} a year "
+            f"({saving / row['Net expenditure (£)'] * 100:.1f}% of net expenditure).")
+    trend = table[["Borough", "Financial year", "Net cost per visit (£)", "Source"]].rename(
+        columns={"Borough": "series", "Financial year": "fy", "Net cost per visit (£)": "value", "Source": "provenance"})
+    section.charts.append(("vfm_cost_per_visit",
+                           charts.trend(trend.assign(months=12), "Net cost per visit (£)",
+                                        "Net cost per visit, by borough and year", ",.2f"),
+                           "Net expenditure divided by visits for each borough and year; hollow markers are modelled.",
+                           trend.assign(value=trend["value"].round(2))))
+    return section
+
+
+def projection(monthly: pd.DataFrame, fy: str, previous_fy: str) -> tuple[float | None, int]:
+    """Where a part year will end: months so far plus last year's remaining months × the year-to-date ratio."""
+    this = monthly[monthly["fy"] == fy].set_index("month")["value"]
+    last = monthly[monthly["fy"] == previous_fy]
+    last = pd.Series(last["value"].values, index=[pd.Timestamp(m) + pd.DateOffset(years=1) for m in last["month"]])
+    if this.empty or last.empty:
+        return None, len(this)
+    so_far = [m for m in this.index if pd.Timestamp(m) in last.index]
+    if not so_far:
+        return None, len(this)
+    ratio = this[so_far].sum() / last[[pd.Timestamp(m) for m in so_far]].sum()
+    remaining = [m for m in last.index if m not in {pd.Timestamp(x) for x in this.index}]
+    return float(this.sum() + last[remaining].sum() * ratio), len(this)
+
+
+def next_year(run: Run, fy: str) -> Section:
+    """The targets set for the coming year and where the year in progress is heading."""
+    upcoming = fiscal.next_fy(fy)
+    section = Section("next_year", SECTIONS["next_year"])
+    targets = []
+    for metric, label in (("visits", "Visits"), ("book_issues", "Book issues"), ("active_borrowers", "Active borrowers"),
+                          ("pc_utilisation", "PC utilisation")):
+        for scope in ("Service", "Bexley", "Bromley"):
+            rows = run("targets_for", metric=metric, scope=scope)
+            rows = rows[rows["fy"] == upcoming]
+            if len(rows):
+                value = float(rows.iloc[0]["value"])
+                targets.append({"Measure": label, "Scope": scope,
+                                "Target": f"{value * 100:.0f}%" if metric == "pc_utilisation" else f"{value:,.0f}",
+                                "Set by": str(rows.iloc[0]["note"] or "")})
+    section.tables.append((f"Targets for {upcoming}", pd.DataFrame(targets, columns=["Measure", "Scope", "Target", "Set by"])))
+    monthly = run("monthly_totals", fys=[fy, upcoming], metrics=["visits"], borough=None)
+    projected, months = projection(monthly, upcoming, fy)
+    if months == 0:
+        section.sentences.append(f"No figures for {upcoming} are in yet, so there is nothing to project.")
+    elif months == 12:
+        total = monthly[monthly["fy"] == upcoming]["value"].sum()
+        section.sentences.append(f"{upcoming} is complete: {total:,.0f} visits, so no projection is needed.")
+    elif projected is not None:
+        section.sentences.append(f"With {months} months of {upcoming} in, visits are heading for about "
+                                 f"{projected:,.0f} for the year. {PROJECTION_METHOD}")
+    return section
+
+
+def build(run: Run, fy: str) -> Appraisal:
+    """Every section of the appraisal of one financial year."""
+    previous_fy = fiscal.previous_fy(fy)
+    first, numbers = summary(run, fy, previous_fy)
+    sections = [first, what_happened(run, fy), performance(run, fy, previous_fy),
+                value_for_money(run, fy, previous_fy), next_year(run, fy)]
+    return Appraisal(fy, previous_fy, sections, numbers)
+
+
+COMMENTARY_LIMIT = 5000
+
+
+def save_commentary(database, fy: str, section: str, body: str, author: str) -> None:
+    """Store the head of service's commentary on one section of one year (kept as plain text)."""
+    if section not in SECTIONS:
+        raise ValueError(f"{section!r} is not a section of the appraisal")
+    author, body = author.strip(), body.strip()
+    if not author:
+        raise ValueError("Say who is writing: the commentary is stored with its author.")
+    if len(body) > COMMENTARY_LIMIT:
+        raise ValueError(f"The commentary is {len(body):,} characters long; keep it under {COMMENTARY_LIMIT:,}.")
+    with database.transaction() as cursor:
+        cursor.execute("delete from commentary where fy = $fy and section = $section", {"fy": fy, "section": section})
+        cursor.execute("insert into commentary (fy, section, body, written_by, written_at) "
+                       "values ($fy, $section, $body, $author, current_timestamp)",
+                       {"fy": fy, "section": section, "body": body, "author": author})
+
+
+TARGET_METRICS = {"Visits": "visits", "Book issues": "book_issues", "Active borrowers": "active_borrowers",
+                  "PC utilisation (%)": "pc_utilisation"}
+
+
+def save_targets(database, fy: str, targets: pd.DataFrame, author: str) -> int:
+    """Replace the targets of one year with the edited table (Measure, Scope, Target); returns rows saved."""
+    author = author.strip()
+    if not author:
+        raise ValueError("Say who is setting the targets: they are stored with their author.")
+    rows = []
+    for i, row in enumerate(targets.itertuples(index=False), start=1):
+        measure, scope, value = row
+        if measure not in TARGET_METRICS:
+            raise ValueError(f"Row {i}: {measure!r} is not a measure with a target ({', '.join(TARGET_METRICS)}).")
+        if scope not in ("Service", "Bexley", "Bromley"):
+            raise ValueError(f"Row {i}: the scope must be Service, Bexley or Bromley, not {scope!r}.")
+        if value is None or pd.isna(value) or float(value) < 0:
+            raise ValueError(f"Row {i}: the target for {measure}, {scope} must be a number of at least 0.")
+        metric = TARGET_METRICS[measure]
+        stored = float(value) / 100 if metric == "pc_utilisation" else float(value)
+        rows.append({"metric": metric, "scope": scope, "fy": fy, "value": stored,
+                     "note": f"Set by {author}"})
+    keys = [(r["metric"], r["scope"]) for r in rows]
+    if len(keys) != len(set(keys)):
+        raise ValueError("A measure and scope appear twice: keep one target each.")
+    with database.transaction() as cursor:
+        cursor.execute("delete from target where fy = $fy", {"fy": fy})
+        for r in rows:
+            cursor.execute("insert into target (metric, scope, fy, value, provenance, note, set_by, set_at) "
+                           "values ($metric, $scope, $fy, $value, 'set', $note, $author, current_timestamp)",
+                           {**r, "author": author})
+    return len(rows)
+
+
+def editable_targets(run: Run, fy: str) -> pd.DataFrame:
+    """The targets of a year as the head of service edits them: Measure, Scope, Target."""
+    names = {v: k for k, v in TARGET_METRICS.items()}
+    rows = run("targets_in_year", fy=fy)
+    return pd.DataFrame({
+        "Measure": [names.get(m, m) for m in rows["metric"]],
+        "Scope": rows["scope"],
+        "Target": [v * 100 if m == "pc_utilisation" else v for m, v in zip(rows["metric"], rows["value"])],
+    })

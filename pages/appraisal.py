@@ -1,0 +1,86 @@
+"""Annual appraisal: the year in the order a board report follows, with commentary, targets and the board pack."""
+import streamlit as st
+
+from libstats import appraisal, filters, fiscal, report, ui
+
+selection = filters.current()
+fy = selection.fy
+pack = ui.appraisal(fy)
+notes = ui.run("commentary_for_year", fy=fy).set_index("section")
+commentary = {s: notes.at[s, "body"] for s in notes.index}
+meeting = filters.meeting_mode()
+sections = pack.sections
+
+if meeting:
+    step = min(max(int(st.query_params.get("section", "1") or 1), 1), len(sections))
+    back, where, forward = st.columns([1, 4, 1], vertical_alignment="center")
+    back.button("Previous", key="appraisal_previous", shortcut="Left", disabled=step == 1,
+                icon=":material/arrow_back:", on_click=filters.go_to_section, args=(step - 1,))
+    where.markdown(f"**Annual appraisal {fy} · section {step} of {len(sections)}** · arrow keys step through")
+    forward.button("Next", key="appraisal_next", shortcut="Right", disabled=step == len(sections),
+                   icon=":material/arrow_forward:", on_click=filters.go_to_section, args=(step + 1,))
+    sections = [sections[step - 1]]
+else:
+    st.title(f"Annual appraisal {fy}")
+    st.write(f"For the stakeholder board: {fy} against {selection.previous_fy}, in the order of the board report. "
+             "Switch on meeting mode in the sidebar to present it one section at a time.")
+
+for section in sections:
+    st.header(section.title, anchor=section.key)
+    for sentence in section.sentences:
+        st.markdown(sentence)
+    if section.key in commentary:
+        with st.container(border=True):
+            st.caption(f"Head of service, written by {notes.at[section.key, 'written_by']} on "
+                       f"{notes.at[section.key, 'written_at']:%d %B %Y at %H:%M}")
+            st.text(commentary[section.key])
+    for key, figure, summary, data in section.charts[:1] if meeting else section.charts:
+        ui.chart(figure, f"appraisal_{key}", summary, data)
+    if not meeting:
+        for name, table in section.tables:
+            st.markdown(f"**{name}**")
+            st.table(table, hide_index=True)
+        with st.expander(f"Commentary on “{section.title}”"):
+            with st.form(f"commentary_{section.key}", border=False):
+                body = st.text_area("What the board should know", commentary.get(section.key, ""),
+                                    key=f"commentary_text_{section.key}", max_chars=appraisal.COMMENTARY_LIMIT)
+                author = st.text_input("Your name", key=f"commentary_author_{section.key}")
+                if st.form_submit_button("Save the commentary"):
+                    try:
+                        appraisal.save_commentary(ui.database(), fy, section.key, body, author)
+                        st.rerun()
+                    except ValueError as problem:
+                        st.error(str(problem))
+        if section.key == "next_year":
+            upcoming = fiscal.next_fy(fy)
+            with st.expander(f"Set the targets for {upcoming}"):
+                with st.form("targets_form", border=False):
+                    edited = st.data_editor(
+                        appraisal.editable_targets(ui.run, upcoming), key="targets_editor", num_rows="dynamic",
+                        hide_index=True, width="stretch", column_config={
+                            "Measure": st.column_config.SelectboxColumn(options=list(appraisal.TARGET_METRICS), required=True),
+                            "Scope": st.column_config.SelectboxColumn(options=["Service", "Bexley", "Bromley"], required=True),
+                            "Target": st.column_config.NumberColumn(min_value=0, format="localized", required=True)})
+                    author = st.text_input("Your name", key="targets_author")
+                    if st.form_submit_button("Save the targets"):
+                        try:
+                            saved = appraisal.save_targets(ui.database(), upcoming, edited, author)
+                            st.success(f"Saved {saved} targets for {upcoming}.")
+                        except ValueError as problem:
+                            st.error(str(problem))
+
+if not meeting:
+    st.header("The board pack", anchor="pack")
+    st.write("One file for the board: HTML (interactive charts, opens offline from an email) or PDF (A4, for print).")
+    left, right = st.columns(2)
+    for column, kind in ((left, "html"), (right, "pdf")):
+        if column.button(f"Build the {kind.upper()} pack", key=f"build_{kind}", width="stretch"):
+            bar = column.progress(0.0, text="Starting")
+            build = report.build_html if kind == "html" else report.build_pdf
+            content = build(pack, commentary, progress=lambda done, what: bar.progress(min(done, 1.0), text=what))
+            st.session_state[f"pack_{kind}"] = (fy, content.encode("utf-8") if isinstance(content, str) else content)
+        built = st.session_state.get(f"pack_{kind}")
+        if built and built[0] == fy:
+            column.download_button(f"Download the {kind.upper()} pack", built[1], f"appraisal_{fy}.{kind}",
+                                   "text/html" if kind == "html" else "application/pdf", key=f"download_{kind}",
+                                   width="stretch", icon=":material/download:")

@@ -1,0 +1,128 @@
+"""The annual appraisal: page, commentary, targets, meeting mode and the board pack in both formats."""
+from __future__ import annotations
+
+import io
+import re
+import shutil
+
+import pypdf
+import pytest
+
+from libstats import appraisal, db, report, seedgen
+
+YEARS = seedgen.FYS
+
+
+@pytest.fixture(scope="module")
+def seed_copy(seed_db, tmp_path_factory):
+    path = tmp_path_factory.mktemp("appraisal") / "library.duckdb"
+    shutil.copy(seed_db, path)
+    database = db.Database(path)
+    yield database
+    database.close()
+
+
+@pytest.fixture(scope="module")
+def packs(seed_copy):
+    """Both formats for every seeded year, built once."""
+    built = {}
+    for fy in YEARS:
+        year = appraisal.build(seed_copy.run, fy)
+        built[fy] = (year, report.build_html(year), report.build_pdf(year))
+    return built
+
+
+def pdf_text(content: bytes) -> list[str]:
+    return [page.extract_text() for page in pypdf.PdfReader(io.BytesIO(content)).pages]
+
+
+@pytest.mark.parametrize("fy", YEARS)
+def test_both_formats_carry_the_headline_numbers(packs, fy):
+    year, html, pdf = packs[fy]
+    pages = pdf_text(pdf)
+    text = "\n".join(pages)
+    assert year.headline_numbers, "the summary has figures"
+    for name, number in year.headline_numbers.items():
+        assert number in html, (fy, name)
+        assert number in text, (fy, name)
+    assert pages[1].startswith("Contents") or "Contents" in pages[1].splitlines()[0:2]
+    for title in appraisal.SECTIONS.values():
+        assert title in pages[1], f"{title} is in the contents"
+        assert any(p.lstrip().startswith(title) for p in pages[2:]), f"{title} starts a page"
+    assert len(pages) >= 7
+    assert all(f"of {len(pages)}" in p for p in pages), "every page is numbered"
+
+
+def test_published_figures_appear_exactly(packs):
+    _, html, pdf = packs["2015-16"]
+    for number in ("1,024,069", "781,565", "1,321,413", "1,310,904"):
+        assert number in html and number in "\n".join(pdf_text(pdf))
+
+
+def test_the_html_pack_loads_nothing_from_the_network(packs):
+    _, html, _ = packs["2015-16"]
+    tags = re.findall(r"<(?:script|link|img|iframe)[^>]*>", html)
+    assert all("src=" not in t and "href=" not in t for t in tags), tags[:5]
+    assert html.count("<script>") == 1 + sum(len(s.charts) for s in packs["2015-16"][0].sections), \
+        "plotly.js once, then one small script a chart"
+    assert "cdn.plot.ly" not in html.split("</head>")[1]
+    assert "@import" not in html and "url(http" not in html
+
+
+def test_commentary_is_text_never_html(seed_copy):
+    appraisal.save_commentary(seed_copy, "2015-16", "summary", "<script>alert('board')</script> A hard year.", "Head of service")
+    notes = seed_copy.run("commentary_for_year", fy="2015-16")
+    assert notes.iloc[0]["written_by"] == "Head of service"
+    year = appraisal.build(seed_copy.run, "2015-16")
+    html = report.build_html(year, {"summary": notes.iloc[0]["body"]})
+    assert "&lt;script&gt;alert(&#x27;board&#x27;)&lt;/script&gt; A hard year." in html
+    assert "<script>alert(" not in html
+    with pytest.raises(ValueError, match="Say who is writing"):
+        appraisal.save_commentary(seed_copy, "2015-16", "summary", "text", "  ")
+
+
+def test_the_page_shows_commentary_as_text(fixture_db, make_app, tmp_path):
+    path = tmp_path / "db.duckdb"
+    shutil.copy(fixture_db, path)
+    database = db.Database(path)
+    appraisal.save_commentary(database, "2015-16", "summary", "<b>bold?</b> <script>x()</script>", "Jo Bloggs")
+    database.close()
+    at = make_app(path, fy="2015-16")
+    at.switch_page("pages/appraisal.py").run()
+    assert not at.exception and not at.error
+    assert [h.value for h in at.header][:5] == list(appraisal.SECTIONS.values())
+    assert at.text[0].value == "<b>bold?</b> <script>x()</script>"
+    assert any(c.value.startswith("Head of service, written by Jo Bloggs on ") for c in at.caption)
+
+
+def test_targets_for_next_year_are_edited_and_checked(fixture_db, tmp_path):
+    path = tmp_path / "db.duckdb"
+    shutil.copy(fixture_db, path)
+    database = db.Database(path)
+    edited = appraisal.editable_targets(database.run, "2016-17")
+    assert edited.empty
+    import pandas as pd
+    table = pd.DataFrame({"Measure": ["Visits", "PC utilisation (%)"], "Scope": ["Bexley", "Service"], "Target": [17500, 35]})
+    assert appraisal.save_targets(database, "2016-17", table, "Jo Bloggs") == 2
+    stored = database.run("targets_for", metric="pc_utilisation", scope="Service")
+    assert stored.iloc[0]["value"] == 0.35 and stored.iloc[0]["provenance"] == "set"
+    assert appraisal.editable_targets(database.run, "2016-17")["Target"].tolist() == [35.0, 17500.0]
+    bad = pd.DataFrame({"Measure": ["Visits"], "Scope": ["Lewisham"], "Target": [1]})
+    with pytest.raises(ValueError, match="Row 1: the scope must be Service, Bexley or Bromley, not 'Lewisham'"):
+        appraisal.save_targets(database, "2016-17", bad, "Jo")
+    assert len(database.run("targets_in_year", fy="2016-17")) == 2, "a rejected edit changes nothing"
+    database.close()
+
+
+def test_meeting_mode_steps_through_the_sections(fixture_db, make_app):
+    at = make_app(fixture_db, fy="2015-16", meeting="on")
+    at.switch_page("pages/appraisal.py").run()
+    assert [h.value for h in at.header] == ["1. Summary"]
+    assert any(m.value.startswith("**Annual appraisal 2015-16 · section 1 of 5**") for m in at.markdown)
+    assert not [t for t in at.toggle if t.key == "meeting_toggle"], "no sidebar switch in meeting mode"
+    at.button(key="appraisal_next").click().run()
+    assert [h.value for h in at.header] == ["2. What happened"]
+    assert at.query_params["section"] == "2"
+    at.button(key="leave_meeting").click().run()
+    assert "meeting" not in at.query_params
+    assert [h.value for h in at.header] == [*appraisal.SECTIONS.values(), "The board pack"]
