@@ -34,18 +34,20 @@ def chart_title(measure: metrics.Measure, monthly: pd.DataFrame, fy: str, previo
     return title, this, last
 
 
-def chart_summary(measure: metrics.Measure, monthly: pd.DataFrame, fy: str, scope: str) -> str:
-    """One sentence a screen reader can read instead of the chart: the busiest and quietest months."""
-    rows = monthly[monthly["fy"] == fy]
+def chart_summary(measure, monthly: pd.DataFrame, fy: str, scope: str, value_text=metrics.format_count) -> str:
+    """One sentence a screen reader can read instead of the chart: the year's highest and lowest months.
+
+    measure: anything with a label and a unit (a Measure, or the explorer's measures).
+    """
+    rows = monthly[monthly["fy"] == fy].dropna(subset=["value"])
     if rows.empty:
-        return f"There are no monthly figures for {measure.label.lower()} in {fy} for {scope.lower()}."
-    busiest = rows.loc[rows["value"].idxmax()]
-    quietest = rows.loc[rows["value"].idxmin()]
-    return (f"{scope} in {fy}: the busiest month for {measure.label.lower()} was "
-            f"{fiscal.month_label(pd.Timestamp(busiest['month']).date())} "
-            f"({metrics.format_count(busiest['value'])} {measure.unit}), the quietest "
-            f"{fiscal.month_label(pd.Timestamp(quietest['month']).date())} "
-            f"({metrics.format_count(quietest['value'])}).")
+        return f"There are no monthly figures for {measure.label.lower()} in {fy} for {scope}."
+    high = rows.loc[rows["value"].idxmax()]
+    low = rows.loc[rows["value"].idxmin()]
+    unit = f" {measure.unit}" if measure.unit and measure.unit != "%" else ""
+    return (f"{scope} in {fy}: {measure.label.lower()} were highest in "
+            f"{fiscal.month_label(pd.Timestamp(high['month']).date())} ({value_text(high['value'])}{unit}) and lowest in "
+            f"{fiscal.month_label(pd.Timestamp(low['month']).date())} ({value_text(low['value'])}).")
 
 
 def event_when(day: dt.date, precision: str) -> str:
@@ -88,14 +90,3 @@ def monthly_provenance_note(monthly: pd.DataFrame, years: list[str]) -> str:
     marker = "⚠ Modelled figures shown. " if any("modelled" in p or "estimate" in p for p in parts) else ""
     return marker + "; ".join(parts) + "." if parts else ""
 
-
-def chart_summary_any(monthly: pd.DataFrame, fy: str, scope: str, label: str, value_text) -> str:
-    """A sentence for a screen reader: the year's highest and lowest months, for any measure."""
-    rows = monthly[monthly["fy"] == fy].dropna(subset=["value"])
-    if rows.empty:
-        return f"There are no monthly figures for {label.lower()} in {fy} for {scope}."
-    high = rows.loc[rows["value"].idxmax()]
-    low = rows.loc[rows["value"].idxmin()]
-    return (f"{scope} in {fy}: {label.lower()} was highest in "
-            f"{fiscal.month_label(pd.Timestamp(high['month']).date())} ({value_text(high['value'])}) and lowest in "
-            f"{fiscal.month_label(pd.Timestamp(low['month']).date())} ({value_text(low['value'])}).")

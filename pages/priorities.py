@@ -11,23 +11,19 @@ st.write("The shared service's first year set six priorities, all met on time. F
 
 events = ui.run("events_all", borough=None)
 by_title = {e.title: e for e in events.itertuples()}
-crayford, historic = by_title.get("New Crayford Library opens"), by_title.get("Historic Collections open in Bromley Central Library")
 tabs = st.tabs(["The new Crayford Library", "Bromley Central Library", "Management system and funding",
                 "The shared service", "Any event"])
 
-with tabs[0]:
-    st.subheader("The new Crayford Library (November 2012)", anchor="crayford")
-    if crayford is None:
-        st.info("The opening of the new Crayford Library is not in the events table.")
-    else:
-        views.intervention(crayford, "crayford")
-
-with tabs[1]:
-    st.subheader("The improved Bromley Central Library and its Historic Collections (November 2016)", anchor="central")
-    if historic is None:
-        st.info("The opening of the Historic Collections is not in the events table.")
-    else:
-        views.intervention(historic, "central")
+for tab, (title, heading, anchor) in zip(tabs, (
+        ("New Crayford Library opens", "The new Crayford Library (November 2012)", "crayford"),
+        ("Historic Collections open in Bromley Central Library",
+         "The improved Bromley Central Library and its Historic Collections (November 2016)", "central"))):
+    with tab:
+        st.subheader(heading, anchor=anchor)
+        if title in by_title:
+            views.intervention(by_title[title], anchor)
+        else:
+            st.info(f"“{title}” is not in the events table.")
 
 with tabs[2]:
     st.subheader("A new library management system for both boroughs", anchor="lms")

@@ -83,7 +83,7 @@ monthly = yoy.combine(ui.run("branch_monthly_totals", fys=[previous_fy, fy], met
 monthly_title = f"{measure.label} month by month: {fy} against {previous_fy}" + (", like for like" if like_for_like else "")
 ui.chart(charts.fy_overlay(monthly, fy, previous_fy, measure.label, measure.unit, monthly_title,
                            value_format=yoy.value_format(measure)),
-         "yoy_monthly", overview.chart_summary_any(monthly, fy, scope_name, measure.label, measure.value_text),
+         "yoy_monthly", overview.chart_summary(measure, monthly, fy, scope_name, measure.value_text),
          overview.monthly_table(monthly, fy, previous_fy))
 st.caption(overview.monthly_provenance_note(monthly, [fy, previous_fy]))
 

@@ -59,7 +59,8 @@ def test_completeness_and_downloads(fixture_db, make_app):
     assert any(m.value == "No month is missing: every month Crayford was due to report has figures."
                for m in at.markdown)
     labels = [b.proto.label for b in at.get("download_button")]
-    assert labels == ["Download every figure (CSV)", "Download every figure (Excel)"]
+    assert labels[-2:] == ["Download every figure (CSV)", "Download every figure (Excel)"]
+    assert labels.count("Download these numbers (CSV)") == 1, "the chart's numbers download too"
 
 
 def test_switching_branch_from_the_picker(fixture_db, make_app):

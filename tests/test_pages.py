@@ -94,7 +94,8 @@ def test_overview_chart_is_this_year_against_last_with_a_finding_title(fixture_d
     assert spec["layout"]["title"]["text"] == "Visits up 7.1% on 2014-15 (18,000 in 2015-16)"
     assert traces["Events (listed below)"]["x"] == ["Nov"]
     # The text alternative: a sentence and the table.
-    assert any("busiest month for visits" in m.value for m in at.markdown)
+    assert "Bexley in 2015-16: visits were highest in Apr 2015 (1,500 visits) and lowest in Apr 2015 (1,500)." in \
+        [m.value for m in at.markdown]
     numbers = table(at, "Change (%)")
     assert list(numbers.columns) == ["Month", "2015-16", "2014-15", "Change (%)"]
     assert numbers.iloc[0].tolist() == ["Apr", 1500, 1400, 7.1]
