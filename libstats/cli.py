@@ -56,5 +56,131 @@ def generate_seed(seed_dir: Path) -> None:
         click.echo(f"{name}: {n:,} rows")
 
 
+def _open_for_import(db_file: Path | None, read_only: bool) -> db.Database:
+    """The warehouse, or a plain message: never create an empty file, never show a traceback for a lock."""
+    path = db_file or db.db_path()
+    if not path.exists():
+        raise click.ClickException(f"There is no database at {path}: build it first with `python -m libstats build`.")
+    try:
+        return db.Database(path, read_only=read_only)
+    except db.DatabaseLocked as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+def _reasons(pairs: tuple[str, ...]) -> dict[str, str]:
+    """--reason "KEY=text" options as a dict; the key is everything before the first '='."""
+    out = {}
+    for pair in pairs:
+        key, sep, text = pair.partition("=")
+        if not sep or not key.strip() or not text.strip():
+            raise click.BadParameter(f"{pair!r}: write it as KEY=reason, with the key a warning shows", param_hint="--reason")
+        out[key.strip()] = text.strip()
+    return out
+
+
+def _echo_plan(plan, parsed, reasons: dict[str, str]) -> None:
+    """What the upload page shows: problems, warnings, notes and the changes, in the same words."""
+    where = f", sheet “{parsed.sheet}”" if parsed.sheet else ""
+    click.echo(f"{parsed.name}: read as {parsed.shape_label} (header on row {parsed.header_row}{where}).")
+    for note in plan.notes:
+        click.echo(f"  Note: {note}")
+    for problem in plan.problems:
+        click.echo(f"  Problem: {problem}")
+    for warning in plan.warnings:
+        given = reasons.get(warning.key)
+        click.echo(f"  Warning [{warning.key}]: {warning}")
+        if given:
+            click.echo(f"    Reason given: {given}")
+    if plan.ok:
+        from libstats.quality import month_name, number
+        for r in plan.changed.head(20).itertuples():
+            click.echo(f"  Change: {r.branch}, {r.label}, {month_name(r.month)}: {number(r.old_value)} -> "
+                       f"{number(r.new_value)}")
+        if len(plan.changed) > 20:
+            click.echo(f"  … and {len(plan.changed) - 20:,} more changes.")
+    click.echo(plan.summary())
+
+
+@main.command("import", help="Check monthly returns (CSV or .xlsx) and import them into the warehouse. "
+              "A file with any problem writes nothing; warnings need a reason.")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@_db_option
+@click.option("--dry-run", is_flag=True, help="Check the files and say what would change, without writing.")
+@click.option("--metric", default=None, metavar="CODE",
+              help="The metric of a file with one column per month (e.g. visits).")
+@click.option("--user", default=None, help="Who is importing, for the import history (default: your login name).")
+@click.option("--reason", "reason_pairs", multiple=True, metavar="KEY=TEXT",
+              help="The reason for one warning, by the key the warning shows (repeat for each).")
+@click.option("--accept-warnings", "accept_all", default=None, metavar="TEXT",
+              help="One reason for every warning that has no --reason of its own.")
+def import_files(files: tuple[Path, ...], db_file: Path | None, dry_run: bool, metric: str | None,
+                 user: str | None, reason_pairs: tuple[str, ...], accept_all: str | None) -> None:
+    import getpass
+
+    from libstats import importer
+    given = _reasons(reason_pairs)
+    user = user or getpass.getuser()
+    database = _open_for_import(db_file, read_only=dry_run)
+
+    def reasons_for(plan) -> dict[str, str]:
+        return {w.key: given.get(w.key) or (accept_all or "").strip() for w in plan.warnings}
+
+    try:
+        checked, rejected = [], False
+        # Every file is read and checked before any is written, so one bad file stops them all.
+        for path in files:
+            try:
+                parsed = importer.read_file(path.name, path.read_bytes(), metric=metric)
+            except importer.FileNotUnderstood as exc:
+                click.echo(str(exc))
+                rejected = True
+                continue
+            plan = importer.validate(database, parsed)
+            _echo_plan(plan, parsed, reasons_for(plan))
+            if plan.problems:
+                rejected = True
+            elif plan.missing_reasons(reasons_for(plan)):
+                click.echo('  Give a reason for each warning with --reason "KEY=reason", or one reason for all '
+                           'with --accept-warnings "reason".')
+                rejected = True
+            checked.append((path, parsed, plan))
+        if rejected:
+            raise click.ClickException("Nothing was imported." if not dry_run else "The import would be refused.")
+        if dry_run:
+            click.echo("Dry run: nothing was written.")
+            return
+        for path, parsed, plan in checked:
+            if plan.data_version != database.data_version():
+                # An earlier file of this run changed the warehouse: check this one again against it.
+                plan = importer.validate(database, parsed)
+                if plan.problems or plan.missing_reasons(reasons_for(plan)):
+                    _echo_plan(plan, parsed, reasons_for(plan))
+                    raise click.ClickException(f"{path.name} was not imported; the files before it were.")
+            result = importer.apply(database, plan, reasons_for(plan), user, path.name, parsed.checksum)
+            click.echo(result.message)
+    except importer.ImporterError as exc:
+        raise click.ClickException(str(exc)) from None
+    finally:
+        database.close()
+
+
+@main.command("undo-import", help="Undo an import: restore the values it replaced and remove the figures it added.")
+@click.argument("import_id", type=int)
+@_db_option
+@click.option("--user", default=None, help="Who is undoing it, for the import history (default: your login name).")
+def undo_import(import_id: int, db_file: Path | None, user: str | None) -> None:
+    import getpass
+
+    from libstats import importer
+    database = _open_for_import(db_file, read_only=False)
+    try:
+        result = importer.undo(database, import_id, user or getpass.getuser())
+    except importer.ImporterError as exc:
+        raise click.ClickException(str(exc)) from None
+    finally:
+        database.close()
+    click.echo(result.message)
+
+
 if __name__ == "__main__":
     sys.exit(main())

@@ -1,0 +1,1048 @@
+"""Importing monthly returns: read a file, check it, show what it would change, write it, undo it. No Streamlit.
+
+The upload page and `python -m libstats import` share this API:
+
+    parsed = read_file(name, content, metric=None)      # raises FileNotUnderstood for an unreadable file
+    plan = validate(db, parsed)                          # problems (block), warnings (need reasons), diff
+    result = apply(db, plan, reasons, user, name, parsed.checksum)
+    undo(db, result.import_id, user)
+"""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import difflib
+import hashlib
+import io
+import re
+from dataclasses import dataclass, field
+from typing import Callable, Iterable
+
+import numpy as np
+import pandas as pd
+
+from libstats import quality
+from libstats.db import Database
+from libstats.quality import FigureWarning, month_name, number
+
+Progress = Callable[[float, str], None]
+
+# The name the page and the brief use for a plausibility warning (it shadows the builtin only here).
+Warning = FigureWarning  # noqa: A001
+
+SHAPE_LABELS = {
+    "long": "one row per figure (month, borough, branch, metric, value)",
+    "wide_by_metric": "one row per branch and month, one column per metric",
+    "wide_by_month": "one row per branch, one column per month, for one metric",
+    "library_data_visits": "library data schema: visits",
+    "library_data_loans": "library data schema: loans",
+}
+EXPECTED_HEADERS = (
+    "month, borough, branch, metric, value",
+    "month, branch, visits, pc_hours_used, … (metric codes)",
+    "Library, 2015-04, 2015-05, … (one metric, named when loading the file)",
+    "Local authority, Library name, Count start, Count end, Count type, Visits",
+    "Local authority, Library name, Count start, Count end, Type, Loans",
+)
+BLANKS = {"", "..", "-", "n/a", "na", "null", "none"}   # CIPFA writes '..' for unknown; missing is not zero
+FOOTER = re.compile(r"^\s*(grand\s+total|totals?\b|notes?\b|source\b)", re.IGNORECASE)
+MONTH_LIKE = re.compile(r"^\s*\d{4}-\d{1,2}(-\d{1,2})?(\s.*)?$")
+WHOLE_UNITS = {"count", "people"}         # hours may have fractions; counts of things and people may not
+WRITE_CHUNK = 2000                        # rows per insert, so progress can be reported on big files
+
+BRANCH_HEADERS = {"branch", "library", "libraryname", "branchname"}
+LOAN_TYPES_HELP = ("adult fiction, adult non-fiction, children's fiction, children's non-fiction (also written "
+                   "“junior” or “child”), and AV and e-issues (eBook, eAudio, audiobook, eMagazine, DVD, CD)")
+
+
+class ImporterError(Exception):
+    """Something a person must put right; the message says what, in plain words."""
+
+
+class FileNotUnderstood(ImporterError):
+    """The file as a whole cannot be read: not CSV or Excel, no recognisable header, a metric is needed."""
+
+
+class ImportRefused(ImporterError):
+    """An import or undo that would be wrong: problems in the file, warnings without reasons, a stale plan."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something wrong in the file that blocks the import, with the spreadsheet row and the column."""
+    row: int | None
+    column: str | None
+    message: str
+
+    def __str__(self) -> str:
+        return f"{quality._place(self.row, self.column)}{self.message}"
+
+
+@dataclass
+class ParsedFile:
+    """A file read into one record per figure, with the layout recognised and any problems found reading it."""
+    name: str
+    checksum: str                 # sha256 of the bytes as uploaded
+    shape: str                    # a key of SHAPE_LABELS
+    header_row: int               # as a spreadsheet numbers it
+    records: pd.DataFrame = field(repr=False)
+    problems: list[Problem] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    sheet: str | None = None
+
+    @property
+    def shape_label(self) -> str:
+        return SHAPE_LABELS[self.shape]
+
+
+@dataclass
+class Plan:
+    """What an import would do: figures added, changed (old -> new) and unchanged; problems; warnings."""
+    file_name: str
+    checksum: str
+    shape: str
+    added: pd.DataFrame           # row, borough, branch, month, metric, label, old_value, new_value
+    changed: pd.DataFrame
+    unchanged: pd.DataFrame
+    problems: list[Problem]
+    warnings: list[FigureWarning]
+    notes: list[str] = field(default_factory=list)
+    data_version: int | None = None
+    previous_imports: list[int] = field(default_factory=list)   # earlier imports of the same bytes
+    writes: pd.DataFrame | None = field(default=None, repr=False)   # added and changed, with old sources
+
+    @property
+    def ok(self) -> bool:
+        """True if nothing blocks the import (warnings still need reasons)."""
+        return not self.problems
+
+    @property
+    def nothing_to_change(self) -> bool:
+        return self.ok and self.added.empty and self.changed.empty
+
+    def missing_reasons(self, reasons: dict[str, str]) -> list[FigureWarning]:
+        """The warnings that have no reason yet."""
+        return [w for w in self.warnings if not (reasons.get(w.key) or "").strip()]
+
+    def summary(self) -> str:
+        """One sentence for the top of the page or the command line."""
+        if self.problems:
+            return (f"{self.file_name}: {plural(len(self.problems), 'problem')} found, so nothing can be imported. "
+                    "Correct the file and load it again.")
+        total = len(self.unchanged)
+        if self.nothing_to_change:
+            return (f"{self.file_name}: nothing to change: {_all_figures(total, 'in the file')} already in the "
+                    "warehouse with the same values.")
+        return (f"{self.file_name}: {plural(len(self.added), 'figure')} to add, {len(self.changed):,} to change, "
+                f"{total:,} unchanged.")
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """What an import wrote; import_id is None when there was nothing to write."""
+    import_id: int | None
+    added: int
+    changed: int
+    unchanged: int
+    message: str
+
+
+@dataclass(frozen=True)
+class UndoResult:
+    """What undoing an import put back."""
+    import_id: int
+    restored: int        # figures given back the value the import had replaced
+    removed: int         # figures the import had added, now gone again
+    message: str
+
+
+def plural(n: int, word: str, many: str | None = None) -> str:
+    """'1 figure', '2,000 figures'."""
+    return f"{n:,} {word if n == 1 else (many or word + 's')}"
+
+
+def checksum_of(content: bytes) -> str:
+    return hashlib.sha256(content).hexdigest()
+
+
+def _all_figures(n: int, where: str) -> str:
+    """'the 1 figure in the file is', 'all 5 figures in the file are'."""
+    return f"the 1 figure {where} is" if n == 1 else f"all {n:,} figures {where} are"
+
+
+def _report(progress: Progress | None, fraction: float, message: str) -> None:
+    if progress is not None:
+        progress(min(max(fraction, 0.0), 1.0), message)
+
+
+# ---------------------------------------------------------------------------------------------- reading
+
+def read_file(name: str, content: bytes, metric: str | None = None,
+              progress: Progress | None = None) -> ParsedFile:
+    """Read a CSV or .xlsx return; the layout is told from its header row, never from the file name."""
+    _report(progress, 0.0, f"Reading {name}")
+    if not content or not content.strip():
+        raise FileNotUnderstood(f"{name} is empty.")
+    notes: list[str] = []
+    found = None
+    for sheet, grid in _grids(name, content):
+        header = _find_header(grid)
+        if header is not None:
+            found = (sheet, grid, header)
+            break
+    if found is None:
+        raise FileNotUnderstood(
+            f"No header row recognised in {name}. The file should have, perhaps below a title row or two, "
+            "one of these headers: " + "; ".join(EXPECTED_HEADERS) + ".")
+    sheet, grid, (index, shape, columns) = found
+    body, footer_note = _body(grid, index)
+    if footer_note:
+        notes.append(footer_note)
+    header_row = index + 1
+    parser = {"long": _parse_long, "wide_by_metric": _parse_wide_by_metric, "wide_by_month": _parse_wide_by_month,
+              "library_data_visits": _parse_library_data, "library_data_loans": _parse_library_data}[shape]
+    if shape == "wide_by_month" and not (metric or "").strip():
+        raise FileNotUnderstood(
+            f"{name} has one column per month, so it holds a single measure: say which metric it is "
+            "(for example visits) and load it again.")
+    if metric and shape != "wide_by_month":
+        notes.append("The metric given was not needed: this file names its own metrics.")
+    # Each layout's parser gives (records, problems found reading, blank cells skipped, notes).
+    records, problems, skipped, parser_notes = parser(grid[index], columns, body, header_row, shape, metric)
+    notes += parser_notes
+    if skipped:
+        notes.append(f"{plural(skipped, 'blank cell')} {'was' if skipped == 1 else 'were'} skipped: "
+                     "blank means no figure, not zero.")
+    _report(progress, 1.0, f"Read {len(records):,} figures from {name}")
+    return ParsedFile(name=name, checksum=checksum_of(content), shape=shape, header_row=header_row,
+                      records=records, problems=problems, notes=notes, sheet=sheet)
+
+
+def _grids(name: str, content: bytes) -> Iterable[tuple[str | None, list[list[str]]]]:
+    """The file's sheets as rows of text cells (a CSV is one sheet); told apart by content, not name."""
+    if content[:4] == b"PK\x03\x04":
+        try:
+            sheets = pd.read_excel(io.BytesIO(content), sheet_name=None, header=None, dtype=object,
+                                   engine="openpyxl")
+        except Exception as exc:  # openpyxl raises many kinds for a damaged workbook
+            raise FileNotUnderstood(f"{name} could not be read as an Excel workbook ({exc}).") from None
+        for sheet, frame in sheets.items():
+            yield sheet, [[_cell_text(v) for v in row] for row in frame.itertuples(index=False, name=None)]
+        return
+    if content[:4] == b"\xd0\xcf\x11\xe0":
+        raise FileNotUnderstood(f"{name} is an old-style Excel file (.xls): save it as .xlsx or CSV and load it again.")
+    yield None, _csv_grid(content)
+
+
+def _csv_grid(content: bytes) -> list[list[str]]:
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = content.decode("cp1252", errors="replace")    # what Excel on Windows saves as "CSV"
+    sample = text[:20000]
+    delimiter = max((",", ";", "\t"), key=sample.count)
+    return [row for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
+
+
+def _cell_text(value) -> str:
+    """A spreadsheet cell as the text a person sees: 12 not 12.0, dates as 2015-04-01."""
+    if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NaT:
+        return ""
+    if isinstance(value, (dt.datetime, pd.Timestamp)):
+        if (value.hour, value.minute, value.second) == (0, 0, 0):
+            return value.strftime("%Y-%m-%d")
+        return value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, (int, np.integer)):
+        return str(int(value))
+    if isinstance(value, (float, np.floating)):
+        return str(int(value)) if float(value).is_integer() else format(float(value), ".15g")
+    return str(value).strip()
+
+
+def _norm(text: str) -> str:
+    """A header cell reduced to letters and digits: 'Count start', 'countStart', 'count_start' -> 'countstart'."""
+    return re.sub(r"[^a-z0-9]", "", text.lower())
+
+
+def _find_header(grid: list[list[str]]) -> tuple[int, str, dict[str, int]] | None:
+    """The first row (of the first 50) that is one of the accepted headers: title rows above are skipped."""
+    for index, row in enumerate(grid[:50]):
+        found = _classify(row)
+        if found is not None:
+            return index, found[0], found[1]
+    return None
+
+
+def _classify(row: list[str]) -> tuple[str, dict[str, int]] | None:
+    """Which accepted layout a header row is, and where its columns are."""
+    cells = [_norm(c) for c in row]
+    at = {c: i for i, c in reversed(list(enumerate(cells))) if c}
+    names = set(at)
+    if {"localauthority", "libraryname"} <= names:
+        dated = {"countstart", "countend"} <= names or "month" in names
+        if dated and "visits" in names:
+            return "library_data_visits", at
+        if dated and {"type", "loans"} <= names:
+            return "library_data_loans", at
+    branch = next((c for c in cells if c in BRANCH_HEADERS), None)
+    if branch and {"month", "metric", "value"} <= names:
+        return "long", {**at, "branch": at[branch]}
+    if branch and "month" in names and len([c for c in cells if c]) > 2 + ("borough" in names):
+        return "wide_by_metric", {**at, "branch": at[branch]}
+    first = next((i for i, c in enumerate(cells) if c), None)
+    if first is not None and cells[first] in BRANCH_HEADERS and any(MONTH_LIKE.match(c) for c in row[first + 1:]):
+        return "wide_by_month", {"branch": first}
+    return None
+
+
+def _body(grid: list[list[str]], header: int) -> tuple[list[tuple[int, list[str]]], str | None]:
+    """The data rows below the header with their spreadsheet row numbers; stops at a totals or notes row."""
+    rows = []
+    for index in range(header + 1, len(grid)):
+        cells = grid[index]
+        first = next((c for c in cells if c.strip()), "")
+        if not first:
+            continue                      # a blank row: nothing to read
+        if FOOTER.match(first):
+            last = max(i for i in range(index, len(grid)) if any(c.strip() for c in grid[i]))
+            span = f"Row {index + 1}" if last == index else f"Rows {index + 1} to {last + 1}"
+            return rows, f"{span} (totals or notes below the data) {'was' if last == index else 'were'} ignored."
+        rows.append((index + 1, cells))
+    return rows, None
+
+
+def _cell(cells: list[str], i: int | None) -> str:
+    return cells[i].strip() if i is not None and i < len(cells) else ""
+
+
+RECORD_COLUMNS = ["row", "branch_text", "branch_col", "borough_text", "borough_col", "month_text", "month_row",
+                  "month_col", "metric_text", "metric_row", "metric_col", "value_text", "value_col",
+                  "month_checked", "metric_checked"]
+
+
+def _records(rows: list[dict]) -> pd.DataFrame:
+    frame = pd.DataFrame(rows, columns=RECORD_COLUMNS)
+    frame["month_checked"] = frame["month_checked"].eq(True)
+    frame["metric_checked"] = frame["metric_checked"].eq(True)
+    return frame
+
+
+def _base(row: int, cells: list[str], header: list[str], cols: dict[str, int]) -> dict:
+    """The parts of a record every row-per-branch layout shares: branch and borough."""
+    b, bo = cols.get("branch"), cols.get("borough")
+    return {"row": row, "branch_text": _cell(cells, b), "branch_col": header[b].strip(),
+            "borough_text": _cell(cells, bo), "borough_col": header[bo].strip() if bo is not None else None}
+
+
+def _parse_long(header, cols, body, header_row, shape, metric):
+    out, skipped = [], 0
+    m, k, v = cols["month"], cols["metric"], cols["value"]
+    for row, cells in body:
+        if _cell(cells, v).lower() in BLANKS:
+            skipped += 1
+            continue
+        out.append({**_base(row, cells, header, cols),
+                    "month_text": _cell(cells, m), "month_row": row, "month_col": header[m].strip(),
+                    "metric_text": _cell(cells, k), "metric_row": row, "metric_col": header[k].strip(),
+                    "value_text": _cell(cells, v), "value_col": header[v].strip()})
+    return _records(out), [], skipped, []
+
+
+def _parse_wide_by_metric(header, cols, body, header_row, shape, metric):
+    taken = {cols["month"], cols["branch"], cols.get("borough")}
+    metric_cols = [i for i, h in enumerate(header) if i not in taken and h.strip()]
+    out, skipped = [], 0
+    m = cols["month"]
+    for row, cells in body:
+        base = {**_base(row, cells, header, cols),
+                "month_text": _cell(cells, m), "month_row": row, "month_col": header[m].strip()}
+        for i in metric_cols:
+            value = _cell(cells, i)
+            if value.lower() in BLANKS:
+                skipped += 1
+                continue
+            name = header[i].strip()
+            out.append({**base, "metric_text": name, "metric_row": header_row, "metric_col": name,
+                        "value_text": value, "value_col": name})
+    return _records(out), [], skipped, []
+
+
+def _parse_wide_by_month(header, cols, body, header_row, shape, metric):
+    b = cols["branch"]
+    month_cols = [i for i, h in enumerate(header) if i > b and h.strip() and not FOOTER.match(h)]
+    totals = [h.strip() for i, h in enumerate(header) if i > b and h.strip() and FOOTER.match(h)]
+    notes = [f"The “{t}” column was ignored: totals are worked out from the months." for t in totals]
+    out, skipped = [], 0
+    for row, cells in body:
+        base = {"row": row, "branch_text": _cell(cells, b), "branch_col": header[b].strip(),
+                "borough_text": "", "borough_col": None,
+                "metric_text": metric.strip(), "metric_row": None, "metric_col": None}
+        for i in month_cols:
+            value = _cell(cells, i)
+            if value.lower() in BLANKS:
+                skipped += 1
+                continue
+            name = header[i].strip()
+            out.append({**base, "month_text": name, "month_row": header_row, "month_col": name,
+                        "value_text": value, "value_col": name})
+    return _records(out), [], skipped, notes
+
+
+def _parse_library_data(header, cols, body, header_row, shape, metric):
+    """The library data schema (LibrariesHacked/DCMS): one count per row over a period, which must be a month."""
+    visits = shape == "library_data_visits"
+    v = cols["visits"] if visits else cols["loans"]
+    out, problems, skipped = [], [], 0
+    months: dict[tuple[str, str], tuple[str | None, str | None, str | None]] = {}
+    for row, cells in body:
+        if _cell(cells, v).lower() in BLANKS:
+            skipped += 1
+            continue
+        record = {**_base(row, cells, header, {"branch": cols["libraryname"], "borough": cols["localauthority"]}),
+                  "value_text": _cell(cells, v), "value_col": header[v].strip()}
+        if "countstart" in cols and "countend" in cols:
+            s, e = cols["countstart"], cols["countend"]
+            key = (_cell(cells, s), _cell(cells, e))
+            if key not in months:
+                months[key] = _count_month(*key, header[s].strip(), header[e].strip())
+            month, column, message = months[key]
+            record.update(month_text=month, month_row=row, month_col=column or header[s].strip())
+        else:
+            month, column, message = _cell(cells, cols["month"]), None, None
+            record.update(month_text=month, month_row=row, month_col=header[cols["month"]].strip())
+        if message:
+            problems.append(Problem(row, column, message))
+            record["month_checked"] = True
+        if visits:
+            record.update(metric_text="visits", metric_row=header_row, metric_col=header[v].strip())
+        else:
+            t = cols["type"]
+            code = loan_metric(_cell(cells, t))
+            record.update(metric_text=code or _cell(cells, t), metric_row=row, metric_col=header[t].strip())
+            if code is None:
+                problems.append(Problem(row, header[t].strip(), (
+                    f"“{_cell(cells, t)}” is not a loan type we can match to a metric. "
+                    f"Accepted types: {LOAN_TYPES_HELP}.")))
+                record["metric_checked"] = True
+        out.append(record)
+    return _records(out), problems, skipped, []
+
+
+def parse_date(text: str) -> dt.date | None:
+    """A date written 2015-04-01 or 01/04/2015 (day first, as in the UK); None if it is not one."""
+    text = text.strip()
+    text = re.sub(r"[ T]00:00(:00)?$", "", text)
+    for pattern in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y"):
+        try:
+            return dt.datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    return None
+
+
+def _count_month(start_text: str, end_text: str, start_col: str, end_col: str):
+    """The month a count covers: (YYYY-MM, None, None), or (None, column, problem) if it is not one month."""
+    start, end = parse_date(start_text), parse_date(end_text)
+    for date, text, col in ((start, start_text, start_col), (end, end_text, end_col)):
+        if not text:
+            return None, col, "The date is missing: write dates as 2015-04-01 or 01/04/2015."
+        if date is None:
+            return None, col, f"“{text}” is not a date: write dates as 2015-04-01 or 01/04/2015."
+    last = (pd.Timestamp(start) + pd.offsets.MonthEnd(0)).date()
+    if start.day != 1 or end != last:
+        return None, end_col, (f"The count from {start_text} to {end_text} does not cover exactly one calendar "
+                               "month: give one row per month, from its first day to its last.")
+    return start.strftime("%Y-%m"), None, None
+
+
+def loan_metric(loan_type: str) -> str | None:
+    """Our metric for a loans Type of the library data schema ('Adult Fiction' -> issues_adult_fiction)."""
+    words = re.sub(r"[^a-z]+", " ", loan_type.lower().replace("non-fiction", "nonfiction")
+                   .replace("non fiction", "nonfiction")).split()
+    text = " ".join(words)
+    if re.search(r"\b(e ?books?|e ?audio\w*|audio ?books?|e ?magazines?|e ?news\w*|e ?comics?|e ?issues?|"
+                 r"dvds?|cds?|videos?|music|audio ?visual|av|digital|spoken word|talking books?)\b", text):
+        return "issues_av_e"
+    adult = bool(re.search(r"\badults?\b", text))
+    child = bool(re.search(r"\b(child|children|childrens|junior|juniors|kids|young)\b", text))
+    kind = "nonfiction" if "nonfiction" in words else ("fiction" if "fiction" in words else None)
+    if kind and adult != child:
+        return f"issues_{'adult' if adult else 'children'}_{kind}"
+    return None
+
+
+# ---------------------------------------------------------------------------------------------- the catalogue
+
+@dataclass
+class Catalogue:
+    """Branches, aliases, boroughs, opening periods and metrics: everything a file is checked against."""
+    branches: pd.DataFrame
+    aliases: dict[str, str]
+    boroughs: pd.DataFrame
+    periods: pd.DataFrame
+    metrics: pd.DataFrame
+
+    @classmethod
+    def load(cls, db: Database) -> "Catalogue":
+        aliases = db.run("import_branch_aliases")
+        return cls(
+            branches=db.run("import_branches"),
+            aliases={_name_key(a): b for a, b in zip(aliases["alias"], aliases["branch"])},
+            boroughs=db.run("import_boroughs"),
+            periods=db.run("import_branch_periods"),
+            metrics=db.run("import_metrics"),
+        )
+
+    def __post_init__(self) -> None:
+        self.labels = dict(zip(self.metrics["metric"], self.metrics["label"]))
+        self.units = dict(zip(self.metrics["metric"], self.metrics["unit"]))
+        self.info = {r["branch"]: r for r in self.branches.to_dict("records")}
+        # Every way a branch may be named, lower case -> branches (a short name like 'Central' may be several).
+        self.names: dict[str, set[str]] = {}
+        for b in self.info.values():
+            for name in (b["branch"], b["short_name"]):
+                self.names.setdefault(_name_key(name), set()).add(b["branch"])
+        for alias, branch in self.aliases.items():
+            self.names.setdefault(alias, set()).add(branch)
+        self.metric_names: dict[str, str] = {}
+        for code, label in self.labels.items():
+            for name in (code, code.replace("_", " "), label):
+                self.metric_names.setdefault(_name_key(name), code)
+        self.grains = dict(zip(self.metrics["metric"], self.metrics["grain"]))
+        self.periods_of: dict[str, list[dict]] = {}
+        for period in self.periods.sort_values("valid_from").to_dict("records"):
+            self.periods_of.setdefault(period["branch"], []).append(period)
+        self._spans: dict[str, list] = {}
+
+    def branch_borough(self, branch: str) -> str:
+        return self.info[branch]["borough"]
+
+    def spans(self, branch: str) -> list[tuple[pd.Timestamp, pd.Timestamp | None]]:
+        """open_spans, worked out once per branch."""
+        if branch not in self._spans:
+            self._spans[branch] = open_spans(self, branch)
+        return self._spans[branch]
+
+
+def _name_key(text: str) -> str:
+    return re.sub(r"\s+", " ", str(text).strip().lower())
+
+
+def _either(names: list[str]) -> str:
+    """'A', 'A or B', 'A, B or C'."""
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
+
+
+def resolve_borough(cat: Catalogue, text: str) -> tuple[str | None, str | None]:
+    """The borough a file names ('Bexley', 'London Borough of Bexley', 'E5032'), or a problem."""
+    key = _name_key(text)
+    for b, full, code in cat.boroughs[["borough", "full_name", "flas_code"]].itertuples(index=False):
+        if key in (b.lower(), full.lower(), code.lower()):
+            return b, None
+    named = [b for b in cat.boroughs["borough"] if re.search(rf"\b{re.escape(b.lower())}\b", key)]
+    if len(named) == 1:
+        return named[0], None     # 'Bexley Council', 'Bexley Libraries'
+    return None, f"“{text}” is not a borough of this service: use {_either(list(cat.boroughs['borough']))}."
+
+
+def resolve_branch(cat: Catalogue, text: str, borough_text: str = "") -> tuple[str | None, str | None, bool]:
+    """(branch, problem, whether the problem is the borough's) for a name, via aliases, full and short names."""
+    if not text.strip():
+        return None, "The branch is missing.", False
+    borough = None
+    if borough_text.strip():
+        borough, problem = resolve_borough(cat, borough_text)
+        if problem:
+            return None, problem, True
+    candidates = _branch_candidates(cat, _name_key(text))
+    if not candidates and _name_key(text).endswith(" library"):
+        candidates = _branch_candidates(cat, _name_key(text)[: -len(" library")])
+    if borough is not None:
+        inside = [c for c in candidates if cat.branch_borough(c) == borough]
+        if candidates and not inside:
+            where = _either(sorted({cat.branch_borough(c) for c in candidates}))
+            return None, f"“{text}” is in {where}, not {borough}.", True
+        candidates = inside
+    if len(candidates) == 1:
+        return candidates[0], None, False
+    if len(candidates) > 1:
+        return None, (f"“{text}” could be {_either(sorted(candidates))}: give the full name or fill in the "
+                      "borough."), False
+    return None, _unknown_branch(cat, text), False
+
+
+def _branch_candidates(cat: Catalogue, key: str) -> list[str]:
+    return sorted(cat.names.get(key, ()))
+
+
+def _unknown_branch(cat: Catalogue, text: str) -> str:
+    close = difflib.get_close_matches(_name_key(text), list(cat.names), n=6, cutoff=0.6)
+    suggestions = list(dict.fromkeys(b for c in close for b in sorted(cat.names[c])))[:3]
+    if suggestions:
+        return f"“{text}” is not a branch we know. Did you mean {_either(suggestions)}?"
+    return f"“{text}” is not a branch we know. Check the spelling against the list of branches."
+
+
+def resolve_metric(cat: Catalogue, text: str) -> tuple[str | None, str | None]:
+    """The metric a code or label means ('visits', 'Visits', 'PC hours used'), or a problem."""
+    if not text.strip():
+        return None, "The metric is missing."
+    key = _name_key(text)
+    code = cat.metric_names.get(key)
+    if code is None:
+        monthly = [c for c, g in cat.grains.items() if g == "monthly"]
+        close = difflib.get_close_matches(key.replace(" ", "_"), monthly, n=3, cutoff=0.6)
+        if close:
+            return None, f"“{text}” is not a metric we know. Did you mean {_either(close)}?"
+        return None, f"“{text}” is not a metric we know. Use a metric code from the glossary, e.g. visits."
+    label = cat.labels[code]
+    if cat.grains[code] != "monthly":
+        return None, f"{label} ({code}) is an annual figure: only monthly figures can be imported."
+    return code, None
+
+
+MONTH_NAMES = ("%Y-%m", "%b %Y", "%B %Y", "%b-%y", "%b %y")
+
+
+def parse_month(text: str) -> pd.Timestamp | None:
+    """A month written 2015-04 (or 2015-04-01, as Excel stores it, or Apr 2015); None if it is not one."""
+    text = re.sub(r"[ T]00:00(:00)?$", "", text.strip())
+    match = re.fullmatch(r"(\d{4})-(\d{1,2})(?:-01)?", text)
+    if match:
+        year, month = int(match.group(1)), int(match.group(2))
+        return pd.Timestamp(year, month, 1) if 1 <= month <= 12 and year >= 1900 else None
+    for pattern in MONTH_NAMES[1:]:
+        try:
+            return pd.Timestamp(dt.datetime.strptime(text, pattern).replace(day=1))
+        except ValueError:
+            continue
+    return None
+
+
+# ---------------------------------------------------------------------------------------------- open months
+
+def open_spans(cat: Catalogue, branch: str) -> list[tuple[pd.Timestamp, pd.Timestamp | None]]:
+    """The stretches a branch was open and in its borough's return: (first day, last day or None)."""
+    spans: list[list] = []
+    for p in cat.periods_of.get(branch, []):
+        # A digital library has no opening hours (null): it is "open" whenever it has a period.
+        is_open = pd.isna(p["weekly_hours"]) or float(p["weekly_hours"]) > 0
+        start = pd.Timestamp(p["valid_from"])
+        end = None if pd.isna(p["valid_to"]) else pd.Timestamp(p["valid_to"])
+        if not is_open:
+            continue
+        if spans and spans[-1][1] is not None and spans[-1][1] + pd.Timedelta(days=1) >= start:
+            spans[-1][1] = end
+        else:
+            spans.append([start, end])
+    info = cat.info[branch]
+    limits = [pd.Timestamp(d) for d in (info["closed"], info["reports_until"]) if not pd.isna(d)]
+    first = None if pd.isna(info["opened"]) else pd.Timestamp(info["opened"])
+    out = []
+    for start, end in spans:
+        if first is not None:
+            start = max(start, first)
+        for limit in limits:
+            end = limit if end is None else min(end, limit)
+        if end is None or end >= start:
+            out.append((start, end))
+    return out
+
+
+def _spans_text(spans) -> str:
+    parts = []
+    for start, end in spans:
+        if end is None:
+            parts.append(f"from {month_name(start)}")
+        elif (start.year, start.month) == (end.year, end.month):
+            parts.append(f"in {month_name(start)}")
+        else:
+            parts.append(f"from {month_name(start)} to {month_name(end)}")
+    return " and ".join(parts)
+
+
+def _closed_problem(cat: Catalogue, branch: str, month: pd.Timestamp) -> str | None:
+    """Why a branch cannot have figures for a month, or None if it was open then."""
+    month_end = month + pd.offsets.MonthEnd(0)
+    spans = cat.spans(branch)
+    if any(start <= month_end and (end is None or end >= month) for start, end in spans):
+        return None
+    info = cat.info[branch]
+    reports_until = None if pd.isna(info["reports_until"]) else pd.Timestamp(info["reports_until"])
+    if reports_until is not None and month > reports_until and pd.isna(info["closed"]):
+        return (f"{branch} was not in {info['borough']}’s return in {month_name(month)}: its figures stop after "
+                f"{month_name(reports_until)}.")
+    if not spans:
+        return f"{branch} was not open in {month_name(month)}: we have no opening hours for it."
+    return f"{branch} was not open in {month_name(month)}: it was open {_spans_text(spans)}."
+
+
+# ---------------------------------------------------------------------------------------------- validating
+
+def validate(db: Database, parsed: ParsedFile, today: dt.date | None = None,
+             progress: Progress | None = None) -> Plan:
+    """Check every figure before anything is written: all problems at once, the warnings, and the diff."""
+    today = today or dt.date.today()
+    _report(progress, 0.0, "Checking branches, months, metrics and values")
+    version = db.data_version()
+    cat = Catalogue.load(db)
+    rec = parsed.records.copy()
+    problems = list(parsed.problems)
+    bad = pd.Series(False, index=rec.index)
+
+    rec["branch"], rec["borough"], found = _resolve_branches(cat, rec)
+    problems += found
+    bad |= rec["branch"].isna()
+    rec["metric"], found = _resolve_metrics(cat, rec)
+    problems += found
+    bad |= rec["metric"].isna()
+    rec["month"], found = _resolve_months(rec, today)
+    problems += found
+    bad |= rec["month"].isna()
+    rec["value"], value_bad, found = _resolve_values(cat, rec)
+    problems += found
+    bad |= value_bad
+    _report(progress, 0.4, "Looking for figures given twice and branches that were closed")
+    dup_bad, found = _duplicates(cat, rec)
+    problems += found
+    bad |= dup_bad
+    closed_bad, found = _closed(cat, rec)
+    problems += found
+    bad |= closed_bad
+
+    good = rec[~bad]
+    _report(progress, 0.6, "Comparing with the figures already stored")
+    stored = _stored(db, good)
+    diff = _diff(cat, good, stored)
+    _report(progress, 0.8, "Running the plausibility checks")
+    figures = diff.rename(columns={"new_value": "value", "value_col": "column"}).assign(
+        changes=lambda d: d["status"] != "unchanged")
+    warnings = quality.check(figures[["row", "column", "branch", "month", "metric", "value", "changes"]],
+                             stored, cat.labels)
+    columns = ["row", "borough", "branch", "month", "metric", "label", "old_value", "new_value"]
+    part = {s: diff.loc[diff["status"] == s, columns].reset_index(drop=True) for s in ("added", "changed", "unchanged")}
+    writes = diff.loc[diff["status"] != "unchanged", ["row", "branch", "month", "metric", "old_value",
+                                                      "old_provenance", "old_import_id", "new_value"]]
+    previous = _previous_imports(db, parsed.checksum)
+    notes = list(parsed.notes)
+    if previous:
+        notes.append("This file was imported before (import " + ", ".join(str(i) for i in previous) + ").")
+    _report(progress, 1.0, "Checked")
+    return Plan(file_name=parsed.name, checksum=parsed.checksum, shape=parsed.shape,
+                added=part["added"], changed=part["changed"], unchanged=part["unchanged"],
+                problems=_sorted_unique(problems), warnings=warnings, notes=notes,
+                data_version=version, previous_imports=previous, writes=writes.reset_index(drop=True))
+
+
+def _sorted_unique(problems: list[Problem]) -> list[Problem]:
+    unique = list(dict.fromkeys(problems))
+    return sorted(unique, key=lambda p: (p.row if p.row is not None else 0,))
+
+
+def _resolve_branches(cat: Catalogue, rec: pd.DataFrame):
+    """Branch and borough of every record, looking each distinct name up once."""
+    pairs = rec[["branch_text", "borough_text"]].fillna("").drop_duplicates()
+    answers = {(t, b): resolve_branch(cat, t, b) for t, b in pairs.itertuples(index=False)}
+    found = pd.DataFrame([(t, b, a[0]) for (t, b), a in answers.items()],
+                         columns=["branch_text", "borough_text", "branch"])
+    texts = rec[["branch_text", "borough_text"]].fillna("")
+    branch = texts.merge(found, on=["branch_text", "borough_text"], how="left")["branch"].astype(object)
+    branch.index = rec.index
+    borough = branch.map({b: i["borough"] for b, i in cat.info.items()})
+    problems = []
+    for (t, b), (found, message, about_borough) in answers.items():
+        if found is not None:
+            continue
+        hit = rec[(rec["branch_text"].fillna("") == t) & (rec["borough_text"].fillna("") == b)]
+        for r in hit.itertuples():
+            problems.append(Problem(r.row, r.borough_col if about_borough else r.branch_col, message))
+    return branch, borough, problems
+
+
+def _resolve_metrics(cat: Catalogue, rec: pd.DataFrame):
+    answers = {t: resolve_metric(cat, t) for t in rec["metric_text"].fillna("").unique()}
+    codes = rec["metric_text"].fillna("").map(lambda t: answers[t][0])
+    problems = []
+    failing = rec[codes.isna() & ~rec["metric_checked"]]
+    for r in failing.drop_duplicates(["metric_row", "metric_col", "metric_text"]).itertuples():
+        message = answers[r.metric_text or ""][1]
+        if r.metric_row is None or pd.isna(r.metric_row):
+            message = f"The metric given for this file: {message}"
+        problems.append(Problem(None if pd.isna(r.metric_row) else int(r.metric_row), r.metric_col, message))
+    return codes.astype(object).where(codes.notna(), None), problems
+
+
+def _resolve_months(rec: pd.DataFrame, today: dt.date):
+    this_month = pd.Timestamp(today.year, today.month, 1)
+    texts = rec["month_text"].fillna("")
+    answers = {}
+    for t in texts.unique():
+        month = parse_month(t) if t else None
+        if not t:
+            answers[t] = (None, "The month is missing.")
+        elif month is None:
+            answers[t] = (None, f"“{t}” is not a month: write months as YYYY-MM, e.g. 2015-04.")
+        elif month > this_month:
+            answers[t] = (None, f"{month_name(month)} is in the future (this month is {month_name(this_month)}). "
+                                "Is the year a typo?")
+        else:
+            answers[t] = (month, None)
+    months = texts.map(lambda t: answers[t][0])
+    problems = []
+    failing = rec[months.isna() & ~rec["month_checked"]]
+    for r in failing.drop_duplicates(["month_row", "month_col", "month_text"]).itertuples():
+        problems.append(Problem(int(r.month_row), r.month_col, answers[r.month_text or ""][1]))
+    return pd.to_datetime(months).astype("datetime64[ns]"), problems
+
+
+def _resolve_values(cat: Catalogue, rec: pd.DataFrame):
+    """Numbers as typed ('1,234' is 1234); non-numeric, negative and fractional counts are problems."""
+    text = rec["value_text"].fillna("").astype(str).str.strip()
+    cleaned = text.str.replace(r"(?<=\d),(?=\d{3}(?:\D|$))", "", regex=True)
+    values = pd.to_numeric(cleaned, errors="coerce").astype(float)
+    not_number = values.isna() | ~np.isfinite(values)
+    negative = ~not_number & (values < 0)
+    units = rec["metric"].map(cat.units)
+    fraction = ~not_number & ~negative & units.isin(WHOLE_UNITS) & (values % 1 != 0)
+    problems = []
+    for r in rec[not_number].itertuples():
+        problems.append(Problem(r.row, r.value_col, f"“{text[r.Index]}” is not a number."))
+    for r in rec[negative].itertuples():
+        problems.append(Problem(r.row, r.value_col, f"{text[r.Index]} is negative: a figure cannot be below zero."))
+    labels = cat.labels
+    for r in rec[fraction].itertuples():
+        problems.append(Problem(r.row, r.value_col, (
+            f"{text[r.Index]} is not a whole number: {labels[r.metric]} must be whole numbers "
+            "(only hours may have fractions).")))
+    return values, not_number | negative | fraction, problems
+
+
+def _duplicates(cat: Catalogue, rec: pd.DataFrame):
+    """The second and later rows giving the same branch, month and metric."""
+    keyed = rec.dropna(subset=["branch", "month", "metric"])
+    dup = keyed.duplicated(["branch", "month", "metric"], keep="first")
+    bad = pd.Series(False, index=rec.index)
+    bad[dup[dup].index] = True
+    problems = []
+    if dup.any():
+        first = keyed.groupby(["branch", "month", "metric"])["row"].transform("first")
+        labels = cat.labels
+        for r in keyed[dup].itertuples():
+            problems.append(Problem(r.row, r.value_col, (
+                f"{r.branch}, {labels[r.metric]} for {month_name(r.month)} is also on row {first[r.Index]}: "
+                "give each figure once.")))
+    return bad, problems
+
+
+def _closed(cat: Catalogue, rec: pd.DataFrame):
+    """Figures for a month in which the branch was not open (or not in its borough's return)."""
+    keyed = rec.dropna(subset=["branch", "month"])
+    pairs = keyed[["branch", "month"]].drop_duplicates()
+    pairs["message"] = [_closed_problem(cat, b, m) for b, m in pairs.itertuples(index=False)]
+    messages = keyed[["branch", "month"]].merge(pairs, on=["branch", "month"], how="left")["message"]
+    messages.index = keyed.index
+    bad = pd.Series(False, index=rec.index)
+    bad[messages[messages.notna()].index] = True
+    problems = [Problem(r.row, r.month_col if r.month_row == r.row else r.value_col, messages[r.Index])
+                for r in keyed[messages.notna()].itertuples()]
+    return bad, problems
+
+
+def _stored(db: Database, good: pd.DataFrame) -> pd.DataFrame:
+    """The stored figures of the file's branches and metrics, every month (one query for the whole file)."""
+    if good.empty:
+        return pd.DataFrame({"branch": pd.Series([], dtype=object), "month": pd.Series([], dtype="datetime64[ns]"),
+                             "metric": pd.Series([], dtype=object), "value": pd.Series([], dtype=float),
+                             "provenance": pd.Series([], dtype=object), "import_id": pd.Series([], dtype="Int64")})
+    stored = db.run("import_figures", branches=sorted(good["branch"].unique()),
+                    metrics=quality.metrics_needed(good["metric"].unique()))
+    stored["month"] = pd.to_datetime(stored["month"]).astype("datetime64[ns]")
+    return stored
+
+
+def _diff(cat: Catalogue, good: pd.DataFrame, stored: pd.DataFrame) -> pd.DataFrame:
+    """Each valid figure of the file against what is stored: added, changed or unchanged."""
+    old = stored.rename(columns={"value": "old_value", "provenance": "old_provenance",
+                                 "import_id": "old_import_id"})
+    diff = good[["row", "borough", "branch", "month", "metric", "value", "value_col"]].rename(
+        columns={"value": "new_value"}).merge(old, on=["branch", "month", "metric"], how="left")
+    same = np.isclose(diff["new_value"], diff["old_value"].astype(float), rtol=0, atol=1e-9)
+    diff["status"] = np.where(diff["old_value"].isna(), "added", np.where(same, "unchanged", "changed"))
+    diff["label"] = diff["metric"].map(cat.labels)
+    return diff.sort_values("row", kind="stable").reset_index(drop=True)
+
+
+def _previous_imports(db: Database, checksum: str) -> list[int]:
+    history = db.run("import_history")
+    done = history[(history["checksum"] == checksum) & history["undone_at"].isna()]
+    return sorted(int(i) for i in done["import_id"])
+
+
+# ---------------------------------------------------------------------------------------------- applying
+
+INSERT_BATCH = """
+insert into import_batch (imported_by, file_name, checksum, rows_added, rows_changed, rows_unchanged, file_shape)
+values ($user, $file_name, $checksum, $added, $changed, $unchanged, $shape)
+returning import_id
+"""
+INSERT_HISTORY = """
+insert into figure_history
+select $import_id, branch, cast(month as date), metric, old_value, old_provenance,
+       cast(old_import_id as integer), new_value, cast(row as integer)
+from import_rows
+"""
+UPSERT_FIGURES = """
+insert into monthly_figure (branch, month, metric, value, provenance, import_id)
+select branch, cast(month as date), metric, new_value, 'imported', $import_id
+from import_rows
+on conflict (branch, month, metric) do update
+set value = excluded.value, provenance = excluded.provenance, import_id = excluded.import_id
+"""
+INSERT_WARNINGS = """
+insert into import_warning (import_id, warning_key, check_name, branch, month, metric, message, reason)
+select $import_id, key, check_name, branch, cast(month || '-01' as date), metric, message, reason
+from import_warnings
+"""
+CURRENT_VERSION = "select max(version) from data_version"
+
+
+def apply(db: Database, plan: Plan, reasons: dict[str, str], user: str, file_name: str, checksum: str,
+          progress: Progress | None = None) -> ImportResult:
+    """Write a checked plan in one transaction, recording who, when, what it replaced and why warnings were accepted."""
+    if plan.problems:
+        raise ImportRefused(f"{file_name} has {plural(len(plan.problems), 'problem')}, so nothing was imported. "
+                            "Correct the file and load it again.")
+    missing = plan.missing_reasons(reasons)
+    if missing:
+        raise ImportRefused(f"{plural(len(missing), 'warning')} {'needs' if len(missing) == 1 else 'need'} a "
+                            "reason before the import can go ahead: "
+                            + ", ".join(w.key for w in missing) + ". Nothing was imported.")
+    if not (user or "").strip():
+        raise ImportRefused("Say who is importing the file: the import history records it.")
+    if checksum != plan.checksum:
+        raise ImportRefused(f"{file_name} is not the file that was checked (its checksum differs): check it again.")
+    if plan.nothing_to_change:
+        return ImportResult(None, 0, 0, len(plan.unchanged), (
+            f"Nothing changed: {_all_figures(len(plan.unchanged), 'in ' + file_name)} already in the warehouse "
+            "with the same values."))
+    # Nullable types, so a figure the import adds gets NULL (not NaN) as its old value in the history.
+    rows = plan.writes.astype({"old_value": "Float64", "new_value": "Float64", "old_import_id": "Int64",
+                               "old_provenance": object, "row": "int64"})
+    warnings = pd.DataFrame([{"key": w.key, "check_name": w.check, "branch": w.branch, "month": w.month,
+                              "metric": w.metric, "message": str(w), "reason": reasons[w.key].strip()}
+                             for w in plan.warnings],
+                            columns=["key", "check_name", "branch", "month", "metric", "message", "reason"])
+    with db.transaction() as cur:
+        version = cur.execute(CURRENT_VERSION).fetchone()[0]
+        if plan.data_version is not None and version != plan.data_version:
+            raise ImportRefused("The warehouse changed since this file was checked (another import or undo?): "
+                                "check the file again before importing it.")
+        import_id = cur.execute(INSERT_BATCH, {
+            "user": user.strip(), "file_name": file_name, "checksum": checksum, "added": len(plan.added),
+            "changed": len(plan.changed), "unchanged": len(plan.unchanged), "shape": plan.shape,
+        }).fetchone()[0]
+        for start in range(0, len(rows), WRITE_CHUNK):
+            chunk = rows.iloc[start:start + WRITE_CHUNK]
+            cur.register("import_rows", chunk)
+            try:
+                cur.execute(INSERT_HISTORY, {"import_id": import_id})
+                cur.execute(UPSERT_FIGURES, {"import_id": import_id})
+            finally:
+                cur.unregister("import_rows")
+            _report(progress, (start + len(chunk)) / len(rows), f"Written {start + len(chunk):,} of {len(rows):,} figures")
+        if not warnings.empty:
+            cur.register("import_warnings", warnings)
+            try:
+                cur.execute(INSERT_WARNINGS, {"import_id": import_id})
+            finally:
+                cur.unregister("import_warnings")
+    return ImportResult(int(import_id), len(plan.added), len(plan.changed), len(plan.unchanged), (
+        f"Import {import_id}: {file_name}: {plural(len(plan.added), 'figure')} added, {len(plan.changed):,} "
+        f"changed, {len(plan.unchanged):,} unchanged."))
+
+
+# ---------------------------------------------------------------------------------------------- undoing
+
+SELECT_BATCH = "select file_name, imported_at, imported_by, undone_at, undone_by from import_batch where import_id = $id"
+LATER_CHANGES = """
+select h.branch, h.month, h.metric, f.import_id as now_import, b.file_name as now_file
+from figure_history h
+left join monthly_figure f using (branch, month, metric)
+left join import_batch b on b.import_id = f.import_id
+where h.import_id = $id
+  and (f.value is null or f.import_id is distinct from $id or f.value <> h.new_value)
+order by h.month, h.branch, h.metric
+"""
+REMOVE_ADDED = """
+delete from monthly_figure f
+using figure_history h
+where h.import_id = $id and h.old_value is null
+  and f.branch = h.branch and f.month = h.month and f.metric = h.metric
+"""
+RESTORE_CHANGED = """
+update monthly_figure f
+set value = h.old_value, provenance = h.old_provenance, import_id = h.old_import_id
+from figure_history h
+where h.import_id = $id and h.old_value is not null
+  and f.branch = h.branch and f.month = h.month and f.metric = h.metric
+"""
+COUNT_HISTORY = ("select count(*) filter (where old_value is not null), count(*) filter (where old_value is null) "
+                 "from figure_history where import_id = $id")
+MARK_UNDONE = "update import_batch set undone_at = current_timestamp, undone_by = $user where import_id = $id"
+
+
+def undo(db: Database, import_id: int, user: str) -> UndoResult:
+    """Put back what an import replaced and remove what it added, in one transaction."""
+    # A figure the import wrote that a later import changed would be lost by restoring the older value, so
+    # that is refused: undo the later import first (imports are undone newest first where they overlap).
+    if not (user or "").strip():
+        raise ImportRefused("Say who is undoing the import: the import history records it.")
+    with db.transaction() as cur:
+        batch = cur.execute(SELECT_BATCH, {"id": import_id}).fetchone()
+        if batch is None:
+            raise ImportRefused(f"There is no import {import_id}.")
+        file_name, _, _, undone_at, undone_by = batch
+        if undone_at is not None:
+            raise ImportRefused(f"Import {import_id} ({file_name}) was already undone on "
+                                f"{undone_at:%d %B %Y at %H:%M} by {undone_by}: there is nothing left to undo.")
+        later = cur.execute(LATER_CHANGES, {"id": import_id}).fetchall()
+        if later:
+            raise ImportRefused(_later_message(import_id, file_name, later))
+        restored, removed = cur.execute(COUNT_HISTORY, {"id": import_id}).fetchone()
+        cur.execute(REMOVE_ADDED, {"id": import_id})
+        cur.execute(RESTORE_CHANGED, {"id": import_id})
+        cur.execute(MARK_UNDONE, {"id": import_id, "user": user.strip()})
+    return UndoResult(import_id, int(restored), int(removed), (
+        f"Import {import_id} ({file_name}) undone: {plural(int(restored), 'figure')} restored to the earlier "
+        f"values, {plural(int(removed), 'added figure')} removed."))
+
+
+def _later_message(import_id: int, file_name: str, later: list[tuple]) -> str:
+    by = sorted({(i, f) for *_, i, f in later if i is not None})
+    what = _either([f"import {i} ({f})" for i, f in by]) if by else "a later change"
+    first = later[0]
+    were = "was" if len(later) == 1 else "were"
+    return (f"Import {import_id} ({file_name}) cannot be undone: {len(later):,} of its figures {were} changed "
+            f"later by {what}, e.g. {first[0]}, {first[2]} for {month_name(pd.Timestamp(first[1]))}. "
+            "Undo the later import first.")
+
+
+def history(db: Database) -> pd.DataFrame:
+    """Every import, newest first (for the page's import history)."""
+    return db.run("import_history")
+
+
+def changes_of(db: Database, import_id: int) -> pd.DataFrame:
+    """The figures one import wrote, with the values they replaced (old_value null: added)."""
+    changes = db.run("import_changes")
+    return changes[changes["import_id"] == import_id].reset_index(drop=True)
+
+
+def reasons_of(db: Database, import_id: int) -> pd.DataFrame:
+    """The warnings one import went ahead with, and the reason given for each."""
+    reasons = db.run("import_reasons")
+    return reasons[reasons["import_id"] == import_id].reset_index(drop=True)

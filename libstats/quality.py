@@ -1,0 +1,224 @@
+"""Plausibility checks on imported figures (CIPFA's own data checks): warnings that need a reason, never errors."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+YEAR_ON_YEAR_LIMIT = 0.25       # CIPFA: a key figure more than 25% off last year needs a reason
+TYPO_RATIO = 9.0                # about ten times the usual figure: an extra digit (319,000 for 31,900)
+QUARTER_RATIO = 2.5             # a quarter's total entered in one month is about three months' worth
+MIN_HISTORY = 3                 # months needed before a branch's "usual" figure means anything
+
+KEYS = ["branch", "month", "metric"]
+# A part and the whole it cannot exceed (or needs): checking one needs the other, from the file or the warehouse.
+PAIRS = (("pc_hours_used", "pc_hours_available"), ("event_attendance", "events"))
+
+
+def metrics_needed(metrics) -> list[str]:
+    """The metrics whose stored figures the checks need: the file's, and the other half of each pair."""
+    needed = set(metrics)
+    for part, whole in PAIRS:
+        if needed & {part, whole}:
+            needed |= {part, whole}
+    return sorted(needed)
+
+
+@dataclass(frozen=True)
+class FigureWarning:
+    """A figure that may be wrong: the import goes ahead only once someone gives a reason for it."""
+    key: str              # stable across checks of the same file, e.g. 'yoy:Crayford:2015-06:visits'
+    row: int | None       # the file's row, as a spreadsheet numbers it
+    column: str | None
+    message: str
+    check: str = ""       # 'yoy', 'typo', 'quarter', 'pc_hours', 'attendance'
+    branch: str = ""
+    month: str = ""       # YYYY-MM
+    metric: str = ""
+
+    def __str__(self) -> str:
+        return f"{_place(self.row, self.column)}{self.message}"
+
+
+def _place(row: int | None, column: str | None) -> str:
+    """'Row 5, column “Visits”: ' — where a person finds the cell in the spreadsheet."""
+    parts = []
+    if row is not None:
+        parts.append(f"Row {row}")
+    if column:
+        parts.append(f"column “{column}”")
+    return (", ".join(parts) + ": ") if parts else ""
+
+
+def number(value: float) -> str:
+    """A figure as a report writes it: 1,234 or 1,234.5."""
+    if float(value).is_integer():
+        return f"{int(value):,}"
+    return f"{value:,.2f}".rstrip("0").rstrip(".")
+
+
+def month_name(month: pd.Timestamp) -> str:
+    """'June 2015'."""
+    return month.strftime("%B %Y")
+
+
+def shift_months(months: pd.Series, n) -> pd.Series:
+    """First days of months moved by n months (n a number or an array), vectorised."""
+    moved = months.to_numpy().astype("datetime64[M]") + np.asarray(n, dtype="int64")
+    return pd.Series(moved.astype("datetime64[ns]"), index=months.index)
+
+
+def check(figures: pd.DataFrame, stored: pd.DataFrame, labels: dict[str, str]) -> list[FigureWarning]:
+    """Every warning for a file's valid figures, judged against the warehouse's stored figures."""
+    # figures: row, column, branch, month (Timestamp), metric, value, changes. changes is False for a figure
+    # already stored with the same value, so re-importing a file warns about nothing.
+    # stored: branch, month, metric, value of the same branches (and metrics_needed) in the warehouse.
+    if figures.empty:
+        return []
+    combined = _combined(figures, stored)
+    usual = _usual(combined)
+    warnings: list[FigureWarning] = []
+    typo = _typo(figures, usual, labels)
+    quarter = _quarter(figures, combined, usual, labels)
+    # A figure already flagged as a typo or a lumped quarter is not flagged again for its change on
+    # last year: the more specific warning says more, and one reason is enough.
+    flagged = {(w.branch, w.month, w.metric) for w in typo + quarter}
+    warnings += typo + quarter + _year_on_year(figures, combined, labels, flagged)
+    warnings += _pc_hours(figures, combined)
+    warnings += _attendance(figures, combined)
+    return sorted(warnings, key=lambda w: (w.row if w.row is not None else 0, w.key))
+
+
+def _combined(figures: pd.DataFrame, stored: pd.DataFrame) -> pd.DataFrame:
+    """The warehouse as it would be after the import: stored figures overlaid by the file's."""
+    file_part = figures[KEYS + ["value", "row", "column", "changes"]]
+    kept = stored[KEYS + ["value"]].merge(file_part[KEYS], on=KEYS, how="left", indicator=True)
+    kept = kept[kept["_merge"] == "left_only"].drop(columns="_merge")
+    kept = kept.assign(row=np.nan, column=None, changes=False)
+    return pd.concat([kept, file_part], ignore_index=True) if not kept.empty else file_part.copy()
+
+
+def _usual(combined: pd.DataFrame) -> pd.DataFrame:
+    """Each branch's usual monthly figure for a metric: the median of its months with anything in them."""
+    positive = combined[combined["value"] > 0]
+    grouped = positive.groupby(["branch", "metric"])["value"].agg(["median", "count"])
+    return grouped[grouped["count"] >= MIN_HISTORY]["median"].rename("usual").reset_index()
+
+
+def _key(check_name: str, branch: str, month: pd.Timestamp, metric: str | None = None) -> str:
+    parts = [check_name, branch, month.strftime("%Y-%m")] + ([metric] if metric else [])
+    return ":".join(parts)
+
+
+def _warning(check_name: str, r, message: str, metric: str, keyed_metric: bool = True) -> FigureWarning:
+    return FigureWarning(
+        key=_key(check_name, r.branch, r.month, metric if keyed_metric else None),
+        row=int(r.row), column=r.column, message=message, check=check_name,
+        branch=r.branch, month=r.month.strftime("%Y-%m"), metric=metric,
+    )
+
+
+def _typo(figures: pd.DataFrame, usual: pd.DataFrame, labels: dict[str, str]) -> list[FigureWarning]:
+    """About ten times (or a tenth of) the branch's usual monthly figure: a digit too many or too few."""
+    f = figures[figures["changes"]].merge(usual, on=["branch", "metric"])
+    ratio = f["value"] / f["usual"]
+    out = []
+    for r in f[ratio >= TYPO_RATIO].itertuples():
+        out.append(_warning("typo", r, (
+            f"{r.branch}: {labels[r.metric]} for {month_name(r.month)} is {number(r.value)}, about "
+            f"{r.value / r.usual:.0f} times its usual monthly figure ({number(r.usual)}). Is there a digit too many?"
+        ), r.metric))
+    for r in f[(f["value"] > 0) & (ratio <= 1 / TYPO_RATIO)].itertuples():
+        out.append(_warning("typo", r, (
+            f"{r.branch}: {labels[r.metric]} for {month_name(r.month)} is {number(r.value)}, about a tenth "
+            f"of its usual monthly figure ({number(r.usual)}) or less. Is a digit missing?"
+        ), r.metric))
+    return out
+
+
+def _quarter(figures, combined, usual, labels) -> list[FigureWarning]:
+    """A quarter's total entered in one month: a big month with both other months of its quarter zero."""
+    f = figures[figures["changes"] & (figures["value"] > 0)].merge(usual, on=["branch", "metric"])
+    f = f[f["value"] >= QUARTER_RATIO * f["usual"]].copy()
+    if f.empty:
+        return []
+    # Financial quarters (Apr-Jun, Jul-Sep, Oct-Dec, Jan-Mar) are calendar quarters.
+    position = ((f["month"].dt.month - 1) % 3).to_numpy()
+    f["other1"] = shift_months(f["month"], np.where(position == 0, 1, -position))
+    f["other2"] = shift_months(f["month"], np.where(position == 2, -1, 2 - position))
+    values = combined[KEYS + ["value"]]
+    for other in ("other1", "other2"):
+        f = f.merge(values.rename(columns={"month": other, "value": other + "_value"}),
+                    on=["branch", other, "metric"])
+    f = f[(f["other1_value"] == 0) & (f["other2_value"] == 0)]
+    return [_warning("quarter", r, (
+        f"{r.branch}: {labels[r.metric]} for {month_name(r.month)} is {number(r.value)} while "
+        f"{month_name(r.other1)} and {month_name(r.other2)} are zero. Is it the whole quarter's "
+        "figure entered in one month?"
+    ), r.metric) for r in f.itertuples()]
+
+
+def _year_on_year(figures, combined, labels, flagged) -> list[FigureWarning]:
+    """More than 25% up or down on the same month last year (CIPFA asks for a reason)."""
+    f = figures[figures["changes"]].assign(last_month=lambda d: shift_months(d["month"], -12))
+    last = combined[KEYS + ["value"]].rename(columns={"month": "last_month", "value": "last"})
+    f = f.merge(last, on=["branch", "last_month", "metric"])
+    f = f[(f["last"] > 0) & ((f["value"] - f["last"]).abs() > YEAR_ON_YEAR_LIMIT * f["last"])]
+    out = []
+    for r in f.itertuples():
+        if (r.branch, r.month.strftime("%Y-%m"), r.metric) in flagged:
+            continue
+        change = (r.value - r.last) / r.last
+        direction = "more" if change > 0 else "less"
+        out.append(_warning("yoy", r, (
+            f"{r.branch}: {labels[r.metric]} for {month_name(r.month)} is {number(r.value)}, "
+            f"{abs(change):.0%} {direction} than {month_name(r.last_month)} ({number(r.last)}). "
+            "A change of more than 25% on a year needs a reason."
+        ), r.metric))
+    return out
+
+
+def _pair(figures, combined, part: str, whole: str) -> pd.DataFrame:
+    """Branch-months where the file has part or whole, with both values (file first, else stored)."""
+    involved = figures[figures["metric"].isin([part, whole])]
+    if involved.empty:
+        return pd.DataFrame()
+    months = involved[["branch", "month"]].drop_duplicates()
+    both = combined[combined["metric"].isin([part, whole])].merge(months, on=["branch", "month"])
+    wide = both.set_index(["branch", "month", "metric"])["value"].unstack("metric")
+    if part not in wide or whole not in wide:
+        return pd.DataFrame()
+    pairs = months.merge(wide[[part, whole]].reset_index(), on=["branch", "month"]).dropna(subset=[part, whole])
+    # The warning sits on the file's row that changes: the part's if it does, else the whole's.
+    rows = involved[involved["changes"]].sort_values("metric", key=lambda m: m != part)
+    rows = rows.drop_duplicates(["branch", "month"])[["branch", "month", "row", "column", "metric"]]
+    return pairs.merge(rows, on=["branch", "month"])
+
+
+def _pc_hours(figures, combined) -> list[FigureWarning]:
+    """PC hours used above the hours available in the same branch-month (CIPFA: used < available)."""
+    p = _pair(figures, combined, "pc_hours_used", "pc_hours_available")
+    if p.empty:
+        return []
+    out = []
+    for r in p[p["pc_hours_used"] > p["pc_hours_available"]].itertuples():
+        out.append(_warning("pc_hours", r, (
+            f"{r.branch}: PC hours used for {month_name(r.month)} ({number(r.pc_hours_used)}) are more than "
+            f"the PC hours available ({number(r.pc_hours_available)}). Were minutes entered as hours?"
+        ), r.metric, keyed_metric=False))
+    return out
+
+
+def _attendance(figures, combined) -> list[FigureWarning]:
+    """People at events in a month with no events: one of the two is wrong."""
+    p = _pair(figures, combined, "event_attendance", "events")
+    if p.empty:
+        return []
+    out = []
+    for r in p[(p["event_attendance"] > 0) & (p["events"] == 0)].itertuples():
+        out.append(_warning("attendance", r, (
+            f"{r.branch}: event attendance for {month_name(r.month)} is {number(r.event_attendance)} "
+            "but there were no events that month."
+        ), r.metric, keyed_metric=False))
+    return out

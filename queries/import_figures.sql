@@ -1,0 +1,12 @@
+-- The stored monthly figures of some branches and metrics, every month (what an import is compared with).
+-- Params: $branches (list of branch names), $metrics (list of metric codes).
+select
+    branch,
+    month,
+    metric,
+    value,
+    provenance,
+    import_id
+from monthly_figure
+where list_contains($branches, branch)
+  and list_contains($metrics, metric)
