@@ -182,5 +182,36 @@ def undo_import(import_id: int, db_file: Path | None, user: str | None) -> None:
     click.echo(result.message)
 
 
+@main.command(help="Build the board pack for one financial year: one self-contained HTML file, or an A4 PDF.")
+@click.option("--fy", required=True, metavar="YYYY-YY", help="The financial year to appraise, e.g. 2015-16.")
+@click.option("--format", "fmt", type=click.Choice(["html", "pdf"]), required=True, help="html or pdf.")
+@click.option("--out", "out_file", type=click.Path(dir_okay=False, path_type=Path), required=True, help="Where to write it.")
+@_db_option
+def report(fy: str, fmt: str, out_file: Path, db_file: Path | None) -> None:
+    from libstats import appraisal, fiscal
+    from libstats import report as board_pack
+    try:
+        fiscal.fy_start_year(fy)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--fy") from None
+    database = _open_for_import(db_file, read_only=True)
+    try:
+        years = set(database.run("financial_years", borough=None)["fy"])
+        if fy not in years:
+            raise click.ClickException(f"There are no figures for {fy}: the warehouse holds {', '.join(sorted(years))}.")
+        notes = database.run("commentary_for_year", fy=fy)
+        commentary = dict(zip(notes["section"], notes["body"]))
+        year = appraisal.build(database.run, fy)
+    finally:
+        database.close()
+    with click.progressbar(length=100, label=f"Building the {fmt.upper()} pack for {fy}") as bar:
+        def progress(done: float, _what: str) -> None:
+            bar.update(int(done * 100) - bar.pos)
+        content = (board_pack.build_html if fmt == "html" else board_pack.build_pdf)(year, commentary, progress)
+    out_file.parent.mkdir(parents=True, exist_ok=True)
+    out_file.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
+    click.echo(f"Wrote {out_file} ({out_file.stat().st_size / 1e6:.1f} MB).")
+
+
 if __name__ == "__main__":
     sys.exit(main())

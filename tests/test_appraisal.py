@@ -126,3 +126,22 @@ def test_meeting_mode_steps_through_the_sections(fixture_db, make_app):
     at.button(key="leave_meeting").click().run()
     assert "meeting" not in at.query_params
     assert [h.value for h in at.header] == [*appraisal.SECTIONS.values(), "The board pack"]
+
+
+def test_the_report_command_writes_both_formats(fixture_db, tmp_path):
+    from click.testing import CliRunner
+
+    from libstats.cli import main
+    runner = CliRunner()
+    html = tmp_path / "pack.html"
+    result = runner.invoke(main, ["report", "--fy", "2015-16", "--format", "html", "--out", str(html), "--db", str(fixture_db)])
+    assert result.exit_code == 0, result.output
+    assert f"Wrote {html}" in result.output
+    assert "18,000" in html.read_text(encoding="utf-8"), "Bexley's fixture visits"
+    pdf = tmp_path / "pack.pdf"
+    result = runner.invoke(main, ["report", "--fy", "2015-16", "--format", "pdf", "--out", str(pdf), "--db", str(fixture_db)])
+    assert result.exit_code == 0, result.output
+    assert pdf.read_bytes().startswith(b"%PDF")
+    result = runner.invoke(main, ["report", "--fy", "2030-31", "--format", "pdf", "--out", str(pdf), "--db", str(fixture_db)])
+    assert result.exit_code == 1
+    assert "There are no figures for 2030-31: the warehouse holds 2014-15, 2015-16." in result.output
