@@ -133,6 +133,8 @@ def test_the_report_command_writes_both_formats(fixture_db, tmp_path):
 
     from libstats.cli import main
     runner = CliRunner()
+    shutil.copy(fixture_db, tmp_path / "db.duckdb")
+    fixture_db = tmp_path / "db.duckdb"          # a copy: the app in this process may hold the original
     html = tmp_path / "pack.html"
     result = runner.invoke(main, ["report", "--fy", "2015-16", "--format", "html", "--out", str(html), "--db", str(fixture_db)])
     assert result.exit_code == 0, result.output
