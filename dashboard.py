@@ -16,6 +16,7 @@ PAGES = {
         st.Page("pages/priorities.py", title="Priorities", icon=":material/flag:", url_path="priorities"),
         st.Page("pages/value_for_money.py", title="Value for money", icon=":material/payments:", url_path="value_for_money"),
         st.Page("pages/peers.py", title="Peers", icon=":material/groups:", url_path="peers"),
+        st.Page("pages/data.py", title="Data", icon=":material/upload_file:", url_path="data"),
     ],
 }
 

@@ -36,3 +36,13 @@ def to_excel(frame: pd.DataFrame, sheet: str = "Figures") -> bytes:
                 if isinstance(cell.value, str) and cell.value.startswith(FORMULA_STARTS):
                     cell.data_type = "s"      # openpyxl would otherwise store '=…' as a formula
     return buffer.getvalue()
+
+
+EXCEL_MAX_ROWS = 1_048_575       # one sheet's rows, less the header
+
+
+def to_parquet(frame: pd.DataFrame) -> bytes:
+    """Parquet (pyarrow), compressed, types kept: for analysts and other tools."""
+    buffer = io.BytesIO()
+    neutralise(frame).to_parquet(buffer, index=False, compression="zstd")
+    return buffer.getvalue()

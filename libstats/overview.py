@@ -28,7 +28,7 @@ def chart_title(measure: metrics.Measure, monthly: pd.DataFrame, fy: str, previo
     this = monthly.loc[monthly["fy"] == fy, "value"].sum() if (monthly["fy"] == fy).any() else None
     same_months = monthly[(monthly["fy"] == previous_fy) & pd.to_datetime(monthly["month"]).dt.month.isin(months)]
     last = same_months["value"].sum() if not same_months.empty else None
-    part = "" if len(months) == 12 else f" in the {len(months)} months so far"
+    part = "" if len(months) == 12 else " in the first month" if len(months) == 1 else f" in the {len(months)} months so far"
     title = (f"{measure.label} {metrics.change_words(this, last, previous_fy)}{part} "
              f"({metrics.format_count(this)} in {fy})")
     return title, this, last

@@ -222,3 +222,85 @@ def _attendance(figures, combined) -> list[FigureWarning]:
             "but there were no events that month."
         ), r.metric, keyed_metric=False))
     return out
+
+
+CHECK_NAMES = {"yoy": "More than 25% off the same month last year", "typo": "About ten times the usual figure",
+               "quarter": "A quarter's total in one month", "pc_hours": "PC hours used above hours available",
+               "attendance": "Event attendance with no events"}
+# CIPFA asks for a reason when a *key* figure moves more than 25% on a year; in the register that check
+# covers the key measures only (small counts such as event attendance swing that much by chance).
+KEY_METRICS = {"visits", "issues_adult_fiction", "issues_adult_nonfiction", "issues_children_fiction",
+               "issues_children_nonfiction", "issues_av_e", "pc_hours_used", "pc_hours_available"}
+REGISTER_COLUMNS = ["Branch", "Borough", "Month", "Measure", "Check", "What the check found", "Status", "Reason"]
+
+
+def _whole_warehouse(stored: pd.DataFrame, labels: dict[str, str]) -> list[FigureWarning]:
+    """Every check run over stored figures as if they had just been entered (no file rows)."""
+    if stored.empty:
+        return []
+    figures = stored[KEYS + ["value"]].assign(row=0, column="", changes=True)
+    found = check(figures, stored.iloc[0:0][KEYS + ["value"]], labels)
+    return [w for w in found if w.check != "yoy" or w.metric in KEY_METRICS]
+
+
+def register(stored: pd.DataFrame, replaced: pd.DataFrame, reasons: pd.DataFrame, events: pd.DataFrame,
+             labels: dict[str, str]) -> pd.DataFrame:
+    """Every figure that fails a check, with its status: open, explained (a reason is on record) or corrected.
+
+    stored: branch, borough, month, metric, value (every monthly figure now). replaced: import_id, branch, month,
+    metric, value (values an import replaced). reasons: warning_key, reason, import_id (given at import).
+    events: event_date, borough, branch, title (a change at the branch in the year before explains a jump).
+    """
+    stored = stored.assign(month=pd.to_datetime(stored["month"]))
+    borough_of = dict(zip(stored["branch"], stored["borough"]))
+    given = {k: f"{r} (import {i})" for k, r, i in zip(reasons["warning_key"], reasons["reason"], reasons["import_id"])}
+    rows = []
+    now = _whole_warehouse(stored, labels)
+    for w in now:
+        reason = given.get(w.key) or _event_reason(events, w.branch, borough_of.get(w.branch), w.month)
+        rows.append(_register_row(w, borough_of, "explained" if reason else "open", reason or ""))
+    if not replaced.empty:
+        flagged_now = {w.key for w in now}
+        before = replaced.assign(month=pd.to_datetime(replaced["month"]))
+        earlier = pd.concat([stored[~stored.set_index(KEYS).index.isin(before.set_index(KEYS).index)],
+                             before.assign(borough=before["branch"].map(borough_of))], ignore_index=True)
+        importer_of = {(b, m, x): i for i, b, m, x in zip(before["import_id"], before["branch"], before["month"], before["metric"])}
+        for w in _whole_warehouse(earlier, labels):
+            fixed_by = importer_of.get((w.branch, pd.Timestamp(w.month + "-01"), w.metric))
+            if w.key not in flagged_now and fixed_by is not None:
+                rows.append(_register_row(w, borough_of, "corrected", f"Corrected by import {fixed_by}"))
+    out = pd.DataFrame(rows, columns=REGISTER_COLUMNS)
+    return out.sort_values(["Status", "Borough", "Branch", "Month"], kind="stable").reset_index(drop=True)
+
+
+def _register_row(w: FigureWarning, borough_of: dict, status: str, reason: str) -> dict:
+    return {"Branch": w.branch, "Borough": borough_of.get(w.branch, ""), "Month": w.month,
+            "Measure": w.metric, "Check": CHECK_NAMES.get(w.check, w.check),
+            "What the check found": w.message.split(": ", 1)[-1], "Status": status, "Reason": reason}
+
+
+def _event_reason(events: pd.DataFrame, branch: str, borough: str | None, month: str) -> str | None:
+    """An event at the branch itself in the 13 months up to the figure's month (a closure, a new building)."""
+    when = pd.Timestamp(month + "-01")
+    for e in events.itertuples():
+        day = pd.Timestamp(e.event_date)
+        if e.branch == branch and when - pd.DateOffset(months=13) < day <= when + pd.DateOffset(months=1):
+            return f"Event: {e.title} ({day:%b %Y})"
+    return None
+
+
+def completeness(grid: pd.DataFrame) -> pd.DataFrame:
+    """Branches down the side, months across: ✓ figures, 0 all zero, ✗ missing (due but absent), blank not due."""
+    def cell(r) -> str:
+        if r.figures and (r.total or 0) > 0:
+            return "✓"
+        if r.figures:
+            return "0"
+        return "✗ missing" if r.due else ""
+    grid = grid.assign(cell=[cell(r) for r in grid.itertuples()],
+                       col=pd.to_datetime(grid["month"]).dt.strftime("%b %Y"))
+    order = list(dict.fromkeys(grid["col"]))
+    wide = grid.pivot_table(index=["borough", "branch"], columns="col", values="cell", aggfunc="first").reindex(columns=order)
+    wide = wide.reset_index().rename(columns={"borough": "Borough", "branch": "Branch"})
+    due = grid.groupby("branch")["due"].any()
+    return wide[wide["Branch"].map(due) | (wide[order] != "").any(axis=1)].reset_index(drop=True)

@@ -77,3 +77,16 @@ def _cached_appraisal(fy: str, version: int):
 def appraisal(fy: str):
     """Every section of a year's appraisal, cached on the year and the data version."""
     return _cached_appraisal(fy, database().data_version())
+
+
+@st.cache_data(ttl=3600, max_entries=4, show_spinner="Checking every figure…")
+def _cached_register(version: int) -> pd.DataFrame:
+    from libstats import quality
+    catalogue = run("metric_catalogue")
+    return quality.register(run("quality_figures"), run("replaced_figures"), run("import_reasons"),
+                            run("events_all", borough=None), dict(zip(catalogue["metric"], catalogue["label"])))
+
+
+def quality_register() -> pd.DataFrame:
+    """Every figure failing a data-quality check, cached on the data version."""
+    return _cached_register(database().data_version())

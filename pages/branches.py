@@ -1,4 +1,5 @@
 """Branches: one branch's profile, its months against last year, where it stands, and how complete it is."""
+import pandas as pd
 import streamlit as st
 
 from libstats import branch as branch_view
@@ -40,7 +41,8 @@ else:
     metric = st.columns(3)[0].selectbox("Measure", available, key="branch_measure", format_func=labels.get)
     monthly = year_figures[year_figures["metric"] == metric]
     measure = metrics.Measure(metric, labels[metric], (metric,), labels[metric].lower())
-    title, _, _ = overview.chart_title(measure, monthly, fy, previous_fy, list(range(1, 13)))
+    months_in = sorted({pd.Timestamp(m).month for m in monthly.loc[monthly["fy"] == fy, "month"]})
+    title, _, _ = overview.chart_title(measure, monthly, fy, previous_fy, months_in)
     ui.chart(charts.fy_overlay(monthly, fy, previous_fy, labels[metric], labels[metric].lower(), title),
              "branch_chart", overview.chart_summary(measure, monthly, fy, name), overview.monthly_table(monthly, fy, previous_fy))
     st.caption(overview.monthly_provenance_note(monthly, [fy, previous_fy]))

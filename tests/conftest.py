@@ -51,10 +51,27 @@ def _fresh_streamlit_caches():
     st.cache_resource.clear()
 
 
+class _NavigationPagesManager:
+    """AppTest resets Streamlit's 'a pages/ folder means an old-style multipage app' flag before every run.
+
+    A server clears it for good the first time st.navigation runs. Under AppTest every run would
+    start in the old mode, run the page file alone, and rerun through dashboard.py (see
+    filters.current), which loses a button click made for that run. Clearing the flag as a server
+    does keeps AppTest runs like a browser's; the first-request path is tested in Chromium.
+    """
+
+    def __new__(cls, *args, **kwargs):
+        from streamlit.runtime.pages_manager import PagesManager
+        manager = PagesManager(*args, **kwargs)
+        PagesManager.uses_pages_directory = False
+        return manager
+
+
 @pytest.fixture
 def make_app(monkeypatch):
     """An AppTest of dashboard.py on a given database, with URL query parameters, already run once."""
     from streamlit.testing.v1 import AppTest
+    monkeypatch.setattr("streamlit.testing.v1.app_test.PagesManager", _NavigationPagesManager)
 
     def make(db: Path, **query_params) -> AppTest:
         monkeypatch.setenv("LIBSTATS_DB", str(db))

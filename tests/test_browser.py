@@ -110,3 +110,23 @@ def test_the_html_board_pack_renders_every_chart_with_the_network_blocked(seed_d
     assert [u for u in requests if not u.startswith("file:")] == [], "the pack asks the network for nothing"
     assert "1,024,069" in page.locator("body").inner_text()
     context.close()
+
+
+def test_a_librarian_uploads_a_return_and_sees_it_on_the_branch_page(live_server, page, tmp_path):
+    returns = tmp_path / "crayford_april_2018.csv"
+    returns.write_text("month,branch,metric,value\n2018-04,Crayford,visits,8123\n", encoding="utf-8")
+    page.goto(f"{live_server}/data?fy=2017-18&scope=Bexley")
+    wait_for_app(page)
+    page.get_by_role("textbox", name="Your name").fill("Sam Librarian")
+    page.get_by_role("textbox", name="Your name").press("Enter")
+    wait_for_app(page)
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(returns))
+    page.get_by_text("crayford_april_2018.csv: 1 figure to add, 0 to change, 0 unchanged.").wait_for(timeout=30_000)
+    page.get_by_role("button", name="Import crayford_april_2018.csv").click()
+    page.get_by_text("Import 1: crayford_april_2018.csv: 1 figure added").wait_for(timeout=30_000)
+    page.goto(f"{live_server}/branches?fy=2018-19&scope=Bexley&branch=Crayford")
+    wait_for_app(page)
+    page.wait_for_selector(".js-plotly-plot .main-svg", timeout=60_000)
+    assert page.locator("h1").first.inner_text() == "Crayford: 2018-19"
+    title = page.locator(".js-plotly-plot .gtitle").first.text_content()
+    assert title.startswith("Visits ") and title.endswith("on 2017-18 in the first month (8,123 in 2018-19)"), title

@@ -1,0 +1,108 @@
+"""Streamlit glue for the monthly-returns upload: check, preview, reasons for warnings, confirm, undo."""
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from libstats import importer, ui
+from libstats.quality import month_name, number
+
+
+def _table_of(problems) -> pd.DataFrame:
+    return pd.DataFrame([{"Row": p.row, "Column": p.column, "What is wrong": p.message} for p in problems])
+
+
+def _changes(frame: pd.DataFrame, with_old: bool) -> pd.DataFrame:
+    out = pd.DataFrame({
+        "Row": frame["row"], "Branch": frame["branch"], "Month": [month_name(m) for m in frame["month"]],
+        "Measure": frame["label"]})
+    if with_old:
+        out["Now"] = [number(v) for v in frame["old_value"]]
+    out["New"] = [number(v) for v in frame["new_value"]]
+    return out
+
+
+def check_upload(upload, metric: str | None):
+    """Read and check one uploaded file (cached in the session on its content, the metric and the data version)."""
+    content = upload.getvalue()
+    key = ("import_plan", upload.name, importer.checksum_of(content), metric, ui.database().data_version())
+    if key not in st.session_state:
+        bar = st.progress(0.0, text=f"Checking {upload.name}")
+        def progress(done: float, what: str) -> None:
+            bar.progress(min(max(done, 0.0), 1.0), text=what)
+        try:
+            parsed = importer.read_file(upload.name, content, metric=metric, progress=progress)
+            st.session_state[key] = (parsed, importer.validate(ui.database(), parsed, progress=progress), None)
+        except importer.ImporterError as problem:
+            st.session_state[key] = (None, None, str(problem))
+        bar.empty()
+    return st.session_state[key]
+
+
+def show_upload(upload, metric: str | None, user: str, index: int) -> None:
+    """One file: what was read, every problem, or the preview with the warnings' reasons and the confirm button."""
+    parsed, plan, failure = check_upload(upload, metric)
+    st.subheader(upload.name, anchor=False)
+    if failure:
+        st.error(failure)
+        return
+    sheet = f", sheet “{parsed.sheet}”" if parsed.sheet else ""
+    st.caption(f"Read as {parsed.shape_label}, header on row {parsed.header_row}{sheet}.")
+    for note in plan.notes:
+        st.caption(note)
+    if plan.problems:
+        st.error(f"{len(plan.problems)} problem(s): nothing from this file will be imported. Correct the rows below "
+                 "and upload it again.")
+        st.table(_table_of(plan.problems), hide_index=True)
+        return
+    st.write(plan.summary())
+    if plan.nothing_to_change:
+        return
+    left, right = st.columns(2)
+    with left.expander(f"{len(plan.added):,} figure(s) to add"):
+        st.dataframe(_changes(plan.added, with_old=False), hide_index=True, key=f"added_{index}")
+    with right.expander(f"{len(plan.changed):,} figure(s) to change (now → new)", expanded=not plan.changed.empty):
+        st.dataframe(_changes(plan.changed, with_old=True), hide_index=True, key=f"changed_{index}")
+    reasons = {}
+    if plan.warnings:
+        st.warning(f"{len(plan.warnings)} figure(s) look unusual. They can be imported, but say why each is right.")
+        for w in plan.warnings:
+            reasons[w.key] = st.text_input(str(w), key=f"reason_{index}_{w.key}", placeholder="Why this figure is right")
+    missing = plan.missing_reasons(reasons)
+    if not user.strip():
+        st.info("Give your name above: every import is recorded with who made it.")
+    elif missing:
+        st.info(f"{len(missing)} warning(s) still need a reason before the import can go ahead.")
+    if st.button(f"Import {upload.name}", key=f"confirm_{index}", type="primary", disabled=bool(missing) or not user.strip()):
+        try:
+            result = importer.apply(ui.database(), plan, reasons, user.strip(), upload.name, parsed.checksum)
+            st.session_state["import_message"] = result.message
+            st.rerun()
+        except importer.ImporterError as problem:
+            st.error(str(problem))
+
+
+def history() -> None:
+    """Every import, newest first, and the way to undo one."""
+    imports = importer.history(ui.database())
+    if imports.empty:
+        st.write("Nothing has been imported yet: every figure comes from the seed.")
+        return
+    st.dataframe(imports.drop(columns=["checksum"]), hide_index=True, width="stretch", key="import_history")
+    live = imports[imports["undone_at"].isna()]
+    if live.empty:
+        return
+    chosen = st.selectbox("Import to undo", list(live["import_id"]), key="undo_choice",
+                          format_func=lambda i: f"{i}: {live.set_index('import_id').at[i, 'file_name']}")
+    with st.expander(f"What import {chosen} changed"):
+        st.dataframe(importer.changes_of(ui.database(), chosen), hide_index=True, key="undo_changes")
+        st.dataframe(importer.reasons_of(ui.database(), chosen), hide_index=True, key="undo_reasons")
+    user = st.session_state.get("import_user", "")
+    if st.button(f"Undo import {chosen}", key="undo_button", disabled=not user.strip(),
+                 help="Restores the values it replaced and removes the figures it added." +
+                      ("" if user.strip() else " Give your name on the Import tab first.")):
+        try:
+            st.session_state["import_message"] = importer.undo(ui.database(), int(chosen), user.strip()).message
+            st.rerun()
+        except importer.ImporterError as problem:
+            st.error(str(problem))

@@ -1,0 +1,67 @@
+"""Data: import monthly returns, undo an import, the data-quality register and completeness, and the full export."""
+import streamlit as st
+
+from libstats import export, filters, import_view, quality, ui
+
+selection = filters.current()
+st.title("Data: monthly returns and data quality")
+if message := st.session_state.pop("import_message", None):
+    st.success(message)
+
+tabs = st.tabs(["Import", "Import history", "Data quality", "Export"])
+with tabs[0]:
+    st.write("Upload the monthly returns as CSV or Excel. The layout is recognised from the header: "
+             "`month,borough,branch,metric,value`; `month,branch,<measure>,…`; the library data schema "
+             "(visits or loans, ISO or dd/mm/yyyy dates); or `Library,2015-04,2015-05,…` for one measure. "
+             "Every file is checked before anything is written; a file with a problem writes nothing.")
+    left, right = st.columns(2)
+    left.text_input("Your name", key="import_user", help="Every import is recorded with who made it.")
+    catalogue = ui.run("metric_catalogue")
+    monthly = catalogue[catalogue["grain"] == "monthly"]
+    metric = right.selectbox("Measure, for a file with one column per month", [None, *monthly["metric"]],
+                             key="import_metric", format_func=lambda m: "(the file says)" if m is None else
+                             dict(zip(monthly["metric"], monthly["label"]))[m])
+    uploads = st.file_uploader("Monthly returns", type=["csv", "xlsx"], accept_multiple_files=True, key="upload")
+    for index, upload in enumerate(uploads or []):
+        with st.container(border=True):
+            import_view.show_upload(upload, metric, st.session_state.get("import_user", ""), index)
+
+with tabs[1]:
+    import_view.history()
+
+with tabs[2]:
+    labels = dict(zip(catalogue["metric"], catalogue["label"]))
+    register = ui.quality_register()
+    counts = register["Status"].value_counts()
+    st.write(f"{len(register):,} figure(s) fail one of CIPFA's checks: {counts.get('open', 0):,} open, "
+             f"{counts.get('explained', 0):,} explained, {counts.get('corrected', 0):,} corrected.")
+    status = st.multiselect("Status", ["open", "explained", "corrected"], default=["open"], key="register_status")
+    shown = register[register["Status"].isin(status)].assign(Measure=lambda r: r["Measure"].map(labels))
+    st.dataframe(shown, hide_index=True, width="stretch", key="register_table")
+    st.download_button("Download the register (CSV)", lambda: export.to_csv(register), "data_quality_register.csv",
+                       "text/csv", key="register_csv", icon=":material/download:")
+    st.caption("Explained: a reason was given at import, or the branch had a change on record in the year before "
+               "(a closure, a new building). Corrected: a later import replaced the figure that failed.")
+    st.subheader(f"Completeness, {selection.fy}", anchor="completeness")
+    st.caption("✓ figures present · 0 figures all zero · ✗ missing: due (open and in the return) but absent · "
+               "blank: not due (closed, not yet open, or out of the return).")
+    st.dataframe(quality.completeness(ui.run("completeness_grid", fy=selection.fy, borough=selection.borough)),
+                 hide_index=True, width="stretch", key="completeness_grid")
+
+with tabs[3]:
+    st.write("Every figure in the warehouse in one shape (borough, branch, month, financial year, measure, "
+             "value, provenance). Cells that a spreadsheet would read as a formula are written as text.")
+    figures = ui.run("all_figures")
+    st.caption(f"{len(figures):,} figures.")
+    cols = st.columns(3)
+    cols[0].download_button("CSV", lambda: export.to_csv(figures), "library_figures.csv", "text/csv",
+                            key="export_csv", width="stretch", icon=":material/download:")
+    cols[1].download_button("Parquet", lambda: export.to_parquet(figures), "library_figures.parquet",
+                            "application/vnd.apache.parquet", key="export_parquet", width="stretch",
+                            icon=":material/download:")
+    if len(figures) < export.EXCEL_MAX_ROWS:
+        cols[2].download_button("Excel", lambda: export.to_excel(figures, "Figures"), "library_figures.xlsx",
+                                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                                key="export_xlsx", width="stretch", icon=":material/download:")
+    else:
+        cols[2].caption(f"Too many rows for one Excel sheet ({len(figures):,}): use CSV or Parquet.")
