@@ -85,7 +85,7 @@ def test_a_bad_file_says_which_row_and_column_and_writes_nothing(app):
 
 def test_the_register_and_completeness(app):
     at = app
-    assert any(m.value.endswith("corrected.") for m in at.markdown)
+    assert any(m.value.startswith("Bexley: ") and m.value.endswith("corrected.") for m in at.markdown)
     grid = [d.value for d in at.dataframe if "Apr 2015" in d.value.columns][0].set_index("Branch")
     assert grid.loc["Crayford", "Apr 2015"] == "✓"
     labels = [b.proto.label for b in at.get("download_button")]
