@@ -82,6 +82,15 @@ st.write(f"Months missing: {', '.join(missing)}." if missing else
          f"No month is missing: every month {name} was due to report has figures.")
 with st.expander("Month by month: due, present, and where the figures come from"):
     st.table(grid, hide_index=True)
+flags = ui.quality_register()
+flags = flags[(flags["Branch"] == name) & flags["Month"].isin(
+    [m.strftime("%Y-%m") for m in pd.to_datetime(figures.loc[figures["fy"] == fy, "month"]).unique()])]
+if flags.empty:
+    st.write(f"No figure of {fy} fails a data-quality check.")
+else:
+    st.write(f"{len(flags)} figure(s) of {fy} fail a data-quality check "
+             f"({(flags['Status'] == 'open').sum()} still open): see the Data page's register.")
+    st.dataframe(flags.drop(columns=["Branch", "Borough"]), hide_index=True, width="stretch", key="branch_flags")
 st.caption(overview.monthly_provenance_note(year_figures, [fy, previous_fy]))
 
 st.subheader("Download", anchor="download")

@@ -58,6 +58,7 @@ def test_completeness_and_downloads(fixture_db, make_app):
     at = open_branch(make_app, fixture_db, fy="2015-16", scope="Bexley", branch="Crayford")
     assert any(m.value == "No month is missing: every month Crayford was due to report has figures."
                for m in at.markdown)
+    assert any(m.value == "No figure of 2015-16 fails a data-quality check." for m in at.markdown)
     labels = [b.proto.label for b in at.get("download_button")]
     assert labels[-2:] == ["Download every figure (CSV)", "Download every figure (Excel)"]
     assert labels.count("Download these numbers (CSV)") == 1, "the chart's numbers download too"
@@ -83,9 +84,12 @@ def test_completeness_tells_missing_from_not_due():
 
 def test_crayford_closure_months_are_not_due(seed_db, make_app):
     at = open_branch(make_app, seed_db, fy="2012-13", scope="Bexley", branch="Crayford")
-    grid = table(at, "Status").set_index("Month")
+    grid = table(at, "Measures with figures").set_index("Month")
     assert grid.loc["Aug 2012", "Status"] == "Not due (closed or not in the return)"
     assert grid.loc["Nov 2012", "Status"] == "Present"
+    flags = table(at, "Check")
+    assert set(flags["Status"]) == {"explained"}, "the reopening explains the jump on last year"
+    assert all(r.startswith("Event: ") and "Crayford Library" in r for r in flags["Reason"])
     spec = chart(at)
     this_year = values(next(t for t in spec["data"] if t["name"] == "2012-13")["y"])
     assert this_year[3:7] == [None] * 4, "the closure is a gap in the line"
