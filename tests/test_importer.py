@@ -62,7 +62,8 @@ def figures_of(frame: pd.DataFrame) -> list[tuple]:
 def snapshot(path: Path) -> dict[str, pd.DataFrame]:
     """Everything an import may touch, sorted (open it only when no Database holds the file)."""
     with duckdb.connect(str(path), read_only=True) as con:
-        return {table: con.execute(f"select * from {table} order by all").df()
+        # Table names from the fixed tuple below, never from input.
+        return {table: con.execute("select * from " + table + " order by all").df()
                 for table in ("figures", "import_batch", "figure_history", "import_warning", "data_version")}
 
 
