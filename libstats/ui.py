@@ -79,14 +79,21 @@ def appraisal(fy: str):
     return _cached_appraisal(fy, database().data_version())
 
 
-@st.cache_data(ttl=3600, max_entries=4, show_spinner="Checking every figure…")
-def _cached_register(version: int) -> pd.DataFrame:
+@st.cache_data(ttl=3600, max_entries=64, show_spinner="Checking the figures…")
+def _cached_register(version: int, branch: str | None) -> pd.DataFrame:
     from libstats import quality
     catalogue = run("metric_catalogue")
-    return quality.register(run("quality_figures"), run("replaced_figures"), run("import_reasons"),
-                            run("events_all", borough=None), dict(zip(catalogue["metric"], catalogue["label"])))
+    figures = run("quality_figures") if branch is None else run("branch_quality_figures", branch=branch)
+    replaced = run("replaced_figures")
+    if branch is not None:
+        replaced = replaced[replaced["branch"] == branch]
+    return quality.register(figures, replaced, run("import_reasons"), run("events_all", borough=None),
+                            dict(zip(catalogue["metric"], catalogue["label"])))
 
 
-def quality_register() -> pd.DataFrame:
-    """Every figure failing a data-quality check, cached on the data version."""
-    return _cached_register(database().data_version())
+def quality_register(branch: str | None = None) -> pd.DataFrame:
+    """Every figure failing a data-quality check (of one branch, or all), cached on the data version.
+
+    Every check compares a branch with itself, so one branch's register needs only its own figures.
+    """
+    return _cached_register(database().data_version(), branch)

@@ -82,8 +82,8 @@ st.write(f"Months missing: {', '.join(missing)}." if missing else
          f"No month is missing: every month {name} was due to report has figures.")
 with st.expander("Month by month: due, present, and where the figures come from"):
     st.table(grid, hide_index=True)
-flags = ui.quality_register()
-flags = flags[(flags["Branch"] == name) & flags["Month"].isin(
+flags = ui.quality_register(name)
+flags = flags[flags["Month"].isin(
     [m.strftime("%Y-%m") for m in pd.to_datetime(figures.loc[figures["fy"] == fy, "month"]).unique()])]
 if flags.empty:
     st.write(f"No figure of {fy} fails a data-quality check.")
