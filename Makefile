@@ -6,7 +6,7 @@ PORT ?= 8501
 ADDRESS ?= 127.0.0.1
 PIP := $(PY) -m pip install --quiet --disable-pip-version-check
 
-.PHONY: run test build seed chromium clean
+.PHONY: run test bench build seed chromium clean
 
 $(VENV)/.app: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -26,6 +26,10 @@ run: $(VENV)/.app
 ## Install the test requirements and Debian's Chromium when missing, then run every test.
 test: $(VENV)/.dev chromium
 	$(PY) -m pytest
+
+## Benchmarks (not part of the tests): prints the table and writes bench/RESULTS.md. QUICK=1 for a short run.
+bench: $(VENV)/.dev chromium
+	$(PY) bench/run.py $(if $(QUICK),--quick,)
 
 ## Rebuild the database from the seed (replaces data/library.duckdb).
 build: $(VENV)/.app

@@ -27,11 +27,25 @@ def _db_option(f):
 @click.option("--if-missing", is_flag=True, help="Build only if the database does not exist yet.")
 @click.option("--seed", "seed_dir", type=click.Path(file_okay=False, exists=True, path_type=Path),
               default=SEED_DIR, show_default=True, help="Folder of seed CSVs.")
-def build(db_file: Path | None, force: bool, if_missing: bool, seed_dir: Path) -> None:
+@click.option("--scale", type=click.Choice(["seed", "national"]), default="seed", show_default=True,
+              help="seed: Bexley and Bromley from data/seed. national: a synthetic warehouse the size of every "
+                   "English library authority (about 3,000 branches, 3 million figures, 8 million daily counts), "
+                   "for benchmarks.")
+def build(db_file: Path | None, force: bool, if_missing: bool, seed_dir: Path, scale: str) -> None:
     from libstats.build import build as build_db
     path = db_file or db.db_path()
     if if_missing and path.exists():
         click.echo(f"{path} exists: nothing to build (use --force to rebuild it from the seed).")
+        return
+    if scale == "national":
+        from libstats.national import build_national
+        try:
+            result = build_national(path, force=force)
+        except FileExistsError as exc:
+            raise click.ClickException(str(exc)) from None
+        rows = result["rows"]
+        click.echo(f"Built {path} at national scale in {result['seconds']:.0f} s: {rows['branch']:,} branches, "
+                   f"{rows['monthly_figure']:,} monthly figures, {rows['daily_visits']:,} daily visit counts.")
         return
     try:
         result = build_db(path, seed_dir=seed_dir, force=force)
