@@ -27,9 +27,10 @@ run: $(VENV)/.app
 test: $(VENV)/.dev chromium
 	$(PY) -m pytest
 
-## Benchmarks (not part of the tests): prints the table and writes bench/RESULTS.md. QUICK=1 for a short run.
+## Benchmarks (not part of the tests): prints the table and writes bench/RESULTS.md in about 15 minutes.
+## FULL=1 for more repetitions and the 1,000,000-row import (much longer).
 bench: $(VENV)/.dev chromium
-	$(PY) bench/run.py $(if $(QUICK),--quick,)
+	$(PY) bench/run.py $(if $(FULL),,--quick)
 
 ## Rebuild the database from the seed (replaces data/library.duckdb).
 build: $(VENV)/.app

@@ -1,0 +1,188 @@
+"""Browser timings: Debian's Chromium driven by Playwright against `streamlit run` on a loopback port.
+
+First chart: from the start of navigation (the page's own clock, performance.now()) to the moment a
+Plotly chart is drawn (`.js-plotly-plot .main-svg`) with the app no longer running its script, each
+time in a new tab of one browser context (a new Streamlit session; the browser's HTTP cache and the
+server's data cache are warm after the warm-up).
+
+Control change: from the key press or click that changes the control to the later of the script run
+ending and the last change to a chart's DOM, measured in the page by mutation observers, after the
+page has been quiet for 0.4 s. It runs in the last tab the first-chart timing opened.
+"""
+from __future__ import annotations
+
+import time
+import traceback
+from pathlib import Path
+
+from common import CHROMIUM, CHROMIUM_ARGS, FY, SCOPE, PageSpec, serve, series
+
+TIMEOUT_MS = 180_000
+QUIET_MS = 400
+
+FIRST_CHART_JS = """
+(() => {
+  const marks = {};
+  window.__bench = marks;
+  const check = () => {
+    const app = document.querySelector('[data-testid="stApp"]');
+    const state = app && app.getAttribute('data-test-script-state');
+    if (state === 'notRunning' && !document.querySelector('[data-testid="stSkeleton"]')) {
+      if (marks.idle === undefined || marks.state !== 'notRunning') marks.idle = performance.now();
+    }
+    marks.state = state;
+    if (marks.chart !== undefined) return;
+    if (document.querySelector('.js-plotly-plot .main-svg') && state === 'notRunning') marks.chart = performance.now();
+  };
+  new MutationObserver(check).observe(document, {subtree: true, childList: true, attributes: true,
+                                                 attributeFilter: ['data-test-script-state', 'class']});
+})();
+"""
+# A page with no chart (the Data page) is timed to its script finishing, once nothing has changed for 3 s.
+NO_CHART_QUIET_MS = 2000
+
+TRACK_JS = """
+() => {
+  window.__chg = {start: null, running: null, done: null, plot: null};
+  if (window.__chgInstalled) return;
+  window.__chgInstalled = true;
+  const app = document.querySelector('[data-testid="stApp"]');
+  const trigger = (e) => { if (e.type === 'click' || e.key === 'Enter') window.__chg.start = performance.now(); };
+  document.addEventListener('keydown', trigger, true);
+  document.addEventListener('click', trigger, true);
+  new MutationObserver(() => {
+    const c = window.__chg;
+    if (c.start === null) return;
+    const s = app.getAttribute('data-test-script-state');
+    if (s === 'running' && c.running === null) c.running = performance.now();
+    if (s === 'notRunning') c.done = performance.now();
+  }).observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
+  new MutationObserver((records) => {
+    const c = window.__chg;
+    if (c.start === null) return;
+    for (const r of records) {
+      const el = r.target.nodeType === 1 ? r.target : r.target.parentElement;
+      if (el && el.closest && el.closest('.js-plotly-plot')) { c.plot = performance.now(); break; }
+    }
+  }).observe(document.body, {subtree: true, childList: true, attributes: true, characterData: true});
+}
+"""
+
+STATE_JS = """
+() => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  return {now: performance.now(), state: app && app.getAttribute('data-test-script-state'),
+          skeleton: !!document.querySelector('[data-testid="stSkeleton"]'), ...window.__chg};
+}
+"""
+
+
+def page_url(base: str, spec: PageSpec) -> str:
+    path = f"/{spec.url_path}" if spec.url_path else "/"
+    return f"{base}{path}?fy={FY}&scope={SCOPE.replace(' ', '%20')}"
+
+
+def _wait_ready(page, charted: bool = True) -> None:
+    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=TIMEOUT_MS)
+    page.wait_for_function("!document.querySelector('[data-testid=\"stSkeleton\"]')", timeout=TIMEOUT_MS)
+    if charted:
+        page.wait_for_selector(".js-plotly-plot .main-svg", timeout=TIMEOUT_MS)
+    else:
+        page.wait_for_timeout(NO_CHART_QUIET_MS)
+
+
+def first_chart(context, url: str, reps: int, warmup: int, budget: float) -> tuple[list[float], bool, object, str | None]:
+    """Seconds from navigation to the first chart drawn with the script finished, whether a chart was drawn,
+    the last tab (left open for the control changes) and a note if the time budget cut the runs short.
+
+    One browser context (its HTTP cache, like a returning reader's browser), a new tab and so a new
+    Streamlit session each time.
+    """
+    state: dict = {"charted": True, "page": None}
+
+    def load(i: int) -> float:
+        if state["page"] is not None:
+            state["page"].close()
+        page = state["page"] = context.new_page()
+        page.goto(url, wait_until="commit", timeout=TIMEOUT_MS)
+        page.wait_for_function(
+            "window.__bench && (window.__bench.chart !== undefined || (window.__bench.idle !== undefined"
+            f" && window.__bench.state === 'notRunning' && performance.now() - window.__bench.idle > {NO_CHART_QUIET_MS}))",
+            timeout=TIMEOUT_MS)
+        if page.get_by_text("Sorry, this page could not be shown").count():
+            raise RuntimeError("the page shows its error message")
+        marks = page.evaluate("window.__bench")
+        state["charted"] = marks.get("chart") is not None
+        return (marks["chart"] if state["charted"] else marks["idle"]) / 1000
+
+    times, note = series(load, reps, warmup, budget, keep_warmup=False)
+    return times, state["charted"], state["page"], note
+
+
+def _control(page, spec: PageSpec):
+    scope = page.get_by_test_id("stSidebar") if spec.sidebar else page
+    return scope.get_by_test_id("stSelectbox").filter(has_text=spec.label).first
+
+
+def _change(page, spec: PageSpec, text: str) -> float:
+    """Change the control to the option shown as text; seconds until the app has redrawn."""
+    page.evaluate(TRACK_JS)
+    box = _control(page, spec)
+    box.click()
+    page.keyboard.type(text)
+    page.keyboard.press("Enter")
+    deadline = time.monotonic() + TIMEOUT_MS / 1000
+    while True:
+        s = page.evaluate(STATE_JS)
+        ended = [t for t in (s["done"], s["plot"]) if t is not None]
+        if s["start"] is not None and ended and s["state"] == "notRunning" and not s["skeleton"]:
+            last = max(ended)
+            if s["now"] - last >= QUIET_MS:
+                break
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"no rerun finished after changing {spec.control} to {text!r}")
+        time.sleep(0.05)
+    shown = box.locator("input").input_value()
+    if text != shown:
+        raise RuntimeError(f"{spec.control} shows {shown!r} after choosing {text!r}")
+    return (last - s["start"]) / 1000
+
+
+def control_change(page, spec: PageSpec, texts: list[str], reps: int, warmup: int, budget: float,
+                   charted: bool = True) -> tuple[list[float], str | None]:
+    """Seconds from changing the page's main control to the chart redrawn, in one session, a new value each time."""
+    if len(texts) < warmup + reps:
+        raise RuntimeError(f"{spec.control} has only {len(texts)} new values")
+    _wait_ready(page, charted)
+    if spec.tab:
+        page.get_by_role("tab", name=spec.tab).click()
+        page.wait_for_timeout(300)
+    return series(lambda i: _change(page, spec, texts[i]), reps, warmup, budget, keep_warmup=False)
+
+
+def measure_app(browser, app: Path, env: dict[str, str], specs: list[PageSpec], texts: dict[str, list[str]],
+                reps: int, warmup: int, budget: float, log_path: Path, progress=print) -> dict:
+    """One server for the app; for each page, first-chart and control-change times (or the error)."""
+    results = {}
+    with serve(app, env, log_path) as base:
+        for spec in specs:
+            out = {"first": [], "change": [], "error": None, "chart": True, "notes": {}}
+            context = browser.new_context(viewport={"width": 1400, "height": 1000})
+            context.add_init_script(FIRST_CHART_JS)
+            try:
+                out["first"], out["chart"], page, out["notes"]["first"] = first_chart(
+                    context, page_url(base, spec), reps, warmup, budget)
+                out["change"], out["notes"]["change"] = control_change(
+                    page, spec, texts[spec.control], reps, warmup, budget, out["chart"])
+            except Exception as exc:  # the table shows the failure; the run goes on
+                out["error"] = f"{type(exc).__name__}: {str(exc).splitlines()[0]}"
+                traceback.print_exc()
+            finally:
+                context.close()
+            results[spec.name] = out
+            progress(f"  browser {spec.name}: {out}")
+    return results
+
+
+def launch(playwright):
+    return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)

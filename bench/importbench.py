@@ -1,0 +1,136 @@
+"""Import timings: validating and committing long CSVs (month,borough,branch,metric,value) with libstats.importer.
+
+    python bench/importbench.py --db PATH --rows 10000,1000000 --work DIR --out JSON [--reps N] [--warmup N]
+
+Each file changes figures already in the warehouse (value × 1.03 + 1), so every row is a real change
+that is checked, compared, written with its history and recorded. Each run takes a fresh copy of the
+database, then times validating (read_file + validate) and committing (apply). The sizes run smallest
+first in one process, so the small file's warm-up warms the code for the large one too; runs stop early
+once a size has used its time budget (the results say so).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import sys
+import time
+import traceback
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import common  # noqa: E402,F401  (puts the repository on sys.path)
+
+FILE_SQL = """
+copy (
+    select strftime(f.month, '%Y-%m') as month, b.borough, f.branch, f.metric, round(f.value * 1.03) + 1 as value
+    from monthly_figure f join branch b using (branch)
+    order by f.branch, f.month, f.metric
+    limit {rows}
+) to '{path}' (header, delimiter ',')
+"""
+
+
+def available() -> str | None:
+    """Why the importer cannot be benchmarked, or None if it can."""
+    try:
+        from libstats import importer
+    except ImportError as exc:
+        return f"libstats.importer cannot be imported ({exc})"
+    missing = [f for f in ("read_file", "validate", "apply") if not hasattr(importer, f)]
+    return f"libstats.importer has no {', '.join(missing)}" if missing else None
+
+
+def make_file(db_path: Path, rows: int, path: Path) -> int:
+    import duckdb
+    con = duckdb.connect(str(db_path), read_only=True)
+    try:
+        # rows and path come from this script, never from input
+        con.execute(FILE_SQL.format(rows=int(rows), path=str(path).replace("'", "''")))
+        return con.execute(f"select count(*) from read_csv('{str(path).replace(chr(39), chr(39) * 2)}')").fetchone()[0]
+    finally:
+        con.close()
+
+
+def plan_for(database, content: bytes, name: str):
+    from libstats import importer
+    parsed = importer.read_file(name, content)
+    plan = importer.validate(database, parsed)
+    if plan.problems:
+        raise RuntimeError(f"the benchmark file has {len(plan.problems)} problems, e.g. {plan.problems[0]}")
+    return parsed, plan
+
+
+def bench_size(src: Path, work: Path, rows: int, reps: int, warmup: int, budget: float) -> dict:
+    """Each run: a fresh copy of the warehouse, then validate (timed) and commit (timed) the same file."""
+    from libstats import importer
+    from libstats.db import Database
+
+    csv_path = work / f"import_{rows}.csv"
+    actual = make_file(src, rows, csv_path)
+    content = csv_path.read_bytes()
+    name = csv_path.name
+    out = {"rows": actual, "validate": [], "apply": [], "warnings": None, "error": None, "note": None}
+    copy = work / "import_work.duckdb"
+    spent = 0.0
+    try:
+        for i in range(warmup + reps):
+            shutil.copy(src, copy)
+            database = Database(copy)
+            try:
+                started = time.perf_counter()
+                parsed, plan = plan_for(database, content, name)
+                checked = time.perf_counter()
+                reasons = {w.key: "benchmark file" for w in plan.warnings}
+                result = importer.apply(database, plan, reasons, "bench", name, parsed.checksum)
+                done = time.perf_counter()
+            finally:
+                database.close()
+            if result.changed + result.added != actual:
+                raise RuntimeError(f"apply wrote {result.changed + result.added} figures, not {actual}")
+            out["warnings"] = len(plan.warnings)
+            if i < warmup:
+                continue
+            out["validate"].append(checked - started)
+            out["apply"].append(done - checked)
+            spent += done - started
+            if spent > budget and len(out["apply"]) < reps:
+                out["note"] = f"{len(out['apply'])} of {reps} runs (time budget)"
+                break
+    finally:
+        copy.unlink(missing_ok=True)
+        csv_path.unlink(missing_ok=True)
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--db", type=Path, required=True)
+    parser.add_argument("--rows", required=True, help="comma-separated sizes")
+    parser.add_argument("--work", type=Path, required=True)
+    parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--reps", type=int, default=3)
+    parser.add_argument("--warmup", type=int, default=1)
+    parser.add_argument("--large-reps", type=int, default=2, help="repetitions for files over 100,000 rows")
+    parser.add_argument("--budget", type=float, default=60.0, help="seconds of timed runs per file size")
+    args = parser.parse_args()
+    args.work.mkdir(parents=True, exist_ok=True)
+    results: dict = {"unavailable": available()}
+    if results["unavailable"] is None:
+        for rows in sorted(int(r) for r in args.rows.split(",")):
+            large = rows > 100_000
+            try:
+                # a large file runs after a small one in this process, which has warmed the code up
+                results[str(rows)] = bench_size(args.db, args.work, rows, args.large_reps if large else args.reps,
+                                                0 if large else args.warmup, args.budget)
+            except Exception as exc:
+                traceback.print_exc()
+                results[str(rows)] = {"error": f"{type(exc).__name__}: {exc}"}
+            print(f"  import {rows:,} rows: {results[str(rows)]}", file=sys.stderr, flush=True)
+            args.out.write_text(json.dumps(results, indent=1))
+    args.out.write_text(json.dumps(results, indent=1))
+
+
+if __name__ == "__main__":
+    main()
