@@ -29,3 +29,9 @@ def test_excel_stores_formula_like_text_as_plain_text():
     assert sheet["B3"].value == -5
     assert sheet.freeze_panes == "A2"
     assert not any(c.data_type == "f" for row in sheet.iter_rows() for c in row)
+
+
+def test_parquet_keeps_types_and_neutralises_text():
+    table = pd.read_parquet(io.BytesIO(export.to_parquet(HOSTILE)))
+    assert table["value"].tolist() == [1.0, -5.0, 3.0, 4.0, 5.0]
+    assert table["branch"].tolist()[1:] == ["'+1+1", "'-2+3", "'@SUM(A1)", "Crayford"]
