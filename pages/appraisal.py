@@ -27,8 +27,10 @@ else:
 
 for section in sections:
     st.header(section.title, anchor=section.key)
+    key_numbers = {summary for _, _, summary, _ in section.charts[:1]} if meeting else set()
     for sentence in section.sentences:
-        st.markdown(sentence)
+        if sentence not in key_numbers:          # in meeting mode it stands above the chart in large type
+            st.markdown(sentence)
     if section.key in commentary:
         with st.container(border=True):
             st.caption(f"Head of service, written by {notes.at[section.key, 'written_by']} on "
