@@ -48,7 +48,7 @@ def make_file(db_path: Path, rows: int, path: Path) -> int:
     try:
         # rows and path come from this script, never from input
         con.execute(FILE_SQL.format(rows=int(rows), path=str(path).replace("'", "''")))
-        return con.execute(f"select count(*) from read_csv('{str(path).replace(chr(39), chr(39) * 2)}')").fetchone()[0]
+        return con.execute("select count(*) from read_csv($path)", {"path": str(path)}).fetchone()[0]
     finally:
         con.close()
 

@@ -538,7 +538,7 @@ def build_national(db_path: Path, force: bool = False, seed: int = DEFAULT_SEED,
         try:
             con.execute("set enable_progress_bar = false")
             if threads:
-                con.execute(f"set threads = {int(threads)}")
+                con.execute("set threads = " + str(int(threads)))     # a setting takes no bound parameter
             con.execute("begin transaction")
             con.execute(SCHEMA_FILE.read_text(encoding="utf-8"))
             con.execute(_DAILY_TABLE)
