@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import pandas as pd
 import plotly.graph_objects as go
+import plotly.io as pio
 
 from libstats import fiscal
 
@@ -10,13 +11,18 @@ from libstats import fiscal
 # two main series differ in lightness too. Colour is never the only signal: lines also differ in
 # dash and marker shape.
 BLUE, ORANGE, VERMILION, GREEN, SKY, GREY = "#0072B2", "#E69F00", "#D55E00", "#009E73", "#56B4E9", "#6b6b6b"
+# Every figure here sets its own template: resolve it once, and stop new figures first taking the
+# default one (applying a template by name copies it, which costs more than drawing the chart).
+TEMPLATE = pio.templates["plotly_white"]
+pio.templates.default = "none"
+
 # A system font: a web font loading late makes Plotly measure one font and draw another (clipped labels).
 FONT = dict(family="Liberation Sans, Arial, DejaVu Sans, sans-serif", size=15, color="#1f1f1f")
 
 
 def _layout(fig: go.Figure, title: str, y_title: str, x_title: str) -> go.Figure:
     fig.update_layout(
-        template="plotly_white",
+        template=TEMPLATE,
         title=dict(text=title, x=0, xanchor="left", font=dict(size=19)),
         font=FONT,
         height=440,
@@ -129,8 +135,10 @@ def trend(yearly: pd.DataFrame, label: str, title: str, value_format: str = ",.0
         fig.add_trace(go.Scatter(x=xs, y=ys, name="Target (service plan)", mode="lines",
                                  line=dict(color="#1f1f1f", width=4), hovertemplate=f"Target: %{{y:{value_format}}}<extra></extra>"))
     if events is not None and not events.empty and top:
-        for number, day in zip(events["number"], events["event_date"]):
-            fig.add_vline(x=pd.Timestamp(day), line=dict(color=VERMILION, width=1, dash="dot"))
+        # All the event lines in one go: add_vline one at a time re-validates the layout each time.
+        fig.update_layout(shapes=[*fig.layout.shapes, *(
+            dict(type="line", x0=pd.Timestamp(day), x1=pd.Timestamp(day), yref="paper", y0=0, y1=1,
+                 line=dict(color=VERMILION, width=1, dash="dot")) for day in events["event_date"])])
         fig.add_trace(go.Scatter(
             x=[pd.Timestamp(d) for d in events["event_date"]], y=[top * 1.1] * len(events),
             name="Events (listed below)", mode="markers+text", text=[str(n) for n in events["number"]],
