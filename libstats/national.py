@@ -26,7 +26,6 @@ keeps its own name where no other English library has it, else the authority is 
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import hashlib
 import os
 import time
