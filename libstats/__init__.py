@@ -5,5 +5,6 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = ROOT / "data"
 SEED_DIR = DATA_DIR / "seed"
 SCHEMA_FILE = DATA_DIR / "schema.sql"
+UPGRADES_DIR = DATA_DIR / "upgrades"
 QUERIES_DIR = ROOT / "queries"
 DEFAULT_DB = DATA_DIR / "library.duckdb"

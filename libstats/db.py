@@ -12,7 +12,7 @@ from typing import Any, Iterator
 import duckdb
 import pandas as pd
 
-from libstats import DEFAULT_DB, QUERIES_DIR
+from libstats import DEFAULT_DB, QUERIES_DIR, UPGRADES_DIR
 
 QUERY_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 PARAMETER = re.compile(r"\$([a-z_][a-z0-9_]*)")
@@ -67,6 +67,31 @@ def connect(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
         raise
 
 
+# Upgrades for warehouses built by an older data/schema.sql: (a table the upgrade creates, its file).
+UPGRADES = (("fy_month", "001_fy_month.sql"),)
+TABLE_EXISTS = "select count(*) from information_schema.tables where table_name = $name"
+
+
+def upgrade(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Apply every upgrade an older warehouse lacks, each in one transaction; the files applied."""
+    applied = []
+    for table, file_name in UPGRADES:
+        if con.execute(TABLE_EXISTS, {"name": table}).fetchone()[0]:
+            continue
+        cursor = con.cursor()
+        try:
+            cursor.execute("begin transaction")
+            cursor.execute((UPGRADES_DIR / file_name).read_text(encoding="utf-8"))
+            cursor.execute("commit")
+        except BaseException:
+            cursor.execute("rollback")
+            raise
+        finally:
+            cursor.close()
+        applied.append(file_name)
+    return applied
+
+
 class Database:
     """One connection per process; every query takes its own cursor, so threads never share one."""
 
@@ -74,6 +99,8 @@ class Database:
         self.path = Path(path)
         self.read_only = read_only
         self._con = connect(self.path, read_only=read_only)
+        if not read_only:
+            upgrade(self._con)
         self._write_lock = threading.Lock()
 
     def close(self) -> None:

@@ -319,7 +319,7 @@ long as (
         on issues_av_e, website_visits into name metric value value
 )
 select branch, month, metric, value, 'modelled' from long
-order by branch, month, metric
+order by metric, month, branch      -- stored in this order, a query for some metrics and years reads only their row groups
 """),
     ("annual figures", """
 insert into annual_figure (borough, fy, metric, value, provenance)

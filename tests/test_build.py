@@ -77,3 +77,27 @@ def test_force_rebuilds(fixture_db, fixture_seed_dir, tmp_path):
     assert result.rows["monthly_figure"] == 3 * 24 * 8 + 24
     with duckdb.connect(str(target), read_only=True) as con:
         assert con.execute("select count(*) from monthly_figure").fetchone()[0] == 3 * 24 * 8 + 24
+
+
+def test_an_older_warehouse_is_upgraded_when_opened(tmp_path):
+    """A warehouse built before the fy_month calendar gets it (and the view reading it) on opening, data kept."""
+    import duckdb
+
+    from libstats.db import Database
+    path = tmp_path / "old.duckdb"
+    build(path)
+    con = duckdb.connect(str(path))
+    before = con.execute("select fy, sum(value) from figures where metric = 'visits' group by fy order by fy").fetchall()
+    con.execute("drop view figures")
+    con.execute("drop table fy_month")
+    con.execute("create view figures as select b.borough, f.branch, f.month, fy_of(f.month) as fy, f.metric, "
+                "f.value, f.provenance from monthly_figure f join branch b using (branch)")
+    con.close()
+    db = Database(path)
+    try:
+        after = db._con.execute(
+            "select fy, sum(value) from figures where metric = 'visits' group by fy order by fy").fetchall()
+        assert after == before
+        assert db._con.execute("select fy from fy_month where month = date '2016-03-01'").fetchone() == ("2015-16",)
+    finally:
+        db.close()
