@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import weakref
 
 import pandas as pd
 import streamlit as st
@@ -31,17 +32,53 @@ def run(name: str, **params) -> pd.DataFrame:
     return _cached_run(name, database().data_version(), key)
 
 
+@st.cache_resource(ttl=3600, max_entries=256, show_spinner="Working it out…")
+def _computed(name: str, version: int, args: tuple, _fn) -> object:
+    return _fn(run, *args)
+
+
+def computed(fn, *args):
+    """fn(run, *args): a page's queries, computations and figures, cached on fn, its arguments and the data
+    version, and shared by every session (nothing is copied or pickled: a rerun for a choice already
+    seen does no pandas or Plotly work). fn must not depend on anything else, and pages must show its
+    result without changing it.
+    """
+    return _computed(f"{fn.__module__}.{fn.__qualname__}", database().data_version(), args, _fn=fn)
+
+
+def show(shown) -> None:
+    """A chart computed ahead (anything with key, figure, summary and table), with its text alternative."""
+    chart(shown.figure, shown.key, shown.summary, shown.table)
+
+
+_PRESENTED: dict[int, tuple[weakref.ref, object]] = {}
+
+
+def _presentation(fig):
+    """The projector version of a figure, made once per figure (pages reuse cached figures)."""
+    from libstats import charts
+    hit = _PRESENTED.get(id(fig))
+    if hit is not None and hit[0]() is fig:
+        return hit[1]
+    big = charts.presentation(fig)
+    if len(_PRESENTED) > 512:
+        for key in [k for k, (ref, _) in _PRESENTED.items() if ref() is None]:
+            _PRESENTED.pop(key, None)
+    _PRESENTED[id(fig)] = (weakref.ref(fig), big)
+    return big
+
+
 def chart(fig, key: str, summary: str, table: pd.DataFrame, table_caption: str | None = None) -> None:
     """A chart with its text alternative (a sentence, and the numbers as a table) and its downloads.
 
     The camera button on the chart saves it as a PNG; the CSV button saves its numbers. In meeting
     mode the sentence (the key number in words) comes first, in large type, above a taller chart.
     """
-    from libstats import charts, export, filters
+    from libstats import export, filters
     meeting = filters.meeting_mode()
     if meeting:
         st.subheader(summary)
-        fig = charts.presentation(fig)
+        fig = _presentation(fig)
     config = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "filename": key, "scale": 2}}
     st.plotly_chart(fig, key=key, width="stretch", config=config)
     if not meeting:

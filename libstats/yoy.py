@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from libstats import metrics
@@ -77,21 +78,45 @@ def combine(frame: pd.DataFrame, measure: ExplorerMeasure, by: list[str]) -> pd.
     """Turn per-metric rows (by…, metric, value, provenance) into the measure's value per group.
 
     A ratio adds up its numerator and its denominator over the group first, then divides.
+    Vectorised: at national scale a group is one of thousands of branch-years.
     """
     if frame.empty:
         return pd.DataFrame(columns=[*by, "value", "provenance"])
-    num = frame[frame["metric"].isin(measure.numerator)]
-    grouped = num.groupby(by, as_index=False).agg(value=("value", "sum"), provenance=("provenance", _union))
+    grouped = _sum_with_provenance(frame[frame["metric"].isin(measure.numerator)], by)
     if measure.kind == "ratio":
-        den = frame[frame["metric"].isin(measure.denominator)].groupby(by, as_index=False).agg(
-            denominator=("value", "sum"), den_provenance=("provenance", _union))
+        den = _sum_with_provenance(frame[frame["metric"].isin(measure.denominator)], by).rename(
+            columns={"value": "denominator", "provenance": "den_provenance"})
         grouped = grouped.merge(den, on=by, how="outer")
         grouped["value"] = grouped["value"] / grouped["denominator"].where(grouped["denominator"] > 0)
-        grouped["provenance"] = [
-            ",".join(sorted(metrics.split_provenance(a) | metrics.split_provenance(b)))
-            for a, b in zip(grouped["provenance"].fillna(""), grouped["den_provenance"].fillna(""))]
+        grouped["provenance"] = _join_provenance(grouped["provenance"], grouped["den_provenance"])
         grouped = grouped.drop(columns=["denominator", "den_provenance"])
     return grouped
+
+
+def _sum_with_provenance(frame: pd.DataFrame, by: list[str]) -> pd.DataFrame:
+    """value summed per group; provenance the sorted union of the group's provenances ('modelled,published')."""
+    provenance = frame["provenance"].astype(object).where(frame["provenance"].notna(), "")
+    kinds = {text: metrics.split_provenance(text) for text in provenance.unique()}
+    words = sorted(set().union(*kinds.values()))
+    flags = {f"_{w}": provenance.map({text: w in parts for text, parts in kinds.items()}).astype(bool) for w in words}
+    work = frame[by].assign(value=frame["value"].astype(float), **flags)
+    grouped = work.groupby(by, as_index=False, sort=True).agg(value=("value", "sum"), **{f: (f, "max") for f in flags})
+    grouped["provenance"] = _flags_text(grouped, words)
+    return grouped.drop(columns=list(flags))
+
+
+def _flags_text(grouped: pd.DataFrame, words: list[str]) -> pd.Series:
+    text = pd.Series("", index=grouped.index, dtype=object)
+    for word in words:
+        text = text + np.where(grouped[f"_{word}"], word + ",", "")
+    return text.str.rstrip(",")
+
+
+def _join_provenance(a: pd.Series, b: pd.Series) -> list[str]:
+    pairs = pd.DataFrame({"a": a.fillna(""), "b": b.fillna("")})
+    distinct = {(x, y): ",".join(sorted(metrics.split_provenance(x) | metrics.split_provenance(y)))
+                for x, y in pairs.drop_duplicates().itertuples(index=False)}
+    return [distinct[(x, y)] for x, y in zip(pairs["a"], pairs["b"])]
 
 
 def _union(values) -> str:
@@ -131,25 +156,25 @@ def like_for_like(branch_months: pd.DataFrame, branches: pd.DataFrame, fy: str, 
     branch_months: branch, fy, months (months with figures). branches: branch, note, reports_until, closed.
     """
     counts = branch_months.pivot_table(index="branch", columns="fy", values="months", aggfunc="max").reindex(
-        columns=[fy, previous_fy]).fillna(0)
-    info = branches.set_index("branch")
-    included, reasons = [], []
-    for branch, row in counts.iterrows():
-        this, last = int(row[fy]), int(row[previous_fy])
-        if this >= months_compared and last >= months_compared:
-            included.append(branch)
-            continue
-        note = info.at[branch, "note"] if branch in info.index and isinstance(info.at[branch, "note"], str) else ""
-        if this == 0:
+        columns=[fy, previous_fy]).fillna(0).astype(int)
+    this, last = counts[fy], counts[previous_fy]
+    full = (this >= months_compared) & (last >= months_compared)
+    out = counts[~full]
+    notes = branches.set_index("branch")["note"] if "note" in branches else pd.Series(dtype=object)
+    reasons = []
+    for branch, this_n, last_n in zip(out.index, out[fy], out[previous_fy]):
+        note = notes.get(branch)
+        note = note if isinstance(note, str) else ""
+        if this_n == 0:
             reason = f"No figures in {fy}"
-        elif last == 0:
+        elif last_n == 0:
             reason = f"No figures in {previous_fy}"
-        elif this < months_compared:
-            reason = f"Figures for {this} of {months_compared} months in {fy}"
+        elif this_n < months_compared:
+            reason = f"Figures for {this_n} of {months_compared} months in {fy}"
         else:
-            reason = f"Figures for {last} of {months_compared} months in {previous_fy}"
+            reason = f"Figures for {last_n} of {months_compared} months in {previous_fy}"
         reasons.append({"Branch": branch, "Why it is left out": reason + (f". {note}" if note else "")})
-    return sorted(included), pd.DataFrame(reasons, columns=["Branch", "Why it is left out"])
+    return sorted(counts.index[full]), pd.DataFrame(reasons, columns=["Branch", "Why it is left out"])
 
 
 def compare(per_branch: pd.DataFrame, measure: ExplorerMeasure, fy: str, previous_fy: str,
@@ -272,7 +297,7 @@ def trend_table(yearly_rows: pd.DataFrame, measure: ExplorerMeasure) -> pd.DataF
 def branch_trends(trends: pd.DataFrame, measure: ExplorerMeasure) -> dict[str, list[float]]:
     """Each branch's yearly figures, oldest first, for a sparkline."""
     combined = combine(trends, measure, ["branch", "fy"]).sort_values("fy")
-    return {b: [float(v) for v in rows["value"]] for b, rows in combined.groupby("branch")}
+    return combined.groupby("branch")["value"].agg(lambda v: [float(x) for x in v]).to_dict()
 
 
 def drivers_title(movers: pd.DataFrame, measure: ExplorerMeasure, previous_fy: str) -> str:

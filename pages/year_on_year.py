@@ -1,7 +1,7 @@
 """Year on year: any measure, this financial year against the last (like for like), and across every year."""
 import streamlit as st
 
-from libstats import charts, filters, overview, ui, yoy
+from libstats import explorer, filters, ui, yoy
 
 selection = filters.current()
 fy, previous_fy, borough = selection.fy, selection.previous_fy, selection.borough
@@ -19,7 +19,6 @@ chosen = middle.multiselect(
     help="Annual figures such as active borrowers exist only for a whole borough." if measure.kind == "annual" else None)
 like_for_like = right.toggle("Like for like", value=True, key="yoy_like_for_like",
                              help="Compare only branches open and reporting in every compared month of both years.")
-scope_name = ", ".join(chosen) if chosen else selection.scope
 with st.popover(f"What is “{measure.label}”?"):
     st.write(measure.note or measure.label)
     if not measure.additive:
@@ -27,102 +26,51 @@ with st.popover(f"What is “{measure.label}”?"):
                  + ("each borough's annual figure is shown as it is." if measure.kind == "annual"
                     else "it is worked out from the totals of its parts."))
 
-events = ui.run("events_all", borough=borough)
-events = events.assign(number=range(1, len(events) + 1))
-target_scope = None if chosen else ("Service" if borough is None else borough)
-targets = ui.run("targets_for", metric=measure.code, scope=target_scope) if target_scope else None
-
-if measure.kind == "annual":
-    annual = ui.run("annual_by_borough", metrics=[measure.code], borough=borough)
-    view = yoy.annual_view(annual, measure, fy, previous_fy)
-    st.subheader(view.headline, anchor="headline")
-    st.caption(view.explanation)
-    for column, (name, text, delta) in zip(st.columns(len(view.tiles)), view.tiles):
-        column.metric(name, text, delta, border=True, delta_color="normal" if measure.higher_is_better else "inverse")
-    ui.chart(charts.trend(view.trend, measure.label, f"{measure.label} across the years", view.value_format,
-                          events=events[events["date_precision"] != "year"], targets=targets),
-             "yoy_trend", view.summary, view.trend_table)
+# Every query and computation for this choice, cached on it and the data version (see libstats/explorer.py).
+page = ui.computed(explorer.explore, measure.code, fy, previous_fy, borough, selection.scope,
+                   tuple(chosen) if measure.kind != "annual" else (), like_for_like)
+if page.notice:
+    st.warning(page.notice)
     st.stop()
-
-months = list(ui.run("months_in_year", fy=fy, borough=borough)["month_number"])
-if not months:
-    st.warning(f"There are no figures for {fy} yet.")
-    st.stop()
-per_branch = ui.run("branch_year_totals", fys=[previous_fy, fy], metrics=measure.metrics, borough=borough, months=months)
-if chosen:
-    per_branch = per_branch[per_branch["branch"].isin(chosen)]
-counted = per_branch[per_branch["metric"].isin(measure.numerator)]
-included, excluded = yoy.like_for_like(counted.groupby(["branch", "fy"], as_index=False)["months"].max(),
-                                       branches, fy, previous_fy, len(months))
-comparison = yoy.compare(per_branch, measure, fy, previous_fy, included, excluded)
-
-st.subheader(yoy.headline(measure, comparison, scope_name, like_for_like), anchor="headline")
-if len(months) < 12:
-    st.info(f"{fy} is a part year: year to date ({len(months)} months) against the same months of {previous_fy}.")
-tiles = st.columns(4)
-for column, (name, pair) in zip(tiles, (("As reported", comparison.reported), ("Like for like", comparison.like_for_like))):
-    change = yoy.Comparison.change(pair)
-    delta = (yoy.points_phrase(pair[0], pair[1], previous_fy) if measure.unit == "%"
-             else None if change is None else f"{change * 100:+.1f}% on {previous_fy}")
-    column.metric(f"{name}, {fy}", measure.value_text(pair[0]), delta, border=True,
-                  delta_color="normal" if measure.higher_is_better else "inverse",
-                  help=f"{previous_fy}: {measure.value_text(pair[1])}")
-status = yoy.target_status(targets, fy, comparison.reported[0], measure) if targets is not None else None
-if status:
-    tiles[2].metric(f"Target {fy}", status.target_text, status.gap_text, border=True,
-                    delta_color="normal", help=status.note)
-    tiles[2].caption(status.verdict)
-if not excluded.empty:
-    with st.expander(f"{len(excluded)} branch(es) left out of the like-for-like comparison, and why",
+st.subheader(page.headline, anchor="headline")
+if page.explanation:
+    st.caption(page.explanation)
+if page.part_year:
+    st.info(page.part_year)
+delta_color = "normal" if measure.higher_is_better else "inverse"
+columns = st.columns(len(page.tiles) if measure.kind == "annual" else 4)
+for column, tile in zip(columns, page.tiles):
+    column.metric(tile.label, tile.value, tile.delta, border=True, delta_color=delta_color, help=tile.help)
+if page.target_tile:
+    columns[2].metric(page.target_tile.label, page.target_tile.value, page.target_tile.delta, border=True,
+                      delta_color="normal", help=page.target_tile.help)
+    columns[2].caption(page.target_tile.caption)
+if page.excluded is not None and not page.excluded.empty:
+    with st.expander(f"{len(page.excluded)} branch(es) left out of the like-for-like comparison, and why",
                      expanded=like_for_like):
-        st.table(excluded, hide_index=True)
+        st.table(page.excluded, hide_index=True)
 
-compared = included if like_for_like else sorted(per_branch["branch"].unique())
-monthly = yoy.combine(ui.run("branch_monthly_totals", fys=[previous_fy, fy], metrics=measure.metrics,
-                             branches=compared), measure, ["fy", "month"])
-monthly_title = f"{measure.label} month by month: {fy} against {previous_fy}" + (", like for like" if like_for_like else "")
-ui.chart(charts.fy_overlay(monthly, fy, previous_fy, measure.label, measure.unit, monthly_title,
-                           value_format=yoy.value_format(measure)),
-         "yoy_monthly", overview.chart_summary(measure, monthly, fy, scope_name, measure.value_text),
-         overview.monthly_table(monthly, fy, previous_fy))
-st.caption(overview.monthly_provenance_note(monthly, [fy, previous_fy]))
-
-trends = ui.run("branch_trends", metrics=measure.metrics, borough=borough)
-if chosen:
-    trends = trends[trends["branch"].isin(chosen)]
-yearly = yoy.yearly(trends, measure, scope_name)
-ui.chart(charts.trend(yearly, measure.label, f"{measure.label} across the years: {scope_name}, as reported",
-                      yoy.value_format(measure), events[events["date_precision"] != "year"], targets),
-         "yoy_trend", yoy.trend_summary(yearly, measure), yoy.trend_table(yearly, measure))
-with st.expander("Events on the chart"):
-    st.table(overview.events_table(events.drop(columns=["number"])), hide_index=True)
+for shown in (page.monthly, page.trend):
+    if shown:
+        ui.show(shown)
+        if shown is page.monthly and page.monthly_note:
+            st.caption(page.monthly_note)
+if page.events is not None:
+    with st.expander("Events on the chart"):
+        st.table(page.events, hide_index=True)
+if page.ranking is None:
+    st.stop()
 
 st.subheader("Branches", anchor="branches")
-table = yoy.branch_table(per_branch, measure, fy, previous_fy, dict(zip(branches["branch"], branches["borough"])),
-                         yoy.branch_trends(trends, measure))
-st.dataframe(table, hide_index=True, width="stretch", key="yoy_ranking",
-             column_config=ui.ranking_columns(fy, previous_fy, yoy.value_format(measure)))
-if measure.kind == "sum":
-    movers = yoy.drivers(table, included if like_for_like else list(table["Branch"]))
-    if not movers.empty:
-        ui.chart(charts.diverging_bars(movers, yoy.drivers_title(movers, measure, previous_fy), measure.unit or "units"),
-                 "yoy_drivers", yoy.drivers_summary(movers, measure, previous_fy), movers)
+st.dataframe(page.ranking, hide_index=True, width="stretch", key="yoy_ranking",
+             column_config=ui.ranking_columns(fy, previous_fy, page.value_format))
+if page.drivers:
+    ui.show(page.drivers)
 
 st.subheader("In proportion", anchor="normalised")
-if measure.kind == "sum":
-    if chosen:
-        hours = ui.run("branch_opening_hours", fys=[previous_fy, fy], borough=borough)
-        rates = yoy.per_opening_hour(per_branch, hours[hours["branch"].isin(chosen)], measure, fy, previous_fy)
-        label = f"{measure.label} per opening hour"
-    else:
-        rates = yoy.per_population(per_branch, ui.run("population_by_year", fys=[previous_fy, fy], borough=borough),
-                                   measure, fy, previous_fy)
-        label = f"{measure.label} per 1,000 population"
-    st.metric(label, rates.value_text, rates.change_text, border=True, width=320,
-              help=rates.note, delta_color="normal" if measure.higher_is_better else "inverse")
-ratios = ui.run("branch_year_totals", fys=[previous_fy, fy], metrics=yoy.RATIO_METRICS, borough=borough, months=months)
-if chosen:
-    ratios = ratios[ratios["branch"].isin(chosen)]
-st.table(yoy.ratio_table(ratios, measures, fy, previous_fy), hide_index=True)
+if page.rate:
+    st.metric(page.rate_label, page.rate.value_text, page.rate.change_text, border=True, width=320,
+              help=page.rate.note, delta_color=delta_color)
+st.table(page.ratios, hide_index=True)
 st.caption("Ratios are worked out from totals (all book issues ÷ all visits), never by adding up ratios. "
            "These use every branch as reported.")
