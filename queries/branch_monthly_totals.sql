@@ -5,7 +5,7 @@ select
     month,
     metric,
     sum(value) as value,
-    string_agg(distinct provenance, ',' order by provenance) as provenance
+    provenance_union(provenance) as provenance
 from figures
 where branch is not null
   and list_contains($fys, fy)

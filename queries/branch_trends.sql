@@ -6,8 +6,8 @@ select
     fy,
     metric,
     sum(value) as value,
-    string_agg(distinct provenance, ',' order by provenance) as provenance,
-    count(distinct month) as months
+    provenance_union(provenance) as provenance,
+    count(*) as months                -- one row per month: (branch, month, metric) is a key
 from figures
 where branch is not null
   and list_contains($metrics, metric)

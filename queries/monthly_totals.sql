@@ -4,7 +4,7 @@ select
     fy,
     month,
     sum(value) as value,
-    string_agg(distinct provenance, ',' order by provenance) as provenance
+    provenance_union(provenance) as provenance
 from figures
 where list_contains($fys, fy)
   and list_contains($metrics, metric)

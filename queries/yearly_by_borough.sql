@@ -5,7 +5,7 @@ select
     fy,
     metric,
     sum(value) as value,
-    string_agg(distinct provenance, ',' order by provenance) as provenance,
+    provenance_union(provenance) as provenance,
     count(distinct month) as months
 from figures
 where branch is not null

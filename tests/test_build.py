@@ -90,6 +90,7 @@ def test_an_older_warehouse_is_upgraded_when_opened(tmp_path):
     before = con.execute("select fy, sum(value) from figures where metric = 'visits' group by fy order by fy").fetchall()
     con.execute("drop view figures")
     con.execute("drop table fy_month")
+    con.execute("drop macro provenance_union")
     con.execute("create view figures as select b.borough, f.branch, f.month, fy_of(f.month) as fy, f.metric, "
                 "f.value, f.provenance from monthly_figure f join branch b using (branch)")
     con.close()
@@ -99,5 +100,6 @@ def test_an_older_warehouse_is_upgraded_when_opened(tmp_path):
             "select fy, sum(value) from figures where metric = 'visits' group by fy order by fy").fetchall()
         assert after == before
         assert db._con.execute("select fy from fy_month where month = date '2016-03-01'").fetchone() == ("2015-16",)
+        assert db.run("branch_trends", metrics=["visits"], borough="Bexley")["provenance"].notna().all()
     finally:
         db.close()
