@@ -1,6 +1,8 @@
 """Pure Plotly chart builders: a DataFrame in, a figure out. No Streamlit, so the board pack reuses them."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
@@ -25,6 +27,15 @@ pio.templates.default = "none"
 
 # A system font: a web font loading late makes Plotly measure one font and draw another (clipped labels).
 FONT = dict(family="Liberation Sans, Arial, DejaVu Sans, sans-serif", size=15, color="#1f1f1f")
+
+
+@dataclass(frozen=True)
+class Shown:
+    """A chart with its text alternative, made ahead of showing it: key, figure, a sentence, the numbers."""
+    key: str
+    figure: go.Figure
+    summary: str
+    table: pd.DataFrame
 
 
 def _layout(fig: go.Figure, title: str, y_title: str, x_title: str) -> go.Figure:
@@ -96,7 +107,27 @@ SERIES_STYLES = (
     dict(color=BLUE, dash="solid", symbol="circle"),
     dict(color=ORANGE, dash="dash", symbol="square"),
     dict(color=GREEN, dash="dot", symbol="diamond"),
+    dict(color=VERMILION, dash="dashdot", symbol="triangle-up"),
+    dict(color=SKY, dash="longdash", symbol="x"),
+    dict(color=GREY, dash="longdashdot", symbol="star"),
 )
+# A trend draws at most this many series, each in a style of its own; with more (a national warehouse
+# has 135 authorities) it draws the first ones given and the largest, and its title says so.
+MOST_SERIES = len(SERIES_STYLES)
+
+
+def _most_series(yearly: pd.DataFrame, title: str) -> tuple[pd.DataFrame, str]:
+    names = list(dict.fromkeys(yearly["series"]))
+    if len(names) <= MOST_SERIES:
+        return yearly, title
+    latest = yearly.sort_values("fy").groupby("series", sort=False)["value"].last()
+    ours = [n for n in names if n in ("Whole service", "Bexley", "Bromley", "Bexley and Bromley")]
+    rest = [n for n in latest.sort_values(ascending=False).index if n not in ours]
+    kept = (ours + rest)[:MOST_SERIES]
+    shown = yearly[yearly["series"].isin(kept)]
+    order = {name: i for i, name in enumerate(kept)}
+    shown = shown.sort_values("series", key=lambda s: s.map(order), kind="stable")
+    return shown, f"{title} ({MOST_SERIES} of {len(names):,} shown: ours and the largest; the table has all)"
 SHARED_SERVICE = ("2012-01-01", "2017-12-31")
 
 
@@ -113,6 +144,7 @@ def trend(yearly: pd.DataFrame, label: str, title: str, value_format: str = ",.0
     published one filled; a part year says so in its hover. events: number, event_date, title.
     targets: fy, value (drawn as short black bars across the year).
     """
+    yearly, title = _most_series(yearly, title)
     fig = go.Figure()
     fig.add_vrect(x0=SHARED_SERVICE[0], x1=SHARED_SERVICE[1], fillcolor="#9e9e9e", opacity=0.14, line_width=0,
                   annotation_text="Shared service, Jan 2012 – Dec 2017", annotation_position="bottom left",

@@ -10,21 +10,12 @@ from dataclasses import dataclass
 from typing import Callable
 
 import pandas as pd
-import plotly.graph_objects as go
 
 from libstats import charts, overview, yoy
+from libstats.charts import Shown
 
 Run = Callable[..., pd.DataFrame]
 MOVERS_DRAWN = 30        # bars in the drivers chart (the table below it has every branch)
-
-
-@dataclass(frozen=True)
-class Shown:
-    """A chart with its text alternative: key, figure, sentence, numbers."""
-    key: str
-    figure: go.Figure
-    summary: str
-    table: pd.DataFrame
 
 
 @dataclass(frozen=True)

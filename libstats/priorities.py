@@ -184,3 +184,33 @@ def gap_to_national(comparison: pd.DataFrame, fy: str) -> float | None:
     if ours.empty or uk.empty:
         return None
     return float(ours.iloc[0] - uk.iloc[0])
+
+
+def funding_chart(run) -> "charts.Shown":
+    """External funding secured by each borough, by year (modelled)."""
+    from libstats import charts, yoy
+    funding = run("annual_by_borough", metrics=["external_funding"], borough=None)
+    measure = yoy.explorer_measures(run("metric_catalogue"))["external_funding"]
+    trend = funding.rename(columns={"borough": "series"}).assign(months=12)
+    return charts.Shown("funding_chart",
+                        charts.trend(trend, "External funding (£)", "External funding secured by each borough, by year"),
+                        yoy.trend_summary(trend[trend["series"] == "Bexley"], measure), yoy.trend_table(trend, measure))
+
+
+def shared_service_chart(run) -> "charts.Shown | None":
+    """The service's visits against all UK library visits, each indexed to 2010-11 (None without 2010-11)."""
+    from libstats import charts, yoy
+    service = yoy.yearly(run("branch_trends", metrics=["visits"], borough=None),
+                         yoy.explorer_measures(run("metric_catalogue"))["visits"], "Bexley and Bromley")
+    comparison = national_comparison(service)
+    if comparison.empty:
+        return None
+    gap = gap_to_national(comparison, "2015-16")
+    sentence = ("Visits across both boroughs against all UK library visits, each as an index with 2010-11 = 100. "
+                + ("" if gap is None else f"By 2015-16 the service stood {abs(gap):.1f} points "
+                   f"{'above' if gap > 0 else 'below'} the national index, so its fall was "
+                   f"{'smaller' if gap > 0 else 'larger'} than the country's."))
+    return charts.Shown("national_chart",
+                        charts.trend(comparison, "Index (2010-11 = 100)", "Visits: the shared service against the UK, indexed",
+                                     ".1f"), sentence,
+                        comparison.assign(value=comparison["value"].round(1)).drop(columns=["months"]))

@@ -1,6 +1,9 @@
 """Value for money and the peer comparison: costs per use, staff and volunteers, the outer-London group. Pure pandas."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Callable
+
 import pandas as pd
 
 from libstats import metrics
@@ -71,3 +74,47 @@ def peer_summary(table: pd.DataFrame, measure: str) -> tuple[float | None, str]:
                          f"{'above' if value > median else 'below' if value < median else 'at'} the median)")
     return median, (f"{label}: group median {prefix}{format(median, fmt)} across {len(rows)} authorities; "
                     + "; ".join(parts) + ".")
+
+
+FINANCE = ["total_expenditure", "income", "net_expenditure", "staff_fte", "volunteers", "volunteer_hours"]
+TILES = (("Net expenditure", "Net expenditure (£)", "£{:,.0f}"), ("Net cost per visit", "Net cost per visit (£)", "£{:,.2f}"),
+         ("Net cost per book issue", "Net cost per book issue (£)", "£{:,.2f}"),
+         ("Net cost per head", "Net cost per head (£)", "£{:,.2f}"))
+MOST_TILE_ROWS = 4          # boroughs with their own row of tiles; the table below has every one
+
+
+@dataclass(frozen=True)
+class ValuePage:
+    table: pd.DataFrame                          # every year of the boroughs in scope
+    tiles: list[tuple[str, list[tuple[str, str, str | None]], str]]   # borough, (label, value, change), source
+    tiles_note: str | None
+    trend: object                                # charts.Shown
+
+
+def page(run: Callable[..., pd.DataFrame], fy: str, previous_fy: str, borough: str | None) -> ValuePage:
+    """What the value-for-money page shows for a year and a scope (None: every borough)."""
+    from libstats import charts
+    table = value_table(run("annual_by_borough", metrics=FINANCE, borough=None),
+                        run("yearly_by_borough", metrics=["visits", *metrics.BOOK_CATEGORIES]),
+                        run("population_all"))
+    shown = table if borough is None else table[table["Borough"] == borough]
+    this_year = shown[shown["Financial year"] == fy]
+    before = shown[shown["Financial year"] == previous_fy].set_index("Borough")
+    tiles = []
+    for row in this_year.head(MOST_TILE_ROWS).to_dict("records"):
+        row_tiles = []
+        for label, field, fmt in TILES:
+            last = before[field].get(row["Borough"]) if field in before else None
+            change = None if last is None or pd.isna(last) or last == 0 else \
+                f"{(row[field] / last - 1) * 100:+.1f}% on {previous_fy}"
+            row_tiles.append((label, fmt.format(row[field]), change))
+        tiles.append((row["Borough"], row_tiles, row["Source"]))
+    note = (f"Tiles for the first {MOST_TILE_ROWS} of {len(this_year):,} authorities; the table below has every one."
+            if len(this_year) > MOST_TILE_ROWS else None)
+    trend = shown[["Borough", "Financial year", "Net cost per visit (£)", "Source"]].rename(
+        columns={"Borough": "series", "Financial year": "fy", "Net cost per visit (£)": "value", "Source": "provenance"})
+    trend = trend.assign(months=12)
+    chart = charts.Shown("vfm_trend", charts.trend(trend, "Net cost per visit (£)", "Net cost per visit, by borough and year", ",.2f"),
+                  "Net expenditure divided by visits for each year; hollow markers are modelled years.",
+                  trend.drop(columns=["months"]).assign(value=trend["value"].round(2)))
+    return ValuePage(shown, tiles, note, chart)

@@ -2,7 +2,7 @@
 library management system, external funding and the shared service itself pay off?"""
 import streamlit as st
 
-from libstats import charts, filters, overview, priorities, ui, views, yoy
+from libstats import filters, overview, priorities, ui, views
 
 selection = filters.current()
 st.title("First-year priorities of the shared service")
@@ -36,30 +36,16 @@ with tabs[2]:
                    "figure for the system itself; its month shows as a dip in recorded loans while issues "
                    "were logged offline (modelled).")
     st.subheader("External funding secured", anchor="funding")
-    funding = ui.run("annual_by_borough", metrics=["external_funding"], borough=None)
-    measure = yoy.explorer_measures(ui.run("metric_catalogue"))["external_funding"]
-    trend = funding.rename(columns={"borough": "series"}).assign(months=12)
-    ui.chart(charts.trend(trend, "External funding (£)", "External funding secured by each borough, by year"),
-             "funding_chart", yoy.trend_summary(trend[trend["series"] == "Bexley"], measure),
-             yoy.trend_table(trend, measure))
+    ui.show(ui.computed(priorities.funding_chart))
     st.caption("⚠ Modelled: funding secured is not in the published returns; these yearly amounts are estimates.")
 
 with tabs[3]:
     st.subheader("The shared service against the national trend", anchor="shared")
-    service = yoy.yearly(ui.run("branch_trends", metrics=["visits"], borough=None),
-                         yoy.explorer_measures(ui.run("metric_catalogue"))["visits"], "Bexley and Bromley")
-    comparison = priorities.national_comparison(service)
-    if comparison.empty:
+    shared = ui.computed(priorities.shared_service_chart)
+    if shared is None:
         st.info("The comparison with the national trend needs the service's visits for 2010-11, which are not held.")
     else:
-        gap = priorities.gap_to_national(comparison, "2015-16")
-        sentence = ("Visits across both boroughs against all UK library visits, each as an index with 2010-11 = 100. "
-                    + ("" if gap is None else f"By 2015-16 the service stood {abs(gap):.1f} points "
-                       f"{'above' if gap > 0 else 'below'} the national index, so its fall was "
-                       f"{'smaller' if gap > 0 else 'larger'} than the country's."))
-        ui.chart(charts.trend(comparison, "Index (2010-11 = 100)", "Visits: the shared service against the UK, indexed",
-                              ".1f"), "national_chart", sentence,
-                 comparison.assign(value=comparison["value"].round(1)).drop(columns=["months"]))
+        ui.show(shared)
         st.caption("UK visits: 314m in 2010-11, 250m in 2015-16 and 233m in 2017-18 are published; the years "
                    "between are interpolated (modelled). The service's figures before 2015-16 are modelled.")
     st.subheader("Savings against net expenditure", anchor="savings")
