@@ -105,15 +105,10 @@ def ranking_columns(fy: str, previous_fy: str, value_format: str) -> dict:
     }
 
 
-@st.cache_data(ttl=3600, max_entries=16, show_spinner="Putting the appraisal together…")
-def _cached_appraisal(fy: str, version: int):
-    from libstats import appraisal
-    return appraisal.build(run, fy)
-
-
 def appraisal(fy: str):
-    """Every section of a year's appraisal, cached on the year and the data version."""
-    return _cached_appraisal(fy, database().data_version())
+    """Every section of a year's appraisal, computed once per year and data version (see computed)."""
+    from libstats import appraisal as appraisal_module
+    return computed(appraisal_module.build, fy)
 
 
 @st.cache_data(ttl=3600, max_entries=64, show_spinner="Checking the figures…")

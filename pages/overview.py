@@ -1,7 +1,7 @@
 """Overview: one financial year's headline figures against the year before, its months and its events."""
 import streamlit as st
 
-from libstats import charts, filters, metrics, overview, ui
+from libstats import filters, metrics, overview, ui
 
 selection = filters.current()
 fy, previous_fy, borough, scope = selection.fy, selection.previous_fy, selection.borough, selection.scope
@@ -39,21 +39,23 @@ if scope == "Whole service":
     st.caption("Active borrowers for the whole service add the two boroughs' returns: someone who "
                "borrows in both boroughs counts twice.")
 
-st.subheader("Month by month against the year before", anchor="months")
-measure = metrics.MONTHLY_MEASURES[st.columns(3)[0].selectbox(
-    "Measure", list(metrics.MONTHLY_MEASURES), key="overview_measure",
-    format_func=lambda code: metrics.MONTHLY_MEASURES[code].label,
-)]
-monthly = ui.run("monthly_totals", fys=[previous_fy, fy], metrics=list(measure.metrics), borough=borough)
-events = ui.run("events_in_year", fy=fy, borough=borough)
-numbered = events.assign(number=range(1, len(events) + 1))
-title, _, _ = overview.chart_title(measure, monthly, fy, previous_fy, months)
-figure = charts.fy_overlay(monthly, fy, previous_fy, measure.label, measure.unit, title,
-                           numbered[numbered["date_precision"] != "year"])
-ui.chart(figure, "overview_chart", overview.chart_summary(measure, monthly, fy, scope),
-         overview.monthly_table(monthly, fy, previous_fy))
-st.caption(overview.monthly_provenance_note(monthly, [fy, previous_fy]))
 
+
+@st.fragment
+def month_by_month() -> None:
+    """The chart of one measure: choosing another reruns only this fragment, not the page."""
+    st.subheader("Month by month against the year before", anchor="months")
+    measure = metrics.MONTHLY_MEASURES[st.columns(3)[0].selectbox(
+        "Measure", list(metrics.MONTHLY_MEASURES), key="overview_measure",
+        format_func=lambda code: metrics.MONTHLY_MEASURES[code].label,
+    )]
+    shown, note = ui.computed(overview.month_by_month, measure.code, fy, previous_fy, borough, scope, tuple(months))
+    ui.show(shown)
+    st.caption(note)
+
+
+month_by_month()
+events = ui.run("events_in_year", fy=fy, borough=borough)
 st.subheader(f"What happened in {fy}", anchor="events")
 if events.empty:
     st.write(f"No events are recorded for {fy}.")
