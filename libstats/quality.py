@@ -252,12 +252,14 @@ def register(stored: pd.DataFrame, replaced: pd.DataFrame, reasons: pd.DataFrame
     events: event_date, borough, branch, title (a change at the branch in the year before explains a jump).
     """
     stored = stored.assign(month=pd.to_datetime(stored["month"]))
-    borough_of = dict(zip(stored["branch"], stored["borough"]))
+    pairs = stored[["branch", "borough"]].drop_duplicates()
+    borough_of = dict(zip(pairs["branch"], pairs["borough"]))
     given = {k: f"{r} (import {i})" for k, r, i in zip(reasons["warning_key"], reasons["reason"], reasons["import_id"])}
+    events_at = _events_by_branch(events)
     rows = []
     now = _whole_warehouse(stored, labels)
     for w in now:
-        reason = given.get(w.key) or _event_reason(events, w.branch, borough_of.get(w.branch), w.month)
+        reason = given.get(w.key) or _event_reason(events_at, w.branch, w.month)
         rows.append(_register_row(w, borough_of, "explained" if reason else "open", reason or ""))
     if not replaced.empty:
         flagged_now = {w.key for w in now}
@@ -279,13 +281,21 @@ def _register_row(w: FigureWarning, borough_of: dict, status: str, reason: str) 
             "What the check found": w.message.split(": ", 1)[-1], "Status": status, "Reason": reason}
 
 
-def _event_reason(events: pd.DataFrame, branch: str, borough: str | None, month: str) -> str | None:
+def _events_by_branch(events: pd.DataFrame) -> dict[str, list[tuple[pd.Timestamp, str]]]:
+    """Each branch's events (day, title): looked up once per flagged figure, of which there may be thousands."""
+    out: dict[str, list[tuple[pd.Timestamp, str]]] = {}
+    for branch, day, title in zip(events["branch"], events["event_date"], events["title"]):
+        if isinstance(branch, str):
+            out.setdefault(branch, []).append((pd.Timestamp(day), title))
+    return out
+
+
+def _event_reason(events_at: dict[str, list[tuple[pd.Timestamp, str]]], branch: str, month: str) -> str | None:
     """An event at the branch itself in the 13 months up to the figure's month (a closure, a new building)."""
     when = pd.Timestamp(month + "-01")
-    for e in events.itertuples():
-        day = pd.Timestamp(e.event_date)
-        if e.branch == branch and when - pd.DateOffset(months=13) < day <= when + pd.DateOffset(months=1):
-            return f"Event: {e.title} ({day:%b %Y})"
+    for day, title in events_at.get(branch, ()):
+        if when - pd.DateOffset(months=13) < day <= when + pd.DateOffset(months=1):
+            return f"Event: {title} ({day:%b %Y})"
     return None
 
 

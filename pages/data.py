@@ -53,17 +53,22 @@ with tabs[2]:
 with tabs[3]:
     st.write("Every figure in the warehouse in one shape (borough, branch, month, financial year, measure, "
              "value, provenance). Cells that a spreadsheet would read as a formula are written as text.")
-    figures = ui.run("all_figures")
-    st.caption(f"{len(figures):,} figures.")
+    count = int(ui.run("figure_count")["figures"].iat[0])
+    st.caption(f"{count:,} figures.")
+
+    def every_figure():
+        # Read when a button is pressed, not on every run: at national scale this is 3 million rows.
+        return ui.database().run("all_figures")
+
     cols = st.columns(3)
-    cols[0].download_button("CSV", lambda: export.to_csv(figures), "library_figures.csv", "text/csv",
+    cols[0].download_button("CSV", lambda: export.to_csv(every_figure()), "library_figures.csv", "text/csv",
                             key="export_csv", width="stretch", icon=":material/download:")
-    cols[1].download_button("Parquet", lambda: export.to_parquet(figures), "library_figures.parquet",
+    cols[1].download_button("Parquet", lambda: export.to_parquet(every_figure()), "library_figures.parquet",
                             "application/vnd.apache.parquet", key="export_parquet", width="stretch",
                             icon=":material/download:")
-    if len(figures) < export.EXCEL_MAX_ROWS:
-        cols[2].download_button("Excel", lambda: export.to_excel(figures, "Figures"), "library_figures.xlsx",
+    if count < export.EXCEL_MAX_ROWS:
+        cols[2].download_button("Excel", lambda: export.to_excel(every_figure(), "Figures"), "library_figures.xlsx",
                                 "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                                 key="export_xlsx", width="stretch", icon=":material/download:")
     else:
-        cols[2].caption(f"Too many rows for one Excel sheet ({len(figures):,}): use CSV or Parquet.")
+        cols[2].caption(f"Too many rows for one Excel sheet ({count:,}): use CSV or Parquet.")

@@ -90,3 +90,13 @@ def test_the_register_and_completeness(app):
     assert grid.loc["Crayford", "Apr 2015"] == "✓"
     labels = [b.proto.label for b in at.get("download_button")]
     assert {"Download the register (CSV)", "CSV", "Parquet", "Excel"} <= set(labels)
+
+
+def test_the_export_tab_counts_every_figure_without_reading_them(app, fixture_db):
+    import duckdb
+    con = duckdb.connect(str(fixture_db), read_only=True)
+    try:
+        expected = con.execute("select count(*) from figures").fetchone()[0]
+    finally:
+        con.close()
+    assert f"{expected:,} figures." in [c.value for c in app.caption]
