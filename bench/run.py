@@ -426,7 +426,12 @@ def report(settings: Settings, env: dict, dbs: dict, server: dict, browser: dict
         "## Targets", "", "| Target | Limit | Measured | |", "|---|---|---:|---|", *rows, ""]
     if errors:
         lines += ["", "## Errors", ""] + [f"- {db}, {page}: {e}" for db, page, e in errors]
+    if ANALYSIS.exists():       # hand-written: what the profiles showed and why a target is missed
+        lines += ["", ANALYSIS.read_text(encoding="utf-8").strip()]
     return "\n".join(lines) + "\n"
+
+
+ANALYSIS = BENCH / "ANALYSIS.md"
 
 
 # ---------------------------------------------------------------------------------------------- main
