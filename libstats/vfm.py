@@ -118,3 +118,18 @@ def page(run: Callable[..., pd.DataFrame], fy: str, previous_fy: str, borough: s
                   "Net expenditure divided by visits for each year; hollow markers are modelled years.",
                   trend.drop(columns=["months"]).assign(value=trend["value"].round(2)))
     return ValuePage(shown, tiles, note, chart)
+
+
+def peer_charts(run: Callable[..., pd.DataFrame], fy: str = "2015-16") -> list:
+    """The peer page's charts, one per measure (charts.Shown), from the published returns of one year."""
+    from libstats import charts
+    table = peer_table(run("peer_figures", fy=fy))
+    shown = []
+    for measure, (label, fmt, prefix) in PEER_MEASURES.items():
+        median, sentence = peer_summary(table, measure)
+        rows = table[["authority", measure, "highlight"]].rename(columns={measure: "value"}).dropna(subset=["value"])
+        numbers = (rows.sort_values("value", ascending=False).assign(value=rows["value"].round(3))
+                   .rename(columns={"authority": "Authority", "value": label, "highlight": "Ours"}))
+        shown.append(charts.Shown(f"peer_{measure}", charts.peer_bars(rows, f"{label}, {fy}", label, fmt, median, prefix),
+                                  sentence, numbers))
+    return shown

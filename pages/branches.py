@@ -3,7 +3,7 @@ import pandas as pd
 import streamlit as st
 
 from libstats import branch as branch_view
-from libstats import charts, export, filters, fiscal, metrics, overview, ui
+from libstats import export, filters, fiscal, overview, ui
 
 selection = filters.current()
 fy, previous_fy = selection.fy, selection.previous_fy
@@ -39,23 +39,16 @@ if year_figures.empty:
 else:
     labels = branch_view.label_of(catalogue)
     metric = st.columns(3)[0].selectbox("Measure", available, key="branch_measure", format_func=labels.get)
-    monthly = year_figures[year_figures["metric"] == metric]
-    measure = metrics.Measure(metric, labels[metric], (metric,), labels[metric].lower())
-    months_in = sorted({pd.Timestamp(m).month for m in monthly.loc[monthly["fy"] == fy, "month"]})
-    title, _, _ = overview.chart_title(measure, monthly, fy, previous_fy, months_in)
-    ui.chart(charts.fy_overlay(monthly, fy, previous_fy, labels[metric], labels[metric].lower(), title),
-             "branch_chart", overview.chart_summary(measure, monthly, fy, name), overview.monthly_table(monthly, fy, previous_fy))
-    st.caption(overview.monthly_provenance_note(monthly, [fy, previous_fy]))
+    shown, note, every_measure = ui.computed(branch_view.month_by_month, name, fy, previous_fy, metric)
+    ui.show(shown)
+    st.caption(note)
     st.markdown("**Every measure, month by month**")
-    st.dataframe(branch_view.month_table(year_figures, catalogue, fy, previous_fy), hide_index=True, width="stretch",
+    st.dataframe(every_measure, hide_index=True, width="stretch",
                  key="branch_month_table", column_config={c: st.column_config.NumberColumn(format="localized")
                                                           for c in [*fiscal.MONTH_ABBR, fy, previous_fy]})
 
 st.subheader("Where the branch stands", anchor="standing")
-totals = ui.run("branch_year_totals", fys=[fy], metrics=["visits", *metrics.BOOK_CATEGORIES], borough=None,
-                months=list(range(1, 13)))
-hours = ui.run("branch_opening_hours", fys=[fy], borough=None)
-standing = branch_view.standing(totals, hours, branches, name)
+standing = ui.computed(branch_view.standing_of, name, fy)
 if standing.empty:
     st.write(f"{name} has no visits or book issues in {fy} to rank" +
              (" (a digital library has no branch to visit)." if info["branch_type"] == "digital" else "."))

@@ -1,19 +1,14 @@
 """Peers: Bexley and Bromley beside the outer-London comparison group, from the published 2015-16 returns."""
 import streamlit as st
 
-from libstats import charts, filters, ui, vfm
+from libstats import filters, ui, vfm
 
 filters.current()
 st.title("Peer comparison, 2015-16")
 st.write("The published CIPFA returns for 2015-16 set Bexley and Bromley (marked ◆ and hatched) beside the "
          "outer-London comparison group. Only 2015-16 is held for every authority, whatever year is chosen.")
-table = vfm.peer_table(ui.run("peer_figures", fy="2015-16"))
-for measure, (label, fmt, prefix) in vfm.PEER_MEASURES.items():
-    median, sentence = vfm.peer_summary(table, measure)
-    rows = table[["authority", measure, "highlight"]].rename(columns={measure: "value"}).dropna(subset=["value"])
-    ui.chart(charts.peer_bars(rows, f"{label}, 2015-16", label, fmt, median, prefix), f"peer_{measure}", sentence,
-             rows.sort_values("value", ascending=False).assign(value=rows["value"].round(3))
-             .rename(columns={"authority": "Authority", "value": label, "highlight": "Ours"}))
+for shown in ui.computed(vfm.peer_charts, "2015-16"):
+    ui.show(shown)
 st.caption("Visits per 1,000 population use approximate mid-2015 population estimates (modelled); every other "
            "figure is published. The group: the outer-London boroughs with a 2015-16 return, with Greenwich "
            "and Lewisham, which the reference lists as peers (21 authorities). The reference's own medians are "
