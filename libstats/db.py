@@ -106,6 +106,7 @@ class Database:
         if not read_only:
             upgrade(self._con)
         self._write_lock = threading.Lock()
+        self._version: int | None = None
 
     def close(self) -> None:
         self._con.close()
@@ -133,8 +134,14 @@ class Database:
         return None if frame.empty else frame.iat[0, 0]
 
     def data_version(self) -> int:
-        """A number that changes whenever the data does: the key for cached results."""
-        return int(self.scalar("data_version"))
+        """A number that changes whenever the data does: the key for cached results.
+
+        Read once and kept: DuckDB lets only the process holding the file write to it, and every write
+        here goes through transaction(), which forgets the kept number. Pages ask for it on every query.
+        """
+        if self._version is None:
+            self._version = int(self.scalar("data_version"))
+        return self._version
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -149,6 +156,7 @@ class Database:
                 yield cursor
                 cursor.execute("update data_version set version = version + 1")
                 cursor.execute("commit")
+                self._version = None
             except BaseException:
                 cursor.execute("rollback")
                 raise

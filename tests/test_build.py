@@ -103,3 +103,19 @@ def test_an_older_warehouse_is_upgraded_when_opened(tmp_path):
         assert db.run("branch_trends", metrics=["visits"], borough="Bexley")["provenance"].notna().all()
     finally:
         db.close()
+
+
+def test_the_data_version_is_kept_until_a_write(tmp_path):
+    """Pages ask for the data version on every query: it is read once, and a write makes it read again."""
+    from libstats.db import Database
+    path = tmp_path / "v.duckdb"
+    build(path)
+    db = Database(path)
+    try:
+        first = db.data_version()
+        with db.transaction() as cur:
+            cur.execute("select 1")
+        assert db.data_version() == first + 1
+        assert db.data_version() == int(db.scalar("data_version"))
+    finally:
+        db.close()
