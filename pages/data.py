@@ -8,7 +8,11 @@ st.title("Data: monthly returns and data quality")
 if message := st.session_state.pop("import_message", None):
     st.success(message)
 
-tabs = st.tabs(["Import", "Import history", "Data quality", "Export"])
+# The open tab tells the page what to run: the register checks every stored figure (seconds at national
+# scale) and the export counts them, so those two run only when open. Import and its history always
+# run, so an upload in progress survives a look at another tab.
+tabs = st.tabs(["Import", "Import history", "Data quality", "Export"], key="data_tab", on_change="rerun")
+catalogue = ui.run("metric_catalogue")
 with tabs[0]:
     st.write("Upload the monthly returns as CSV or Excel. The layout is recognised from the header: "
              "`month,borough,branch,metric,value`; `month,branch,<measure>,…`; the library data schema "
@@ -16,7 +20,6 @@ with tabs[0]:
              "Every file is checked before anything is written; a file with a problem writes nothing.")
     left, right = st.columns(2)
     left.text_input("Your name", key="import_user", help="Every import is recorded with who made it.")
-    catalogue = ui.run("metric_catalogue")
     monthly = catalogue[catalogue["grain"] == "monthly"]
     metric = right.selectbox("Measure, for a file with one column per month", [None, *monthly["metric"]],
                              key="import_metric", format_func=lambda m: "(the file says)" if m is None else
@@ -30,45 +33,48 @@ with tabs[1]:
     import_view.history()
 
 with tabs[2]:
-    labels = dict(zip(catalogue["metric"], catalogue["label"]))
-    register = ui.quality_register()
-    if selection.borough:
-        register = register[register["Borough"] == selection.borough]
-    counts = register["Status"].value_counts()
-    st.write(f"{selection.scope}: {len(register):,} figure(s) fail one of CIPFA's checks: {counts.get('open', 0):,} open, "
-             f"{counts.get('explained', 0):,} explained, {counts.get('corrected', 0):,} corrected.")
-    status = st.multiselect("Status", ["open", "explained", "corrected"], default=["open"], key="register_status")
-    shown = register[register["Status"].isin(status)].assign(Measure=lambda r: r["Measure"].map(labels))
-    st.dataframe(shown, hide_index=True, width="stretch", key="register_table")
-    st.download_button("Download the register (CSV)", lambda: export.to_csv(register), "data_quality_register.csv",
-                       "text/csv", key="register_csv", icon=":material/download:")
-    st.caption("Explained: a reason was given at import, or the branch had a change on record in the year before "
-               "(a closure, a new building). Corrected: a later import replaced the figure that failed.")
-    st.subheader(f"Completeness, {selection.fy}", anchor="completeness")
-    st.caption("✓ figures present · 0 figures all zero · ✗ missing: due (open and in the return) but absent · "
-               "blank: not due (closed, not yet open, or out of the return).")
-    st.dataframe(quality.completeness(ui.run("completeness_grid", fy=selection.fy, borough=selection.borough)),
-                 hide_index=True, width="stretch", key="completeness_grid")
+    if tabs[2].open:
+        labels = dict(zip(catalogue["metric"], catalogue["label"]))
+        register = ui.quality_register()
+        if selection.borough:
+            register = register[register["Borough"] == selection.borough]
+        counts = register["Status"].value_counts()
+        st.write(f"{selection.scope}: {len(register):,} figure(s) fail one of CIPFA's checks: {counts.get('open', 0):,} open, "
+                 f"{counts.get('explained', 0):,} explained, {counts.get('corrected', 0):,} corrected.")
+        status = st.multiselect("Status", ["open", "explained", "corrected"], default=["open"], key="register_status")
+        shown = register[register["Status"].isin(status)].assign(Measure=lambda r: r["Measure"].map(labels))
+        st.dataframe(shown, hide_index=True, width="stretch", key="register_table")
+        st.download_button("Download the register (CSV)", lambda: export.to_csv(register), "data_quality_register.csv",
+                           "text/csv", key="register_csv", icon=":material/download:")
+        st.caption("Explained: a reason was given at import, or the branch had a change on record in the year before "
+                   "(a closure, a new building). Corrected: a later import replaced the figure that failed.")
+        st.subheader(f"Completeness, {selection.fy}", anchor="completeness")
+        st.caption("✓ figures present · 0 figures all zero · ✗ missing: due (open and in the return) but absent · "
+                   "blank: not due (closed, not yet open, or out of the return).")
+        st.dataframe(quality.completeness(ui.run("completeness_grid", fy=selection.fy, borough=selection.borough)),
+                     hide_index=True, width="stretch", key="completeness_grid")
 
 with tabs[3]:
-    st.write("Every figure in the warehouse in one shape (borough, branch, month, financial year, measure, "
-             "value, provenance). Cells that a spreadsheet would read as a formula are written as text.")
-    count = int(ui.run("figure_count")["figures"].iat[0])
-    st.caption(f"{count:,} figures.")
+    if tabs[3].open:
+        st.write("Every figure in the warehouse in one shape (borough, branch, month, financial year, measure, "
+                 "value, provenance). Cells that a spreadsheet would read as a formula are written as text.")
+        count = int(ui.run("figure_count")["figures"].iat[0])
+        st.caption(f"{count:,} figures.")
 
-    def every_figure():
-        # Read when a button is pressed, not on every run: at national scale this is 3 million rows.
-        return ui.database().run("all_figures")
+        def every_figure():
+            # Read when a button is pressed, not on every run: at national scale this is 3 million rows.
+            return ui.database().run("all_figures")
 
-    cols = st.columns(3)
-    cols[0].download_button("CSV", lambda: export.to_csv(every_figure()), "library_figures.csv", "text/csv",
-                            key="export_csv", width="stretch", icon=":material/download:")
-    cols[1].download_button("Parquet", lambda: export.to_parquet(every_figure()), "library_figures.parquet",
-                            "application/vnd.apache.parquet", key="export_parquet", width="stretch",
-                            icon=":material/download:")
-    if count < export.EXCEL_MAX_ROWS:
-        cols[2].download_button("Excel", lambda: export.to_excel(every_figure(), "Figures"), "library_figures.xlsx",
-                                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                                key="export_xlsx", width="stretch", icon=":material/download:")
-    else:
-        cols[2].caption(f"Too many rows for one Excel sheet ({count:,}): use CSV or Parquet.")
+        cols = st.columns(3)
+        cols[0].download_button("CSV", lambda: export.to_csv(every_figure()), "library_figures.csv", "text/csv",
+                                key="export_csv", width="stretch", icon=":material/download:")
+        cols[1].download_button("Parquet", lambda: export.to_parquet(every_figure()), "library_figures.parquet",
+                                "application/vnd.apache.parquet", key="export_parquet", width="stretch",
+                                icon=":material/download:")
+        if count < export.EXCEL_MAX_ROWS:
+            cols[2].download_button("Excel", lambda: export.to_excel(every_figure(), "Figures"), "library_figures.xlsx",
+                                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                                    key="export_xlsx", width="stretch", icon=":material/download:")
+        else:
+            cols[2].caption(f"Too many rows for one Excel sheet ({count:,}): use CSV or Parquet.")
+

@@ -124,6 +124,10 @@ def test_a_librarian_uploads_a_return_and_sees_it_on_the_branch_page(live_server
     page.get_by_text("crayford_april_2018.csv: 1 figure to add, 0 to change, 0 unchanged.").wait_for(timeout=30_000)
     page.get_by_role("button", name="Import crayford_april_2018.csv").click()
     page.get_by_text("Import 1: crayford_april_2018.csv: 1 figure added").wait_for(timeout=30_000)
+    # The register runs only when its tab is opened, and the page keeps working after the switch.
+    assert page.get_by_text("fail one of CIPFA's checks").count() == 0
+    page.get_by_role("tab", name="Data quality").click()
+    page.get_by_text("Bexley: ", exact=False).filter(has_text="fail one of CIPFA's checks").wait_for(timeout=30_000)
     page.goto(f"{live_server}/branches?fy=2018-19&scope=Bexley&branch=Crayford")
     wait_for_app(page)
     page.wait_for_selector(".js-plotly-plot .main-svg", timeout=60_000)
