@@ -257,9 +257,10 @@ def report(settings: Settings, env: dict, dbs: dict, server: dict, browser: dict
         "",
         f"## Server side: AppTest on dashboard.py (seconds; median of {n} after {w} warm-up)",
         "",
-        "First run: empty data cache (st.cache_data cleared; the connection open, as in a server that has served "
-        "someone before). Change: the page's main control set to a value not chosen before, so its queries run. "
-        "Cached: set back to a value already chosen (every query from the cache). Ratios: change ÷ the floor's "
+        "First run: empty caches (st.cache_data and the pages' computed content cleared; the connection open and "
+        "the modules imported, as in a server that has served someone before). Change: the page's main control set "
+        "to a value not chosen before, so its queries and computations run. Cached: set back to a value already "
+        "chosen (queries and computed content from the cache). Ratios: change ÷ the floor's "
         f"change (targets ≤ {TARGETS['server_seed']}× on the seed, ≤ {TARGETS['server_national']}× at national scale).",
         "",
         "| Page | Control | Seed first | Seed change | Seed cached | National first | National change | National cached "
