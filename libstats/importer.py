@@ -20,6 +20,9 @@ from typing import Callable, Iterable
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pa_csv
 
 from libstats import quality
 from libstats.db import Database
@@ -184,31 +187,42 @@ def read_file(name: str, content: bytes, metric: str | None = None,
     if not content or not content.strip():
         raise FileNotUnderstood(f"{name} is empty.")
     notes: list[str] = []
-    found = None
-    for sheet, grid in _grids(name, content):
-        header = _find_header(grid)
-        if header is not None:
-            found = (sheet, grid, header)
-            break
-    if found is None:
-        raise FileNotUnderstood(
-            f"No header row recognised in {name}. The file should have, perhaps below a title row or two, "
-            "one of these headers: " + "; ".join(EXPECTED_HEADERS) + ".")
-    sheet, grid, (index, shape, columns) = found
-    body, footer_note = _body(grid, index)
-    if footer_note:
-        notes.append(footer_note)
+    quick = _read_long_csv(content)
+    if quick is not None:
+        # A plain CSV of one row per figure (the common case, and the big one): read column by column.
+        header, index, columns, records, skipped, footer_note = quick
+        sheet, shape, problems, parser_notes = None, "long", [], []
+        if footer_note:
+            notes.append(footer_note)
+        if metric:
+            notes.append("The metric given was not needed: this file names its own metrics.")
+    else:
+        found = None
+        for sheet, grid in _grids(name, content):
+            header = _find_header(grid)
+            if header is not None:
+                found = (sheet, grid, header)
+                break
+        if found is None:
+            raise FileNotUnderstood(
+                f"No header row recognised in {name}. The file should have, perhaps below a title row or two, "
+                "one of these headers: " + "; ".join(EXPECTED_HEADERS) + ".")
+        sheet, grid, (index, shape, columns) = found
+        body, footer_note = _body(grid, index)
+        if footer_note:
+            notes.append(footer_note)
+        parser = {"long": _parse_long, "wide_by_metric": _parse_wide_by_metric,
+                  "wide_by_month": _parse_wide_by_month, "library_data_visits": _parse_library_data,
+                  "library_data_loans": _parse_library_data}[shape]
+        if shape == "wide_by_month" and not (metric or "").strip():
+            raise FileNotUnderstood(
+                f"{name} has one column per month, so it holds a single measure: say which metric it is "
+                "(for example visits) and load it again.")
+        if metric and shape != "wide_by_month":
+            notes.append("The metric given was not needed: this file names its own metrics.")
+        # Each layout's parser gives (records, problems found reading, blank cells skipped, notes).
+        records, problems, skipped, parser_notes = parser(grid[index], columns, body, index + 1, shape, metric)
     header_row = index + 1
-    parser = {"long": _parse_long, "wide_by_metric": _parse_wide_by_metric, "wide_by_month": _parse_wide_by_month,
-              "library_data_visits": _parse_library_data, "library_data_loans": _parse_library_data}[shape]
-    if shape == "wide_by_month" and not (metric or "").strip():
-        raise FileNotUnderstood(
-            f"{name} has one column per month, so it holds a single measure: say which metric it is "
-            "(for example visits) and load it again.")
-    if metric and shape != "wide_by_month":
-        notes.append("The metric given was not needed: this file names its own metrics.")
-    # Each layout's parser gives (records, problems found reading, blank cells skipped, notes).
-    records, problems, skipped, parser_notes = parser(grid[index], columns, body, header_row, shape, metric)
     notes += parser_notes
     if skipped:
         notes.append(f"{plural(skipped, 'blank cell')} {'was' if skipped == 1 else 'were'} skipped: "
@@ -234,14 +248,112 @@ def _grids(name: str, content: bytes) -> Iterable[tuple[str | None, list[list[st
     yield None, _csv_grid(content)
 
 
-def _csv_grid(content: bytes) -> list[list[str]]:
+def _decode(content: bytes) -> tuple[str, str]:
+    """The text of a CSV and its delimiter (comma, semicolon or tab: whichever is commonest near the top)."""
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
         text = content.decode("cp1252", errors="replace")    # what Excel on Windows saves as "CSV"
     sample = text[:20000]
-    delimiter = max((",", ";", "\t"), key=sample.count)
+    return text, max((",", ";", "\t"), key=sample.count)
+
+
+def _csv_grid(content: bytes) -> list[list[str]]:
+    text, delimiter = _decode(content)
     return [row for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
+
+
+def _read_long_csv(content: bytes):
+    """A CSV of one row per figure read column by column, or None for anything else (read cell by cell then).
+
+    Gives (header cells, header index, header columns, records, blank values skipped, footer note). Rows are
+    numbered as a spreadsheet numbers them: the header is found among the first 50 rows as for any file, and
+    the rows below it are read with pyarrow, every cell as text, so blank rows and quoted line breaks count
+    exactly as the csv module counts them. Anything pyarrow will not read as a plain table (a row with more or
+    fewer cells than the header, an empty line, which pyarrow would drop) takes the cell-by-cell path instead.
+    """
+    if content[:4] in (b"PK\x03\x04", b"\xd0\xcf\x11\xe0"):
+        return None
+    text, delimiter = _decode(content)
+    try:
+        head, ends = _head_rows(text, delimiter, 50)
+    except csv.Error:
+        return None
+    found = _find_header(head)
+    if found is None or found[1] != "long":
+        return None
+    index, _, columns = found
+    header = head[index]
+    body = text[ends[index]:]
+    if not body.strip() or re.search(r"(^|\n)\r?(\n|$)", body.rstrip("\r\n")):
+        return None                      # nothing below the header, or an empty line: the careful path
+    names = [f"c{i}" for i in range(len(header))]
+    try:
+        table = pa_csv.read_csv(
+            io.BytesIO(body.encode("utf-8")),
+            read_options=pa_csv.ReadOptions(column_names=names, use_threads=True),
+            parse_options=pa_csv.ParseOptions(delimiter=delimiter, newlines_in_values='"' in body),
+            convert_options=pa_csv.ConvertOptions(column_types={n: pa.string() for n in names},
+                                                  strings_can_be_null=False, quoted_strings_can_be_null=False))
+    except (pa.ArrowInvalid, pa.ArrowException):
+        return None
+    cells = [pc.utf8_trim_whitespace(table.column(n)) for n in names]
+    rows = np.arange(index + 2, index + 2 + table.num_rows, dtype="int64")    # as a spreadsheet numbers them
+    filled = [pc.not_equal(c, "").to_numpy(zero_copy_only=False) for c in cells]
+    first = cells[-1]
+    for cell, has in zip(reversed(cells), reversed(filled)):
+        first = pc.if_else(pa.array(has), cell, first)            # each row's first non-blank cell
+    nonblank = np.logical_or.reduce(filled)
+    footer_note = None
+    footer = pc.match_substring_regex(first, FOOTER.pattern, ignore_case=True).to_numpy(zero_copy_only=False)
+    footer &= nonblank
+    keep = nonblank
+    if footer.any():
+        at = int(np.argmax(footer))
+        last = int(np.flatnonzero(nonblank)[-1])
+        span = f"Row {rows[at]}" if last == at else f"Rows {rows[at]} to {rows[last]}"
+        footer_note = f"{span} (totals or notes below the data) {'was' if last == at else 'were'} ignored."
+        keep = nonblank & (np.arange(len(rows)) < at)
+    m, k, v = columns["month"], columns["metric"], columns["value"]
+    b, bo = columns["branch"], columns.get("borough")
+    value = cells[v]
+    blank_value = pc.is_in(pc.utf8_lower(value), value_set=pa.array(sorted(BLANKS))).to_numpy(zero_copy_only=False)
+    skipped = int((keep & blank_value).sum())
+    take = pa.array(np.flatnonzero(keep & ~blank_value))
+    n = len(take)
+
+    def text_of(i: int) -> pd.Series:
+        return pd.Series(cells[i].take(take).to_pandas(), dtype=object) if n else pd.Series([], dtype=object)
+
+    row = rows[np.flatnonzero(keep & ~blank_value)]
+    records = pd.DataFrame({
+        "row": row, "branch_text": text_of(b), "branch_col": header[b].strip(),
+        "borough_text": text_of(bo) if bo is not None else "", "borough_col": header[bo].strip() if bo is not None else None,
+        "month_text": text_of(m), "month_row": row, "month_col": header[m].strip(),
+        "metric_text": text_of(k), "metric_row": row, "metric_col": header[k].strip(),
+        "value_text": text_of(v), "value_col": header[v].strip(),
+        "month_checked": False, "metric_checked": False,
+    }, columns=RECORD_COLUMNS)
+    return header, index, columns, records, skipped, footer_note
+
+
+def _head_rows(text: str, delimiter: str, limit: int) -> tuple[list[list[str]], list[int]]:
+    """The first rows of a CSV as the csv module reads them, and where in the text each one ends."""
+    consumed = 0
+
+    def lines():
+        nonlocal consumed
+        for line in io.StringIO(text):
+            consumed += len(line)
+            yield line
+
+    rows, ends = [], []
+    for row in csv.reader(lines(), delimiter=delimiter):
+        rows.append(row)
+        ends.append(consumed)
+        if len(rows) >= limit:
+            break
+    return rows, ends
 
 
 def _cell_text(value) -> str:
@@ -743,67 +855,108 @@ def _sorted_unique(problems: list[Problem]) -> list[Problem]:
     return sorted(unique, key=lambda p: (p.row if p.row is not None else 0,))
 
 
+def _factorize(*columns: pd.Series) -> tuple[np.ndarray, list[tuple]]:
+    """Codes for the distinct combinations of some text columns (missing as ''), and those combinations."""
+    codes, uniques = None, []
+    for column in columns:
+        c, u = pd.factorize(column.fillna("").to_numpy(dtype=object), use_na_sentinel=False)
+        if codes is None:
+            codes, uniques = c.astype("int64"), [(x,) for x in u]
+        else:
+            codes, combos = pd.factorize(codes * len(u) + c, sort=False)
+            uniques = [uniques[k // len(u)] + (u[k % len(u)],) for k in combos]
+    return codes, uniques
+
+
+def _rows_with(codes: np.ndarray, failing: list[int], rec: pd.DataFrame) -> pd.DataFrame:
+    """The records whose distinct value (by code) is one of the failing ones."""
+    return rec[np.isin(codes, np.asarray(failing, dtype="int64"))]
+
+
 def _resolve_branches(cat: Catalogue, rec: pd.DataFrame):
     """Branch and borough of every record, looking each distinct name up once."""
-    pairs = rec[["branch_text", "borough_text"]].fillna("").drop_duplicates()
-    answers = {(t, b): resolve_branch(cat, t, b) for t, b in pairs.itertuples(index=False)}
-    found = pd.DataFrame([(t, b, a[0]) for (t, b), a in answers.items()],
-                         columns=["branch_text", "borough_text", "branch"])
-    texts = rec[["branch_text", "borough_text"]].fillna("")
-    branch = texts.merge(found, on=["branch_text", "borough_text"], how="left")["branch"].astype(object)
-    branch.index = rec.index
-    borough = branch.map({b: i["borough"] for b, i in cat.info.items()})
+    codes, pairs = _factorize(rec["branch_text"], rec["borough_text"])
+    answers = [resolve_branch(cat, t, b) for t, b in pairs]
+    branch = pd.Series(np.array([a[0] for a in answers] + [None], dtype=object)[codes], index=rec.index,
+                       dtype=object)
+    borough = pd.Series(np.array([None if a[0] is None else cat.info[a[0]]["borough"] for a in answers] + [None],
+                                 dtype=object)[codes], index=rec.index, dtype=object)
     problems = []
-    for (t, b), (found, message, about_borough) in answers.items():
-        if found is not None:
-            continue
-        hit = rec[(rec["branch_text"].fillna("") == t) & (rec["borough_text"].fillna("") == b)]
-        for r in hit.itertuples():
+    failing = [i for i, a in enumerate(answers) if a[0] is None]
+    if failing:
+        hit = _rows_with(codes, failing, rec)
+        for r, code in zip(hit.itertuples(), codes[np.isin(codes, failing)]):
+            _, message, about_borough = answers[code]
             problems.append(Problem(r.row, r.borough_col if about_borough else r.branch_col, message))
+        # the same order as looking the names up one by one: each failing name, then its rows
+        order = {code: i for i, code in enumerate(failing)}
+        keyed = sorted(zip((order[c] for c in codes[np.isin(codes, failing)]), range(len(problems)), problems))
+        problems = [p for _, _, p in keyed]
     return branch, borough, problems
 
 
 def _resolve_metrics(cat: Catalogue, rec: pd.DataFrame):
-    answers = {t: resolve_metric(cat, t) for t in rec["metric_text"].fillna("").unique()}
-    codes = rec["metric_text"].fillna("").map(lambda t: answers[t][0])
+    codes, texts = _factorize(rec["metric_text"])
+    answers = [resolve_metric(cat, t) for (t,) in texts]
+    metric = pd.Series(np.array([a[0] for a in answers] + [None], dtype=object)[codes], index=rec.index, dtype=object)
     problems = []
-    failing = rec[codes.isna() & ~rec["metric_checked"]]
-    for r in failing.drop_duplicates(["metric_row", "metric_col", "metric_text"]).itertuples():
-        message = answers[r.metric_text or ""][1]
-        if r.metric_row is None or pd.isna(r.metric_row):
-            message = f"The metric given for this file: {message}"
-        problems.append(Problem(None if pd.isna(r.metric_row) else int(r.metric_row), r.metric_col, message))
-    return codes.astype(object).where(codes.notna(), None), problems
+    failing = rec[metric.isna().to_numpy() & ~rec["metric_checked"].to_numpy()]
+    if not failing.empty:
+        for r in failing.drop_duplicates(["metric_row", "metric_col", "metric_text"]).itertuples():
+            message = resolve_metric(cat, r.metric_text or "")[1]
+            if r.metric_row is None or pd.isna(r.metric_row):
+                message = f"The metric given for this file: {message}"
+            problems.append(Problem(None if pd.isna(r.metric_row) else int(r.metric_row), r.metric_col, message))
+    return metric, problems
+
+
+def _month_answer(text: str, this_month: pd.Timestamp) -> tuple[pd.Timestamp | None, str | None]:
+    month = parse_month(text) if text else None
+    if not text:
+        return None, "The month is missing."
+    if month is None:
+        return None, f"“{text}” is not a month: write months as YYYY-MM, e.g. 2015-04."
+    if month > this_month:
+        return None, (f"{month_name(month)} is in the future (this month is {month_name(this_month)}). "
+                      "Is the year a typo?")
+    return month, None
 
 
 def _resolve_months(rec: pd.DataFrame, today: dt.date):
     this_month = pd.Timestamp(today.year, today.month, 1)
-    texts = rec["month_text"].fillna("")
-    answers = {}
-    for t in texts.unique():
-        month = parse_month(t) if t else None
-        if not t:
-            answers[t] = (None, "The month is missing.")
-        elif month is None:
-            answers[t] = (None, f"“{t}” is not a month: write months as YYYY-MM, e.g. 2015-04.")
-        elif month > this_month:
-            answers[t] = (None, f"{month_name(month)} is in the future (this month is {month_name(this_month)}). "
-                                "Is the year a typo?")
-        else:
-            answers[t] = (month, None)
-    months = texts.map(lambda t: answers[t][0])
+    codes, texts = _factorize(rec["month_text"])
+    answers = {t: _month_answer(t, this_month) for (t,) in texts}
+    found = pd.DatetimeIndex([answers[t][0] for (t,) in texts], dtype="datetime64[ns]").to_numpy()
+    months = pd.Series(found[codes] if len(texts) else found[:0], index=rec.index, dtype="datetime64[ns]")
     problems = []
-    failing = rec[months.isna() & ~rec["month_checked"]]
-    for r in failing.drop_duplicates(["month_row", "month_col", "month_text"]).itertuples():
-        problems.append(Problem(int(r.month_row), r.month_col, answers[r.month_text or ""][1]))
-    return pd.to_datetime(months).astype("datetime64[ns]"), problems
+    failing = rec[months.isna().to_numpy() & ~rec["month_checked"].to_numpy()]
+    if not failing.empty:
+        for r in failing.drop_duplicates(["month_row", "month_col", "month_text"]).itertuples():
+            problems.append(Problem(int(r.month_row), r.month_col, answers[r.month_text or ""][1]))
+    return months, problems
+
+
+THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?:\D|$))")
+
+
+def _numbers(text: pd.Series) -> pd.Series:
+    """Numbers as typed ('1,234' is 1234); NaN for anything that is not one."""
+    cleaned = text
+    commas = text.str.contains(",", regex=False).to_numpy(dtype=bool)
+    if commas.any():
+        cleaned = text.copy()
+        cleaned[commas] = text[commas].str.replace(THOUSANDS, "", regex=True)
+    try:   # the quick way when every value is a plain number; pandas decides whenever one is not
+        values = pc.cast(pa.array(cleaned.to_numpy(dtype=object), type=pa.string()), pa.float64())
+        return pd.Series(values.to_numpy(zero_copy_only=False), index=text.index, dtype=float)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        return pd.to_numeric(cleaned, errors="coerce").astype(float)
 
 
 def _resolve_values(cat: Catalogue, rec: pd.DataFrame):
     """Numbers as typed ('1,234' is 1234); non-numeric, negative and fractional counts are problems."""
-    text = rec["value_text"].fillna("").astype(str).str.strip()
-    cleaned = text.str.replace(r"(?<=\d),(?=\d{3}(?:\D|$))", "", regex=True)
-    values = pd.to_numeric(cleaned, errors="coerce").astype(float)
+    text = rec["value_text"].fillna("").astype(object).astype(str).str.strip()
+    values = _numbers(text)
     not_number = values.isna() | ~np.isfinite(values)
     negative = ~not_number & (values < 0)
     units = rec["metric"].map(cat.units)
@@ -821,15 +974,28 @@ def _resolve_values(cat: Catalogue, rec: pd.DataFrame):
     return values, not_number | negative | fraction, problems
 
 
+MONTH_SPAN = 1 << 14          # month numbers (from 1970, offset below) fit in 14 bits; branches and metrics above
+
+
+def _figure_keys(frame: pd.DataFrame, branches: pd.Index, metrics: pd.Index) -> np.ndarray:
+    """One int64 per (branch, month, metric), the same in every frame coded with the same branches and metrics."""
+    b = branches.get_indexer(frame["branch"]).astype("int64")
+    m = metrics.get_indexer(frame["metric"]).astype("int64")
+    month = frame["month"].to_numpy(dtype="datetime64[ns]").astype("datetime64[M]").astype("int64") + MONTH_SPAN // 2
+    return (b * MONTH_SPAN + month) * (len(metrics) + 1) + m
+
+
 def _duplicates(cat: Catalogue, rec: pd.DataFrame):
     """The second and later rows giving the same branch, month and metric."""
     keyed = rec.dropna(subset=["branch", "month", "metric"])
-    dup = keyed.duplicated(["branch", "month", "metric"], keep="first")
+    key = pd.Series(_figure_keys(keyed, pd.Index(keyed["branch"].unique()), pd.Index(keyed["metric"].unique())),
+                    index=keyed.index)
+    dup = key.duplicated(keep="first")
     bad = pd.Series(False, index=rec.index)
     bad[dup[dup].index] = True
     problems = []
     if dup.any():
-        first = keyed.groupby(["branch", "month", "metric"])["row"].transform("first")
+        first = keyed.groupby(key)["row"].transform("first")
         labels = cat.labels
         for r in keyed[dup].itertuples():
             problems.append(Problem(r.row, r.value_col, (
@@ -841,14 +1007,31 @@ def _duplicates(cat: Catalogue, rec: pd.DataFrame):
 def _closed(cat: Catalogue, rec: pd.DataFrame):
     """Figures for a month in which the branch was not open (or not in its borough's return)."""
     keyed = rec.dropna(subset=["branch", "month"])
-    pairs = keyed[["branch", "month"]].drop_duplicates()
-    pairs["message"] = [_closed_problem(cat, b, m) for b, m in pairs.itertuples(index=False)]
-    messages = keyed[["branch", "month"]].merge(pairs, on=["branch", "month"], how="left")["message"]
-    messages.index = keyed.index
+    codes, pairs = _factorize(keyed["branch"], keyed["month"].astype("int64"))
+    pairs = pd.DataFrame([(b, m) for b, m in pairs], columns=["branch", "month"])
+    pairs["month"] = pairs["month"].astype("datetime64[ns]")
+    # Open if the month overlaps any stretch the branch was open: one vectorised test over every pair.
+    spans = pd.DataFrame([(b, start, end) for b in pairs["branch"].unique() for start, end in cat.spans(b)],
+                         columns=["branch", "start", "end"])
+    spans["start"] = pd.to_datetime(spans["start"]).astype("datetime64[ns]")
+    spans["end"] = pd.to_datetime(spans["end"]).astype("datetime64[ns]")
+    tested = pairs.reset_index().merge(spans, on="branch", how="inner")
+    month_end = (tested["month"].to_numpy(dtype="datetime64[ns]").astype("datetime64[M]") + 1).astype(
+        "datetime64[ns]") - np.timedelta64(1, "D")
+    overlaps = (tested["start"].to_numpy() <= month_end) & (tested["end"].isna() | (tested["end"] >= tested["month"]))
+    is_open = np.zeros(len(pairs), dtype=bool)
+    is_open[tested.loc[overlaps.to_numpy(), "index"].to_numpy()] = True
+    messages = np.array([None] * len(pairs), dtype=object)
+    for i in np.flatnonzero(~is_open):
+        messages[i] = _closed_problem(cat, pairs.at[i, "branch"], pairs.at[i, "month"])
     bad = pd.Series(False, index=rec.index)
-    bad[messages[messages.notna()].index] = True
-    problems = [Problem(r.row, r.month_col if r.month_row == r.row else r.value_col, messages[r.Index])
-                for r in keyed[messages.notna()].itertuples()]
+    problems = []
+    shut = np.flatnonzero(~is_open & (messages != None))  # noqa: E711 (elementwise)
+    if len(shut):
+        hit = np.isin(codes, shut)
+        bad[keyed.index[hit]] = True
+        problems = [Problem(r.row, r.month_col if r.month_row == r.row else r.value_col, messages[code])
+                    for r, code in zip(keyed[hit].itertuples(), codes[hit])]
     return bad, problems
 
 
@@ -866,11 +1049,24 @@ def _stored(db: Database, good: pd.DataFrame) -> pd.DataFrame:
 
 def _diff(cat: Catalogue, good: pd.DataFrame, stored: pd.DataFrame) -> pd.DataFrame:
     """Each valid figure of the file against what is stored: added, changed or unchanged."""
-    old = stored.rename(columns={"value": "old_value", "provenance": "old_provenance",
-                                 "import_id": "old_import_id"})
     diff = good[["row", "borough", "branch", "month", "metric", "value", "value_col"]].rename(
-        columns={"value": "new_value"}).merge(old, on=["branch", "month", "metric"], how="left")
-    same = np.isclose(diff["new_value"], diff["old_value"].astype(float), rtol=0, atol=1e-9)
+        columns={"value": "new_value"}).reset_index(drop=True)
+    branches = pd.Index(pd.unique(np.concatenate([diff["branch"].to_numpy(dtype=object),
+                                                  stored["branch"].to_numpy(dtype=object)])))
+    metrics = pd.Index(pd.unique(np.concatenate([diff["metric"].to_numpy(dtype=object),
+                                                 stored["metric"].to_numpy(dtype=object)])))
+    # (branch, month, metric) is stored once (the primary key) and given once in a valid file: a lookup
+    at = pd.Index(_figure_keys(stored, branches, metrics)).get_indexer(_figure_keys(diff, branches, metrics))
+    found = at >= 0
+    old = stored.iloc[np.where(found, at, 0)].reset_index(drop=True) if len(stored) else None
+    def taken(column: str, dtype) -> pd.Series:
+        if old is None:
+            return pd.Series([None] * len(diff), dtype=dtype)
+        return old[column].astype(dtype).where(found, None if dtype == object else pd.NA)
+    diff["old_value"] = taken("value", "Float64").astype(float)
+    diff["old_provenance"] = taken("provenance", object)
+    diff["old_import_id"] = taken("import_id", "Int64")
+    same = np.isclose(diff["new_value"], diff["old_value"], rtol=0, atol=1e-9)
     diff["status"] = np.where(diff["old_value"].isna(), "added", np.where(same, "unchanged", "changed"))
     diff["label"] = diff["metric"].map(cat.labels)
     return diff.sort_values("row", kind="stable").reset_index(drop=True)
