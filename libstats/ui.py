@@ -80,7 +80,8 @@ def chart(fig, key: str, summary: str, table: pd.DataFrame, table_caption: str |
         st.subheader(summary)
         fig = _presentation(fig)
     config = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "filename": key, "scale": 2}}
-    st.plotly_chart(fig, key=key, width="stretch", config=config)
+    # alt: the sentence is also the chart's accessible name, so a screen reader announces the finding.
+    st.plotly_chart(fig, key=key, width="stretch", config=config, alt=summary)
     if not meeting:
         st.markdown(summary)
     with st.expander("The numbers behind this chart (table)"):

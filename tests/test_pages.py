@@ -96,6 +96,8 @@ def test_overview_chart_is_this_year_against_last_with_a_finding_title(fixture_d
     # The text alternative: a sentence and the table.
     assert "Bexley in 2015-16: visits were highest in Apr 2015 (1,500 visits) and lowest in Apr 2015 (1,500)." in \
         [m.value for m in at.markdown]
+    assert at.get("plotly_chart")[0].proto.alt == \
+        "Bexley in 2015-16: visits were highest in Apr 2015 (1,500 visits) and lowest in Apr 2015 (1,500)."
     numbers = table(at, "Change (%)")
     assert list(numbers.columns) == ["Month", "2015-16", "2014-15", "Change (%)"]
     assert numbers.iloc[0].tolist() == ["Apr", 1500, 1400, 7.1]
