@@ -99,6 +99,7 @@ def page(run: Callable[..., pd.DataFrame], fy: str, previous_fy: str, borough: s
                         run("population_all"))
     shown = table if borough is None else table[table["Borough"] == borough]
     this_year = shown[shown["Financial year"] == fy]
+    this_year = this_year.sort_values("Borough", key=lambda b: ~b.isin(OURS), kind="stable")     # ours first
     before = shown[shown["Financial year"] == previous_fy].set_index("Borough")
     tiles = []
     for row in this_year.head(MOST_TILE_ROWS).to_dict("records"):
@@ -109,7 +110,7 @@ def page(run: Callable[..., pd.DataFrame], fy: str, previous_fy: str, borough: s
                 f"{(row[field] / last - 1) * 100:+.1f}% on {previous_fy}"
             row_tiles.append((label, fmt.format(row[field]), change))
         tiles.append((row["Borough"], row_tiles, row["Source"]))
-    note = (f"Tiles for the first {MOST_TILE_ROWS} of {len(this_year):,} authorities; the table below has every one."
+    note = (f"Tiles for {MOST_TILE_ROWS} of {len(this_year):,} authorities (ours first); the table below has every one."
             if len(this_year) > MOST_TILE_ROWS else None)
     trend = shown[["Borough", "Financial year", "Net cost per visit (£)", "Source"]].rename(
         columns={"Borough": "series", "Financial year": "fy", "Net cost per visit (£)": "value", "Source": "provenance"})

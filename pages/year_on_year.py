@@ -46,9 +46,13 @@ if page.target_tile:
                       delta_color="normal", help=page.target_tile.help)
     columns[2].caption(page.target_tile.caption)
 if page.excluded is not None and not page.excluded.empty:
+    many = len(page.excluded) > 12            # at national scale: a scrolling grid, closed until asked for
     with st.expander(f"{len(page.excluded)} branch(es) left out of the like-for-like comparison, and why",
-                     expanded=like_for_like):
-        st.table(page.excluded, hide_index=True)
+                     expanded=like_for_like and not many):
+        if many:
+            st.dataframe(page.excluded, hide_index=True, width="stretch", key="yoy_excluded")
+        else:
+            st.table(page.excluded, hide_index=True)
 
 for shown in (page.monthly, page.trend):
     if shown:
