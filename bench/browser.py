@@ -154,9 +154,10 @@ def control_change(page, spec: PageSpec, texts: list[str], reps: int, warmup: in
     if len(texts) < warmup + reps:
         raise RuntimeError(f"{spec.control} has only {len(texts)} new values")
     _wait_ready(page, charted)
-    if spec.tab:
+    if spec.tab:           # opening a tab reruns the page (only the open tab runs): wait for it
         page.get_by_role("tab", name=spec.tab).click()
         page.wait_for_timeout(300)
+        _wait_ready(page, charted)
     # every change is to a new value, so a slow warm-up change is as good a figure as the next one
     return series(lambda i: _change(page, spec, texts[i]), reps, warmup, budget, keep_warmup=True)
 

@@ -69,6 +69,8 @@ def measure(app: Path, spec: PageSpec, page_file: str | None, values: list, reps
             at.query_params[key] = value
         if page_file:
             at.switch_page(page_file)
+        if spec.tab:          # a page's tabs run only when open: key "<page>_tab" (see pages/priorities.py)
+            at.session_state[f"{spec.name}_tab"] = spec.tab
         seconds = _timed_run(at)
         if problem := _problems(at):
             raise RuntimeError(f"first run: {problem}")

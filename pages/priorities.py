@@ -11,14 +11,17 @@ st.write("The shared service's first year set six priorities, all met on time. F
 
 events = ui.run("events_all", borough=None)
 by_title = {e.title: e for e in events.itertuples()}
+# Only the open tab runs and is drawn (five tabs hold seven charts between them).
 tabs = st.tabs(["The new Crayford Library", "Bromley Central Library", "Management system and funding",
-                "The shared service", "Any event"])
+                "The shared service", "Any event"], key="priorities_tab", on_change="rerun")
 
 for tab, (title, heading, anchor) in zip(tabs, (
         ("New Crayford Library opens", "The new Crayford Library (November 2012)", "crayford"),
         ("Historic Collections open in Bromley Central Library",
          "The improved Bromley Central Library and its Historic Collections (November 2016)", "central"))):
     with tab:
+        if not tab.open:
+            continue
         st.subheader(heading, anchor=anchor)
         if title in by_title:
             views.intervention(by_title[title], anchor)
@@ -26,39 +29,43 @@ for tab, (title, heading, anchor) in zip(tabs, (
             st.info(f"“{title}” is not in the events table.")
 
 with tabs[2]:
-    st.subheader("A new library management system for both boroughs", anchor="lms")
-    lms = events[events["title"].str.contains("management system", case=False)]
-    if lms.empty:
-        st.write("No event for the new library management system is recorded.")
-    else:
-        st.table(overview.events_table(lms), hide_index=True)
-        st.caption("The go-live month is not in public sources: it is an estimate. The warehouse records no "
-                   "figure for the system itself; its month shows as a dip in recorded loans while issues "
-                   "were logged offline (modelled).")
-    st.subheader("External funding secured", anchor="funding")
-    ui.show(ui.computed(priorities.funding_chart))
-    st.caption("⚠ Modelled: funding secured is not in the published returns; these yearly amounts are estimates.")
+    if tabs[2].open:
+        st.subheader("A new library management system for both boroughs", anchor="lms")
+        lms = events[events["title"].str.contains("management system", case=False)]
+        if lms.empty:
+            st.write("No event for the new library management system is recorded.")
+        else:
+            st.table(overview.events_table(lms), hide_index=True)
+            st.caption("The go-live month is not in public sources: it is an estimate. The warehouse records no "
+                       "figure for the system itself; its month shows as a dip in recorded loans while issues "
+                       "were logged offline (modelled).")
+        st.subheader("External funding secured", anchor="funding")
+        ui.show(ui.computed(priorities.funding_chart))
+        st.caption("⚠ Modelled: funding secured is not in the published returns; these yearly amounts are estimates.")
 
 with tabs[3]:
-    st.subheader("The shared service against the national trend", anchor="shared")
-    shared = ui.computed(priorities.shared_service_chart)
-    if shared is None:
-        st.info("The comparison with the national trend needs the service's visits for 2010-11, which are not held.")
-    else:
-        ui.show(shared)
-        st.caption("UK visits: 314m in 2010-11, 250m in 2015-16 and 233m in 2017-18 are published; the years "
-                   "between are interpolated (modelled). The service's figures before 2015-16 are modelled.")
-    st.subheader("Savings against net expenditure", anchor="savings")
-    net = ui.run("annual_by_borough", metrics=["net_expenditure"], borough=None)
-    st.table(priorities.savings_table(net, priorities.SAVINGS).style.format(
-        {"Net expenditure (£)": "£{:,.0f}", "Saving (£)": "£{:,.0f}", "Saving as % of net expenditure": "{:.1f}%"}),
-        hide_index=True)
-    st.caption("Savings: about £400,000 a year for Bexley and £370,000 for Bromley (gov.uk case study), "
-               "shown from 2012-13, the first full year of the shared service.")
+    if tabs[3].open:
+        st.subheader("The shared service against the national trend", anchor="shared")
+        shared = ui.computed(priorities.shared_service_chart)
+        if shared is None:
+            st.info("The comparison with the national trend needs the service's visits for 2010-11, which are not held.")
+        else:
+            ui.show(shared)
+            st.caption("UK visits: 314m in 2010-11, 250m in 2015-16 and 233m in 2017-18 are published; the years "
+                       "between are interpolated (modelled). The service's figures before 2015-16 are modelled.")
+        st.subheader("Savings against net expenditure", anchor="savings")
+        net = ui.run("annual_by_borough", metrics=["net_expenditure"], borough=None)
+        st.table(priorities.savings_table(net, priorities.SAVINGS).style.format(
+            {"Net expenditure (£)": "£{:,.0f}", "Saving (£)": "£{:,.0f}", "Saving as % of net expenditure": "{:.1f}%"}),
+            hide_index=True)
+        st.caption("Savings: about £400,000 a year for Bexley and £370,000 for Bromley (gov.uk case study), "
+                   "shown from 2012-13, the first full year of the shared service.")
 
 with tabs[4]:
-    st.subheader("Before and after any event", anchor="any")
-    candidates = {e.event_id: e for e in events.itertuples() if e.borough != "Both boroughs"}
-    chosen = st.selectbox("Event", list(candidates), key="any_event",
-                          format_func=lambda i: views.event_label(candidates[i]))
-    views.intervention(candidates[chosen], "any")
+    if tabs[4].open:
+        st.subheader("Before and after any event", anchor="any")
+        candidates = {e.event_id: e for e in events.itertuples() if e.borough != "Both boroughs"}
+        chosen = st.selectbox("Event", list(candidates), key="any_event",
+                              format_func=lambda i: views.event_label(candidates[i]))
+        views.intervention(candidates[chosen], "any")
+
