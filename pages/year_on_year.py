@@ -54,27 +54,35 @@ if page.excluded is not None and not page.excluded.empty:
         else:
             st.table(page.excluded, hide_index=True)
 
-for shown in (page.monthly, page.trend):
-    if shown:
-        ui.show(shown)
-        if shown is page.monthly and page.monthly_note:
-            st.caption(page.monthly_note)
-if page.events is not None:
-    with st.expander("Events on the chart"):
-        st.table(page.events, hide_index=True)
-if page.ranking is None:
+if measure.kind == "annual":
+    ui.show(page.trend)
     st.stop()
 
-st.subheader("Branches", anchor="branches")
-st.dataframe(page.ranking, hide_index=True, width="stretch", key="yoy_ranking",
-             column_config=ui.ranking_columns(fy, previous_fy, page.value_format))
-if page.drivers:
-    ui.show(page.drivers)
-
-st.subheader("In proportion", anchor="normalised")
-if page.rate:
-    st.metric(page.rate_label, page.rate.value_text, page.rate.change_text, border=True, width=320,
-              help=page.rate.note, delta_color=delta_color)
-st.table(page.ratios, hide_index=True)
-st.caption("Ratios are worked out from totals (all book issues ÷ all visits), never by adding up ratios. "
-           "These use every branch as reported.")
+# Four views of the choice; only the open one runs and is drawn, so a change of measure redraws one chart.
+sections = st.tabs(["Month by month", "Across the years", "Branches", "In proportion"], key="yoy_section",
+                   on_change="rerun")
+with sections[0]:
+    if sections[0].open:
+        ui.show(page.monthly)
+        st.caption(page.monthly_note)
+with sections[1]:
+    if sections[1].open:
+        ui.show(page.trend)
+        with st.expander("Events on the chart"):
+            st.table(page.events, hide_index=True)
+with sections[2]:
+    if sections[2].open:
+        st.subheader("Branches", anchor="branches")
+        st.dataframe(page.ranking, hide_index=True, width="stretch", key="yoy_ranking",
+                     column_config=ui.ranking_columns(fy, previous_fy, page.value_format))
+        if page.drivers:
+            ui.show(page.drivers)
+with sections[3]:
+    if sections[3].open:
+        st.subheader("In proportion", anchor="normalised")
+        if page.rate:
+            st.metric(page.rate_label, page.rate.value_text, page.rate.change_text, border=True, width=320,
+                      help=page.rate.note, delta_color=delta_color)
+        st.table(page.ratios, hide_index=True)
+        st.caption("Ratios are worked out from totals (all book issues ÷ all visits), never by adding up ratios. "
+                   "These use every branch as reported.")

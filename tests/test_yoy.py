@@ -60,6 +60,14 @@ def test_active_borrowers_are_never_added_across_boroughs(measures):
     assert view.trend.loc[view.trend["series"] == "Whole service", "value"].tolist() == [11000.0]
 
 
+def section(at, label):
+    """Open one of the page's tabs (only the open one runs)."""
+    at.session_state["yoy_section"] = label
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
 def test_page_on_the_fixture_bexley_visits(fixture_db, make_app):
     at = make_app(fixture_db, fy="2015-16", scope="Bexley")
     at.switch_page("pages/year_on_year.py").run()
@@ -70,17 +78,22 @@ def test_page_on_the_fixture_bexley_visits(fixture_db, make_app):
     assert shown["Like for like, 2015-16"] == ("18,000", "+7.1% on 2014-15")
     assert shown["Target 2015-16"] == ("17,000", "+1,000 against target")
     assert any(c.value == "Met: 18,000 against 17,000, 1,000 to spare." for c in at.caption)
-    assert shown["Visits per 1,000 population"] == ("90.0", "+7.1% (84.0 before)")
     monthly = chart(at, 0)
+    assert len(at.get("plotly_chart")) == 1, "only the open tab, Month by month, is drawn"
     assert values(next(t for t in monthly["data"] if t["name"] == "2015-16")["y"]) == [1500] * 12
+    at = section(at, "Across the years")
+    assert [t["name"] for t in chart(at, 0)["data"]][:1] == ["Bexley"]
+    at = section(at, "Branches")
     ranking = table(at, "Share of borough (%)")
     assert ranking["Branch"].tolist() == ["Central (Bexleyheath)", "Crayford"]
     assert ranking["2015-16"].tolist() == [12000, 6000]
     assert ranking["Change"].tolist() == [1200, 0]
     assert [round(v, 1) for v in ranking["Share of borough (%)"]] == [66.7, 33.3]
     assert [list(t) for t in ranking["Trend"]] == [[10800.0, 12000.0], [6000.0, 6000.0]]
-    drivers = chart(at, 2)
+    drivers = chart(at, 0)
     assert drivers["layout"]["title"]["text"] == "Biggest mover: Central (Bexleyheath) (+1,200 visits on 2014-15)"
+    at = section(at, "In proportion")
+    assert tiles(at)["Visits per 1,000 population"] == ("90.0", "+7.1% (84.0 before)")
     ratios = table(at, "Ratio").set_index("Ratio")
     assert ratios.loc["Issues per visit", "2015-16"] == "0.40"
     assert ratios.loc["PC utilisation", "2015-16"] == "30.0%"
@@ -97,7 +110,7 @@ def test_every_control_changes_what_is_shown(fixture_db, make_app):
     at.multiselect(key="yoy_branches").set_value(["Crayford"]).run()
     assert at.subheader[0].value == "Visits: Crayford, 2015-16, the same as 2014-15, like for like"
     # Per opening hour for chosen branches: 6,000 visits / (20 hours × 366 days / 7) in 2015-16.
-    assert tiles(at)["Visits per opening hour"][0] == f"{6000 / (20 * 366 / 7):,.1f}"
+    assert tiles(section(at, "In proportion"))["Visits per opening hour"][0] == f"{6000 / (20 * 366 / 7):,.1f}"
     at.toggle(key="yoy_like_for_like").set_value(False).run()
     assert at.subheader[0].value == "Visits: Crayford, 2015-16, the same as 2014-15"
     at.multiselect(key="yoy_branches").set_value([]).run()
