@@ -1,8 +1,10 @@
 """The year-on-year page's content for one choice of measure, year, scope and branches. No Streamlit.
 
-`explore(run, …)` does every query and every computation the page needs and returns what it shows:
-texts, tables and finished Plotly figures. The page caches it (ui.computed) on its arguments and the
-data version, so a reader going back to a measure already seen costs no pandas or Plotly work at all.
+`summary(run, …)` gives the headline, tiles and like-for-like list; `monthly`, `across_years`,
+`branches` and `proportions` give each tab's content. Each does its own queries (cached) and its own
+computations, and returns finished tables and Plotly figures. The page caches each (ui.computed) on its
+arguments and the data version, so a change of measure works out the headline and the open tab only,
+and going back to a choice already seen costs no pandas or Plotly work at all.
 """
 from __future__ import annotations
 
@@ -28,8 +30,7 @@ class Tile:
 
 
 @dataclass(frozen=True)
-class Exploration:
-    measure: yoy.ExplorerMeasure
+class Summary:
     headline: str
     explanation: str | None = None       # under the headline (annual measures)
     notice: str | None = None            # a warning instead of the page (no figures yet)
@@ -37,50 +38,66 @@ class Exploration:
     tiles: tuple[Tile, ...] = ()
     target_tile: Tile | None = None
     excluded: pd.DataFrame | None = None
-    monthly: Shown | None = None
-    monthly_note: str | None = None
-    trend: Shown | None = None
-    events: pd.DataFrame | None = None
-    ranking: pd.DataFrame | None = None
-    value_format: str = ",.0f"
-    drivers: Shown | None = None
-    rate_label: str | None = None
-    rate: yoy.Rate | None = None
-    ratios: pd.DataFrame | None = None
+    trend: Shown | None = None           # annual measures: the only chart
 
 
-def explore(run: Run, measure_code: str, fy: str, previous_fy: str, borough: str | None, scope: str,
-            chosen: tuple[str, ...], like_for_like: bool) -> Exploration:
-    """Everything the year-on-year page shows for one measure, year, scope (borough or None) and branches."""
-    measures = yoy.explorer_measures(run("metric_catalogue"))
-    measure = measures[measure_code]
-    branches = run("branches")
-    scope_name = ", ".join(chosen) if chosen else scope
+@dataclass(frozen=True)
+class _Compared:
+    """What every view of a monthly measure starts from: the branches' totals and who is like for like."""
+    measure: yoy.ExplorerMeasure
+    months: list[int]
+    per_branch: pd.DataFrame
+    included: list[str]
+    excluded: pd.DataFrame
+
+
+def _measure(run: Run, code: str) -> yoy.ExplorerMeasure:
+    return yoy.explorer_measures(run("metric_catalogue"))[code]
+
+
+def _targets(run: Run, measure: yoy.ExplorerMeasure, borough: str | None, chosen: tuple[str, ...]):
+    scope = None if chosen else ("Service" if borough is None else borough)
+    return run("targets_for", metric=measure.code, scope=scope) if scope else None
+
+
+def _events(run: Run, borough: str | None) -> pd.DataFrame:
     events = run("events_all", borough=borough)
-    events = events.assign(number=range(1, len(events) + 1))
-    dated_events = events[events["date_precision"] != "year"]
-    target_scope = None if chosen else ("Service" if borough is None else borough)
-    targets = run("targets_for", metric=measure.code, scope=target_scope) if target_scope else None
+    return events.assign(number=range(1, len(events) + 1))
 
-    if measure.kind == "annual":
-        view = yoy.annual_view(run("annual_by_borough", metrics=[measure.code], borough=borough), measure, fy, previous_fy)
-        trend = Shown("yoy_trend", charts.trend(view.trend, measure.label, f"{measure.label} across the years",
-                                                view.value_format, events=dated_events, targets=targets),
-                      view.summary, view.trend_table)
-        return Exploration(measure, view.headline, explanation=view.explanation,
-                           tiles=tuple(Tile(name, text, delta) for name, text, delta in view.tiles), trend=trend)
 
+def _compared(run: Run, measure: yoy.ExplorerMeasure, fy: str, previous_fy: str, borough: str | None,
+              chosen: tuple[str, ...]) -> _Compared | None:
     months = list(run("months_in_year", fy=fy, borough=borough)["month_number"])
     if not months:
-        return Exploration(measure, f"{measure.label}: {scope_name}, {fy}", notice=f"There are no figures for {fy} yet.")
+        return None
     per_branch = run("branch_year_totals", fys=[previous_fy, fy], metrics=measure.metrics, borough=borough, months=months)
     if chosen:
         per_branch = per_branch[per_branch["branch"].isin(chosen)]
     counted = per_branch[per_branch["metric"].isin(measure.numerator)]
     included, excluded = yoy.like_for_like(counted.groupby(["branch", "fy"], as_index=False)["months"].max(),
-                                           branches, fy, previous_fy, len(months))
-    comparison = yoy.compare(per_branch, measure, fy, previous_fy, included, excluded)
+                                           run("branches"), fy, previous_fy, len(months))
+    return _Compared(measure, months, per_branch, included, excluded)
 
+
+def summary(run: Run, measure_code: str, fy: str, previous_fy: str, borough: str | None, scope: str,
+            chosen: tuple[str, ...], like_for_like: bool) -> Summary:
+    """The headline, the tiles (as reported, like for like, target) and the branches left out, and why."""
+    measure = _measure(run, measure_code)
+    scope_name = ", ".join(chosen) if chosen else scope
+    targets = _targets(run, measure, borough, chosen)
+    if measure.kind == "annual":
+        view = yoy.annual_view(run("annual_by_borough", metrics=[measure.code], borough=borough), measure, fy, previous_fy)
+        events = _events(run, borough)
+        trend = Shown("yoy_trend", charts.trend(view.trend, measure.label, f"{measure.label} across the years",
+                                                view.value_format, events=events[events["date_precision"] != "year"],
+                                                targets=targets),
+                      view.summary, view.trend_table)
+        return Summary(view.headline, explanation=view.explanation,
+                       tiles=tuple(Tile(name, text, delta) for name, text, delta in view.tiles), trend=trend)
+    compared = _compared(run, measure, fy, previous_fy, borough, chosen)
+    if compared is None:
+        return Summary(f"{measure.label}: {scope_name}, {fy}", notice=f"There are no figures for {fy} yet.")
+    comparison = yoy.compare(compared.per_branch, measure, fy, previous_fy, compared.included, compared.excluded)
     tiles = []
     for name, pair in (("As reported", comparison.reported), ("Like for like", comparison.like_for_like)):
         change = yoy.Comparison.change(pair)
@@ -91,59 +108,96 @@ def explore(run: Run, measure_code: str, fy: str, previous_fy: str, borough: str
     status = yoy.target_status(targets, fy, comparison.reported[0], measure) if targets is not None else None
     target_tile = (Tile(f"Target {fy}", status.target_text, status.gap_text, help=status.note, caption=status.verdict)
                    if status else None)
+    months = len(compared.months)
+    return Summary(
+        yoy.headline(measure, comparison, scope_name, like_for_like),
+        part_year=(f"{fy} is a part year: year to date ({months} months) against the same months of "
+                   f"{previous_fy}." if months < 12 else None),
+        tiles=tuple(tiles), target_tile=target_tile, excluded=compared.excluded)
 
-    compared = included if like_for_like else sorted(per_branch["branch"].unique())
-    monthly = yoy.combine(run("branch_monthly_totals", fys=[previous_fy, fy], metrics=measure.metrics,
-                              branches=compared), measure, ["fy", "month"])
+
+def monthly(run: Run, measure_code: str, fy: str, previous_fy: str, borough: str | None, scope: str,
+            chosen: tuple[str, ...], like_for_like: bool) -> tuple[Shown, str] | None:
+    """The months of this year against last (like for like, or every branch): the chart and its source note."""
+    measure = _measure(run, measure_code)
+    compared = _compared(run, measure, fy, previous_fy, borough, chosen)
+    if compared is None:
+        return None
+    branches = compared.included if like_for_like else sorted(compared.per_branch["branch"].unique())
+    frame = yoy.combine(run("branch_monthly_totals", fys=[previous_fy, fy], metrics=measure.metrics,
+                            branches=branches), measure, ["fy", "month"])
+    scope_name = ", ".join(chosen) if chosen else scope
     title = f"{measure.label} month by month: {fy} against {previous_fy}" + (", like for like" if like_for_like else "")
-    value_format = yoy.value_format(measure)
-    monthly_chart = Shown(
-        "yoy_monthly",
-        charts.fy_overlay(monthly, fy, previous_fy, measure.label, measure.unit, title, value_format=value_format),
-        overview.chart_summary(measure, monthly, fy, scope_name, measure.value_text),
-        overview.monthly_table(monthly, fy, previous_fy))
+    shown = Shown("yoy_monthly",
+                  charts.fy_overlay(frame, fy, previous_fy, measure.label, measure.unit, title,
+                                    value_format=yoy.value_format(measure)),
+                  overview.chart_summary(measure, frame, fy, scope_name, measure.value_text),
+                  overview.monthly_table(frame, fy, previous_fy))
+    return shown, overview.monthly_provenance_note(frame, [fy, previous_fy])
 
+
+def _trends(run: Run, measure: yoy.ExplorerMeasure, borough: str | None, chosen: tuple[str, ...]) -> pd.DataFrame:
     trends = run("branch_trends", metrics=measure.metrics, borough=borough)
-    if chosen:
-        trends = trends[trends["branch"].isin(chosen)]
-    yearly = yoy.yearly(trends, measure, scope_name)
-    trend = Shown("yoy_trend", charts.trend(yearly, measure.label,
-                                            f"{measure.label} across the years: {scope_name}, as reported",
-                                            value_format, dated_events, targets),
-                  yoy.trend_summary(yearly, measure), yoy.trend_table(yearly, measure))
+    return trends[trends["branch"].isin(chosen)] if chosen else trends
 
-    ranking = yoy.branch_table(per_branch, measure, fy, previous_fy, dict(zip(branches["branch"], branches["borough"])),
-                               yoy.branch_trends(trends, measure))
+
+def across_years(run: Run, measure_code: str, borough: str | None, scope: str,
+                 chosen: tuple[str, ...]) -> tuple[Shown, pd.DataFrame]:
+    """Every year of the scope with events and targets: the chart, and the events table."""
+    measure = _measure(run, measure_code)
+    scope_name = ", ".join(chosen) if chosen else scope
+    yearly = yoy.yearly(_trends(run, measure, borough, chosen), measure, scope_name)
+    events = _events(run, borough)
+    shown = Shown("yoy_trend", charts.trend(yearly, measure.label,
+                                            f"{measure.label} across the years: {scope_name}, as reported",
+                                            yoy.value_format(measure), events[events["date_precision"] != "year"],
+                                            _targets(run, measure, borough, chosen)),
+                  yoy.trend_summary(yearly, measure), yoy.trend_table(yearly, measure))
+    return shown, overview.events_table(events.drop(columns=["number"]))
+
+
+def branches(run: Run, measure_code: str, fy: str, previous_fy: str, borough: str | None,
+             chosen: tuple[str, ...], like_for_like: bool) -> tuple[pd.DataFrame, str, Shown | None] | None:
+    """Each branch's figure in both years with its trend (the ranking), and the drivers chart."""
+    measure = _measure(run, measure_code)
+    compared = _compared(run, measure, fy, previous_fy, borough, chosen)
+    if compared is None:
+        return None
+    names = run("branches")
+    ranking = yoy.branch_table(compared.per_branch, measure, fy, previous_fy, dict(zip(names["branch"], names["borough"])),
+                               yoy.branch_trends(_trends(run, measure, borough, chosen), measure))
     drivers = None
     if measure.kind == "sum":
-        movers = yoy.drivers(ranking, included if like_for_like else list(ranking["Branch"]))
+        movers = yoy.drivers(ranking, compared.included if like_for_like else list(ranking["Branch"]))
         if not movers.empty:
             title = yoy.drivers_title(movers, measure, previous_fy)
             if len(movers) > MOVERS_DRAWN:
                 title += f"; the {MOVERS_DRAWN} biggest of {len(movers):,} branches"
             drivers = Shown("yoy_drivers", charts.diverging_bars(movers.head(MOVERS_DRAWN), title, measure.unit or "units"),
                             yoy.drivers_summary(movers, measure, previous_fy), movers)
+    return ranking, yoy.value_format(measure), drivers
 
-    rate = rate_label = None
-    if measure.kind == "sum":
-        if chosen:
-            hours = run("branch_opening_hours", fys=[previous_fy, fy], borough=borough)
-            rate = yoy.per_opening_hour(per_branch, hours[hours["branch"].isin(chosen)], measure, fy, previous_fy)
-            rate_label = f"{measure.label} per opening hour"
-        else:
-            rate = yoy.per_population(per_branch, run("population_by_year", fys=[previous_fy, fy], borough=borough),
-                                      measure, fy, previous_fy)
-            rate_label = f"{measure.label} per 1,000 population"
-    ratios = run("branch_year_totals", fys=[previous_fy, fy], metrics=yoy.RATIO_METRICS, borough=borough, months=months)
+
+def proportions(run: Run, measure_code: str, fy: str, previous_fy: str, borough: str | None,
+                chosen: tuple[str, ...]) -> tuple[str, yoy.Rate] | None:
+    """The measure per 1,000 population (or per opening hour, for chosen branches), as reported."""
+    measure = _measure(run, measure_code)
+    compared = _compared(run, measure, fy, previous_fy, borough, chosen)
+    if compared is None or measure.kind != "sum":
+        return None
     if chosen:
-        ratios = ratios[ratios["branch"].isin(chosen)]
+        hours = run("branch_opening_hours", fys=[previous_fy, fy], borough=borough)
+        return (f"{measure.label} per opening hour",
+                yoy.per_opening_hour(compared.per_branch, hours[hours["branch"].isin(chosen)], measure, fy, previous_fy))
+    return (f"{measure.label} per 1,000 population",
+            yoy.per_population(compared.per_branch, run("population_by_year", fys=[previous_fy, fy], borough=borough),
+                               measure, fy, previous_fy))
 
-    return Exploration(
-        measure, yoy.headline(measure, comparison, scope_name, like_for_like),
-        part_year=(f"{fy} is a part year: year to date ({len(months)} months) against the same months of "
-                   f"{previous_fy}." if len(months) < 12 else None),
-        tiles=tuple(tiles), target_tile=target_tile, excluded=excluded, monthly=monthly_chart,
-        monthly_note=overview.monthly_provenance_note(monthly, [fy, previous_fy]), trend=trend,
-        events=overview.events_table(events.drop(columns=["number"])), ranking=ranking, value_format=value_format,
-        drivers=drivers, rate_label=rate_label, rate=rate,
-        ratios=yoy.ratio_table(ratios, measures, fy, previous_fy))
+
+def ratios(run: Run, fy: str, previous_fy: str, borough: str | None, chosen: tuple[str, ...]) -> pd.DataFrame:
+    """The board's ratios for both years (whatever the measure): issues per visit, PC use, children's share."""
+    months = list(run("months_in_year", fy=fy, borough=borough)["month_number"])
+    frame = run("branch_year_totals", fys=[previous_fy, fy], metrics=yoy.RATIO_METRICS, borough=borough, months=months)
+    if chosen:
+        frame = frame[frame["branch"].isin(chosen)]
+    return yoy.ratio_table(frame, yoy.explorer_measures(run("metric_catalogue")), fy, previous_fy)

@@ -26,9 +26,10 @@ with st.popover(f"What is “{measure.label}”?"):
                  + ("each borough's annual figure is shown as it is." if measure.kind == "annual"
                     else "it is worked out from the totals of its parts."))
 
-# Every query and computation for this choice, cached on it and the data version (see libstats/explorer.py).
-page = ui.computed(explorer.explore, measure.code, fy, previous_fy, borough, selection.scope,
-                   tuple(chosen) if measure.kind != "annual" else (), like_for_like)
+# Each part of the page is worked out by libstats/explorer.py and cached on its choice and the data version.
+choice = (fy, previous_fy, borough)
+branches_chosen = tuple(chosen) if measure.kind != "annual" else ()
+page = ui.computed(explorer.summary, measure.code, *choice, selection.scope, branches_chosen, like_for_like)
 if page.notice:
     st.warning(page.notice)
     st.stop()
@@ -53,7 +54,6 @@ if page.excluded is not None and not page.excluded.empty:
             st.dataframe(page.excluded, hide_index=True, width="stretch", key="yoy_excluded")
         else:
             st.table(page.excluded, hide_index=True)
-
 if measure.kind == "annual":
     ui.show(page.trend)
     st.stop()
@@ -63,26 +63,33 @@ sections = st.tabs(["Month by month", "Across the years", "Branches", "In propor
                    on_change="rerun")
 with sections[0]:
     if sections[0].open:
-        ui.show(page.monthly)
-        st.caption(page.monthly_note)
+        shown, note = ui.computed(explorer.monthly, measure.code, *choice, selection.scope, branches_chosen,
+                                  like_for_like)
+        ui.show(shown)
+        st.caption(note)
 with sections[1]:
     if sections[1].open:
-        ui.show(page.trend)
+        shown, events = ui.computed(explorer.across_years, measure.code, borough, selection.scope, branches_chosen)
+        ui.show(shown)
         with st.expander("Events on the chart"):
-            st.table(page.events, hide_index=True)
+            st.table(events, hide_index=True)
 with sections[2]:
     if sections[2].open:
+        ranking, value_format, drivers = ui.computed(explorer.branches, measure.code, *choice, branches_chosen,
+                                                     like_for_like)
         st.subheader("Branches", anchor="branches")
-        st.dataframe(page.ranking, hide_index=True, width="stretch", key="yoy_ranking",
-                     column_config=ui.ranking_columns(fy, previous_fy, page.value_format))
-        if page.drivers:
-            ui.show(page.drivers)
+        st.dataframe(ranking, hide_index=True, width="stretch", key="yoy_ranking",
+                     column_config=ui.ranking_columns(fy, previous_fy, value_format))
+        if drivers:
+            ui.show(drivers)
 with sections[3]:
     if sections[3].open:
         st.subheader("In proportion", anchor="normalised")
-        if page.rate:
-            st.metric(page.rate_label, page.rate.value_text, page.rate.change_text, border=True, width=320,
-                      help=page.rate.note, delta_color=delta_color)
-        st.table(page.ratios, hide_index=True)
+        rate = ui.computed(explorer.proportions, measure.code, *choice, branches_chosen)
+        if rate:
+            label, value = rate
+            st.metric(label, value.value_text, value.change_text, border=True, width=320, help=value.note,
+                      delta_color=delta_color)
+        st.table(ui.computed(explorer.ratios, *choice, branches_chosen), hide_index=True)
         st.caption("Ratios are worked out from totals (all book issues ÷ all visits), never by adding up ratios. "
                    "These use every branch as reported.")
