@@ -33,7 +33,8 @@ figures = ui.run("branch_figures", branch=name)
 year_figures = figures[figures["fy"].isin([fy, previous_fy])]
 
 st.subheader(f"Month by month, {fy} against {previous_fy}", anchor="months")
-available = [m for m in catalogue["metric"] if m in set(figures["metric"])]
+has = set(figures["metric"])
+available = [m for m in catalogue["metric"] if m in has]
 if year_figures.empty:
     st.info(f"{name} has no figures for {fy} or {previous_fy}.")
 else:
