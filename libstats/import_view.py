@@ -74,11 +74,16 @@ def show_upload(upload, metric: str | None, user: str, index: int) -> None:
     elif missing:
         st.info(f"{len(missing)} warning(s) still need a reason before the import can go ahead.")
     if st.button(f"Import {upload.name}", key=f"confirm_{index}", type="primary", disabled=bool(missing) or not user.strip()):
+        bar = st.progress(0.0, text=f"Importing {upload.name}")
+        def progress(done: float, what: str) -> None:
+            bar.progress(min(max(done, 0.0), 1.0), text=what)
         try:
-            result = importer.apply(ui.database(), plan, reasons, user.strip(), upload.name, parsed.checksum)
+            result = importer.apply(ui.database(), plan, reasons, user.strip(), upload.name, parsed.checksum,
+                                    progress=progress)
             st.session_state["import_message"] = result.message
             st.rerun()
         except importer.ImporterError as problem:
+            bar.empty()
             st.error(str(problem))
 
 

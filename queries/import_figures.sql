@@ -8,5 +8,5 @@ select
     provenance,
     import_id
 from monthly_figure
-where list_contains($branches, branch)
-  and list_contains($metrics, metric)
+where branch in (select unnest($branches))
+  and metric in (select unnest($metrics))

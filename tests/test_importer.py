@@ -115,6 +115,38 @@ def test_the_shape_comes_from_the_header_not_the_file_name(database):
     assert parsed.shape == "wide_by_metric"
 
 
+LONG_FILES = {
+    "plain": "month,borough,branch,metric,value\n2016-04,Bexley,Crayford,visits,520\n2016-04,,bexleyheath,visits,990\n",
+    "titles, blank rows and a total": ("Monthly return\n,,,,\nmonth,borough,branch,metric,value\n"
+                                      "2016-04,Bexley,Crayford,visits,520\n,,,,\n  ,, ,,\n2016-05,Bexley,Crayford,visits,..\n"
+                                      "Total,,,,520\n,,,,\nSource,,,,CIPFA\n"),
+    "quotes, a line break in a cell, semicolons": ('month;borough;branch;metric;value\r\n2016-04;"Bex\r\nley";"Crayford";'
+                                                   'visits;"1,520"\r\n2016-05;;Crayford;visits; 7 \r\n'),
+    "header with spaces, no borough": "Month , Library Name ,Metric,Value\n 2016-04 , Crayford , visits , 520 \n",
+}
+
+
+@pytest.mark.parametrize("name", list(LONG_FILES))
+def test_a_long_csv_read_column_by_column_is_what_the_cell_by_cell_reader_gives(name, monkeypatch):
+    content = LONG_FILES[name].encode()
+    assert importer._read_long_csv(content) is not None          # the quick path takes it
+    quick = importer.read_file(name, content)
+    monkeypatch.setattr(importer, "_read_long_csv", lambda content: None)
+    careful = importer.read_file(name, content)
+    assert (quick.shape, quick.header_row, quick.notes) == (careful.shape, careful.header_row, careful.notes)
+    pd.testing.assert_frame_equal(quick.records.astype(object), careful.records.astype(object))
+
+
+@pytest.mark.parametrize("content", [
+    b"month,borough,branch,metric,value\n2016-04,Bexley,Crayford,visits,520\n\n2016-05,Bexley,Crayford,visits,1\n",
+    b"month,borough,branch,metric,value\n2016-04,Bexley,Crayford,visits,1,520\n",          # a row too long
+    b"month,borough,branch,metric,value\n2016-04,Bexley,Crayford,visits,520\nNotes: estimated\n",   # too short
+])
+def test_an_irregular_long_csv_is_read_cell_by_cell(content):
+    assert importer._read_long_csv(content) is None
+    assert importer.read_file("f.csv", content).shape == "long"
+
+
 def test_loans_types_map_to_the_book_categories_and_e_issues(database):
     plan = check(database, "library_data_loans.csv")
     assert plan.problems == []
