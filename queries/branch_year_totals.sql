@@ -14,6 +14,6 @@ where branch is not null
   and list_contains($fys, fy)
   and list_contains($metrics, metric)
   and ($borough is null or borough = $borough)
-  and list_contains($months, month(month))
+  and (len($months) = 12 or list_contains($months, month(month)))   -- all 12: no test per row
 group by branch, borough, fy, metric
 order by branch, fy, metric
