@@ -437,13 +437,30 @@ ANALYSIS = BENCH / "ANALYSIS.md"
 
 # ---------------------------------------------------------------------------------------------- main
 
+def rewrite_report() -> None:
+    """RESULTS.md from the figures of the last run, unchanged (only the hand-written analysis may differ)."""
+    raw = json.loads((CACHE / "results.json").read_text())
+    settings = Settings(raw["settings"]["quick"])
+    dbs = {k: {**v, "path": Path(v["path"])} for k, v in raw["dbs"].items()}
+    started = time.perf_counter() - raw.get("minutes", 0) * 60
+    RESULTS.write_text(report(settings, raw["machine"], dbs, raw["server"], raw["browser"], raw["imports"],
+                              raw["packs"], started), encoding="utf-8")
+    log(f"wrote {RESULTS.relative_to(ROOT)} from {CACHE / 'results.json'}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="a fast smoke run: fewer repetitions, cached national build")
     parser.add_argument("--skip-browser", action="store_true")
     parser.add_argument("--skip-import", action="store_true")
     parser.add_argument("--skip-pack", action="store_true")
+    parser.add_argument("--report-only", action="store_true",
+                        help="write bench/RESULTS.md again from the last run's figures (bench/.cache/results.json), "
+                             "for instance after editing bench/ANALYSIS.md")
     args = parser.parse_args()
+    if args.report_only:
+        rewrite_report()
+        return
     settings = Settings(args.quick)
     started = time.perf_counter()
     CACHE.mkdir(parents=True, exist_ok=True)
@@ -502,7 +519,7 @@ def main() -> None:
                                    "--budget", str(settings.pack_budget)], timeout=600)
             packs[name] = json.loads(out.read_text()) if out.exists() else {"error": problem or "no results"}
 
-    raw = {"settings": vars(settings), "machine": env, "dbs": {k: {**v, "path": str(v["path"])} for k, v in dbs.items()},
+    raw = {"minutes": (time.perf_counter() - started) / 60, "settings": vars(settings), "machine": env, "dbs": {k: {**v, "path": str(v["path"])} for k, v in dbs.items()},
            "server": server, "browser": browser, "imports": imports, "packs": packs}
     (CACHE / "results.json").write_text(json.dumps(raw, indent=1, default=str))
     text = report(settings, env, dbs, server, browser, imports, packs, started)
