@@ -94,22 +94,27 @@ def combine(frame: pd.DataFrame, measure: ExplorerMeasure, by: list[str]) -> pd.
 
 
 def _sum_with_provenance(frame: pd.DataFrame, by: list[str]) -> pd.DataFrame:
-    """value summed per group; provenance the sorted union of the group's provenances ('modelled,published')."""
+    """value summed per group; provenance the sorted union of the group's provenances ('modelled,published').
+
+    Each distinct provenance text is split once; each word becomes a flag column whose group maximum
+    says whether any figure of the group has it (no Python per group or per row).
+    """
     provenance = frame["provenance"].astype(object).where(frame["provenance"].notna(), "")
     kinds = {text: metrics.split_provenance(text) for text in provenance.unique()}
     words = sorted(set().union(*kinds.values()))
-    flags = {f"_{w}": provenance.map({text: w in parts for text, parts in kinds.items()}).astype(bool) for w in words}
-    work = frame[by].assign(value=frame["value"].astype(float), **flags)
-    grouped = work.groupby(by, as_index=False, sort=True).agg(value=("value", "sum"), **{f: (f, "max") for f in flags})
-    grouped["provenance"] = _flags_text(grouped, words)
-    return grouped.drop(columns=list(flags))
-
-
-def _flags_text(grouped: pd.DataFrame, words: list[str]) -> pd.Series:
-    text = pd.Series("", index=grouped.index, dtype=object)
+    codes, distinct = pd.factorize(provenance)
+    table = np.array([[word in kinds[text] for word in words] for text in distinct], dtype=bool)
+    work = pd.DataFrame(table.reshape(len(distinct), len(words))[codes], columns=words, index=frame.index)
+    work[by] = frame[by]
+    work["value"] = frame["value"].astype(float).to_numpy()
+    groups = work.groupby(by, sort=True)
+    out = groups["value"].sum().reset_index()
+    has = groups[words].max()
+    text = pd.Series("", index=has.index, dtype=object)
     for word in words:
-        text = text + np.where(grouped[f"_{word}"], word + ",", "")
-    return text.str.rstrip(",")
+        text = text + np.where(has[word].to_numpy(), word + ",", "")
+    out["provenance"] = text.str.rstrip(",").to_numpy()
+    return out
 
 
 def _join_provenance(a: pd.Series, b: pd.Series) -> list[str]:
