@@ -24,6 +24,9 @@ else:
     st.title(f"Annual appraisal {fy}")
     st.write(f"For the stakeholder board: {fy} against {selection.previous_fy}, in the order of the board report. "
              "Switch on meeting mode in the sidebar to present it one section at a time.")
+# The forms are for the head of service, so the report reads (and draws) without them until asked for.
+editing = not meeting and st.toggle("Write commentary and set next year's targets", key="appraisal_edit",
+                                    help="Shows a commentary form under each section, and the targets table.")
 
 for section in sections:
     st.header(section.title, anchor=section.key)
@@ -42,7 +45,8 @@ for section in sections:
         for name, table in section.tables:
             st.markdown(f"**{name}**")
             st.table(table, hide_index=True)
-        with st.expander(f"Commentary on “{section.title}”"):
+    if editing:
+        with st.expander(f"Commentary on “{section.title}”", expanded=True):
             with st.form(f"commentary_{section.key}", border=False):
                 body = st.text_area("What the board should know", commentary.get(section.key, ""),
                                     key=f"commentary_text_{section.key}", max_chars=appraisal.COMMENTARY_LIMIT)
@@ -55,7 +59,7 @@ for section in sections:
                         st.error(str(problem))
         if section.key == "next_year":
             upcoming = fiscal.next_fy(fy)
-            with st.expander(f"Set the targets for {upcoming}"):
+            with st.expander(f"Set the targets for {upcoming}", expanded=True):
                 with st.form("targets_form", border=False):
                     edited = st.data_editor(
                         appraisal.editable_targets(ui.run, upcoming), key="targets_editor", num_rows="dynamic",

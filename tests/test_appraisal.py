@@ -147,3 +147,19 @@ def test_the_report_command_writes_both_formats(fixture_db, tmp_path):
     result = runner.invoke(main, ["report", "--fy", "2030-31", "--format", "pdf", "--out", str(pdf), "--db", str(fixture_db)])
     assert result.exit_code == 1
     assert "There are no figures for 2030-31: the warehouse holds 2014-15, 2015-16." in result.output
+
+
+def test_commentary_is_written_on_the_page_once_editing_is_switched_on(fixture_db, make_app, tmp_path):
+    path = tmp_path / "db.duckdb"
+    shutil.copy(fixture_db, path)
+    at = make_app(path, fy="2015-16")
+    at.switch_page("pages/appraisal.py").run()
+    assert not at.text_area, "the report reads without the forms until editing is switched on"
+    at.toggle(key="appraisal_edit").set_value(True).run()
+    assert len(at.text_area) == len(appraisal.SECTIONS)
+    at.text_area(key="commentary_text_summary").set_value("Visits held up despite the closures.")
+    at.text_input(key="commentary_author_summary").set_value("Jo Bloggs")
+    at.button[[b.label for b in at.button].index("Save the commentary")].click().run()
+    assert not at.exception and not at.error
+    assert at.text[0].value == "Visits held up despite the closures."
+    assert any(c.value.startswith("Head of service, written by Jo Bloggs on ") for c in at.caption)
