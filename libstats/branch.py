@@ -41,10 +41,10 @@ def standing(totals: pd.DataFrame, hours: pd.DataFrame, branches: pd.DataFrame, 
     if branch not in borough_of:
         return pd.DataFrame()
     open_hours = dict(zip(hours["branch"], hours["opening_hours"]))
+    physical_rows = totals[totals["branch"].isin(physical["branch"])]
     rows = []
     for label, codes in STANDING_MEASURES:
-        per_branch = totals[totals["metric"].isin(codes) & totals["branch"].isin(borough_of)] \
-            .groupby("branch")["value"].sum()
+        per_branch = physical_rows[physical_rows["metric"].isin(codes)].groupby("branch")["value"].sum()
         if branch not in per_branch.index:
             continue
         same_borough = per_branch[[borough_of[b] == borough_of[branch] for b in per_branch.index]]
