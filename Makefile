@@ -27,7 +27,7 @@ run: $(VENV)/.app
 test: $(VENV)/.dev chromium
 	$(PY) -m pytest
 
-## Benchmarks (not part of the tests): prints the table and writes bench/RESULTS.md in about 15 minutes.
+## Benchmarks (not part of the tests): prints the table and writes bench/RESULTS.md in about 5 minutes (under 15 on a busy machine).
 ## FULL=1 for more repetitions and the 1,000,000-row import (much longer).
 bench: $(VENV)/.dev chromium
 	$(PY) bench/run.py $(if $(FULL),,--quick)
