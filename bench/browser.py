@@ -15,7 +15,7 @@ import time
 import traceback
 from pathlib import Path
 
-from common import CHROMIUM, CHROMIUM_ARGS, FY, SCOPE, PageSpec, serve, series
+from common import FY, SCOPE, PageSpec, serve, series
 
 TIMEOUT_MS = 180_000
 QUIET_MS = 400
@@ -218,4 +218,5 @@ def measure_app(browser, app: Path, env: dict[str, str], specs: list[PageSpec], 
 
 
 def launch(playwright):
-    return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+    from libstats.devtools import launch_chromium
+    return launch_chromium(playwright)

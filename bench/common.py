@@ -5,15 +5,11 @@ import contextlib
 import datetime as dt
 import os
 import re
-import socket
 import statistics
 import subprocess
 import sys
-import time
-import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
@@ -25,11 +21,10 @@ PYTHON = sys.executable
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from libstats.devtools import CHROMIUM, serve  # noqa: E402,F401  (the benchmark's parts import them from here)
+
 FY = "2016-17"                  # every page opens on this year and the whole service
 SCOPE = "Whole service"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
 
 
 @dataclass(frozen=True)
@@ -138,46 +133,6 @@ def median(values: list[float]) -> float | None:
 
 def ratio(a: float | None, b: float | None) -> float | None:
     return None if a is None or b in (None, 0) else a / b
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@contextlib.contextmanager
-def serve(app: Path, env: dict[str, str], log_path: Path) -> Iterator[str]:
-    """`streamlit run app` headless on a free loopback port, as tests/conftest.py does; yields its URL."""
-    port = free_port()
-    log = open(log_path, "w")
-    proc = subprocess.Popen(
-        [PYTHON, "-m", "streamlit", "run", str(app), "--server.headless", "true", "--server.address", "127.0.0.1",
-         "--server.port", str(port), "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
-        cwd=ROOT, env={**os.environ, **env}, stdout=log, stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 90
-    try:
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                    if r.read().decode().strip() == "ok":
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"streamlit did not start; see {log_path}")
-            time.sleep(0.2)
-        yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.close()
 
 
 def machine() -> dict[str, str]:

@@ -3,17 +3,18 @@
 Used for the README's screenshots (docs/) and for looking at a page before calling it done.
 """
 import sys
+from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run", "--disable-quic"]
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from libstats.devtools import launch_chromium  # noqa: E402
 
 
 def main(url: str, out: str, size: str = "1400x1000") -> None:
     width, height = (int(x) for x in size.split("x"))
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+        browser = launch_chromium(p)
         page = browser.new_page(viewport={"width": width, "height": height})
         page.goto(url)
         page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=60_000)

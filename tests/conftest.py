@@ -1,19 +1,14 @@
 """Shared fixtures: the hand-checkable fixture database, the real seed database, AppTest, a live server."""
 from __future__ import annotations
 
-import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
 from libstats import SEED_DIR
 from libstats.build import build
+from libstats.devtools import CHROMIUM, launch_chromium, serve
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE_SEED = ROOT / "tests" / "fixtures" / "seed"
@@ -88,12 +83,6 @@ def make_app(monkeypatch):
     _fresh_streamlit_caches()
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def live_server(seed_db, tmp_path_factory):
     """`streamlit run dashboard.py` on a free loopback port, on a copy of the seed database."""
@@ -109,40 +98,9 @@ def fresh_server(seed_db, tmp_path_factory):
 def _serve(seed_db, tmp_path_factory):
     db = tmp_path_factory.mktemp("live") / "library.duckdb"
     shutil.copy(seed_db, db)
-    port = free_port()
-    env = {**os.environ, "LIBSTATS_DB": str(db)}
-    log = open(tmp_path_factory.mktemp("live_log") / "streamlit.log", "w")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"),
-         "--server.headless", "true", "--server.address", "127.0.0.1", "--server.port", str(port),
-         "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                if r.read().decode().strip() == "ok":
-                    break
-        except OSError:
-            pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            raise RuntimeError(f"streamlit did not start; see {log.name}")
-        time.sleep(0.3)
-    yield url
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-    log.close()
-
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+    with serve(ROOT / "dashboard.py", {"LIBSTATS_DB": str(db)}, tmp_path_factory.mktemp("live_log") / "streamlit.log",
+               timeout=60) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
@@ -151,7 +109,7 @@ def browser():
     from playwright.sync_api import sync_playwright
     assert Path(CHROMIUM).exists(), "Chromium is missing: `make test` installs Debian's chromium package"
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        b = launch_chromium(p)
         yield b
         b.close()
 
