@@ -1,5 +1,5 @@
 -- The statistics warehouse of the Bexley and Bromley shared library service.
--- Built by `python -m libstats build` from this file and the CSVs in data/seed/.
+-- Built by `python -m libstats build` from this file, data/upgrades/ and the CSVs in data/seed/.
 -- Provenance of a figure: 'published' (part of an official CIPFA return: the borough's annual
 -- total is exact; a monthly or branch split of it is modelled), 'modelled' (an estimate made by
 -- the seed generator) or 'imported' (from a monthly return loaded through the importer).
@@ -207,44 +207,7 @@ create macro fy_of(d) as
 
 create macro fy_first_month(fy) as make_date(cast(substr(fy, 1, 4) as integer), 4, 1);
 
--- The provenances behind an aggregate, as one sorted list ('modelled,published'): an aggregate macro,
--- three times faster than string_agg(distinct …) (the vocabulary is fixed by monthly_figure's check).
-create macro provenance_union(p) as concat_ws(',',
-    case when bool_or(p = 'imported') then 'imported' end,
-    case when bool_or(p = 'modelled') then 'modelled' end,
-    case when bool_or(p = 'published') then 'published' end);
-
--- The financial year of every month from 1900 to 2199, so the figures view joins to a year instead of
--- working it out for every row: a filter on fy then narrows the months before monthly_figure is read
--- (DuckDB pushes the join's month range into the scan), which matters at national scale.
-create table fy_month (
-    month        date primary key check (day(month) = 1),
-    fy           varchar not null
-);
-insert into fy_month
-select cast(m as date), fy_of(cast(m as date))
-from range(date '1900-01-01', date '2200-01-01', interval 1 month) as t(m);
-
--- Every figure in one shape: what exports, checks and the board pack read.
-create view figures as
-select
-    b.borough,
-    f.branch,
-    f.month,
-    c.fy,
-    f.metric,
-    f.value,
-    f.provenance
-from monthly_figure f
-join branch b using (branch)
-join fy_month c using (month)
-union all
-select
-    a.borough,
-    null as branch,
-    fy_first_month(a.fy) as month,
-    a.fy,
-    a.metric,
-    a.value,
-    a.provenance
-from annual_figure a;
+-- Built after this file, from data/upgrades/ in order (libstats.db.UPGRADES): the fy_month calendar and
+-- the figures view that joins it (every figure in one shape: what exports, checks and the board pack
+-- read), and the provenance_union aggregate macro. A warehouse built before one of them gets it when it
+-- is opened for writing, so each is written down once.

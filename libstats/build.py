@@ -1,11 +1,13 @@
-"""Building the warehouse: data/schema.sql plus the CSVs in data/seed/, in one transaction."""
+"""Building the warehouse: data/schema.sql and data/upgrades/ plus the CSVs in data/seed/, in one transaction."""
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterator
 
 import duckdb
 
@@ -51,36 +53,30 @@ def seed_checksum(seed_dir: Path) -> str:
     return digest.hexdigest()[:16]
 
 
-def build(db_path: Path, seed_dir: Path = SEED_DIR, force: bool = False) -> BuildResult:
-    """Build the database at db_path from the schema and seed; refuses to overwrite unless force.
-
-    The database is written to a temporary file beside the target and renamed into place, so a
-    failed build leaves any existing database as it was.
+@contextlib.contextmanager
+def new_database(db_path: Path, force: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A connection to a new warehouse, its schema made (data/schema.sql, then data/upgrades/), inside a
+    transaction: when the block ends it is committed and the file renamed into place over db_path, so a
+    failed build leaves any existing database as it was. Refuses to overwrite unless force.
     """
+    from libstats.db import upgrade
     db_path = Path(db_path)
     if db_path.exists() and not force:
         raise FileExistsError(f"{db_path} already exists: use --force to rebuild it")
-    missing = [name for name, _ in SEED_TABLES if not (seed_dir / name).exists()]
-    if missing:
-        raise FileNotFoundError(f"seed files missing from {seed_dir}: {', '.join(missing)}")
-    started = time.perf_counter()
     db_path.parent.mkdir(parents=True, exist_ok=True)
     tmp = db_path.with_name(f".{db_path.name}.{os.getpid()}.building")
-    for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
+    wal = tmp.with_name(tmp.name + ".wal")
+    for leftover in (tmp, wal):
         leftover.unlink(missing_ok=True)
-    rows = {}
     try:
-        con = duckdb.connect(str(tmp))
+        con = duckdb.connect(str(tmp), config={"autoinstall_known_extensions": False,
+                                               "autoload_known_extensions": False})
         try:
+            con.execute("set enable_progress_bar = false")
             con.execute("begin transaction")
             con.execute(SCHEMA_FILE.read_text(encoding="utf-8"))
-            for file_name, table in SEED_TABLES:
-                con.execute(_LOAD_SQL[table], {"path": str(seed_dir / file_name)})
-                rows[table] = con.execute(_COUNT_SQL[table]).fetchone()[0]
-            con.execute(
-                "insert into data_version values (1, current_timestamp, $checksum)",
-                {"checksum": seed_checksum(seed_dir)},
-            )
+            upgrade(con, own_transaction=False)
+            yield con
             con.execute("commit")
             con.execute("checkpoint")
         finally:
@@ -89,5 +85,20 @@ def build(db_path: Path, seed_dir: Path = SEED_DIR, force: bool = False) -> Buil
         db_path.with_name(db_path.name + ".wal").unlink(missing_ok=True)
     finally:
         tmp.unlink(missing_ok=True)
-        tmp.with_name(tmp.name + ".wal").unlink(missing_ok=True)
-    return BuildResult(db_path, rows, time.perf_counter() - started)
+        wal.unlink(missing_ok=True)
+
+
+def build(db_path: Path, seed_dir: Path = SEED_DIR, force: bool = False) -> BuildResult:
+    """Build the database at db_path from the schema and seed (see new_database)."""
+    missing = [name for name, _ in SEED_TABLES if not (seed_dir / name).exists()]
+    if missing:
+        raise FileNotFoundError(f"seed files missing from {seed_dir}: {', '.join(missing)}")
+    started = time.perf_counter()
+    rows = {}
+    with new_database(db_path, force) as con:
+        for file_name, table in SEED_TABLES:
+            con.execute(_LOAD_SQL[table], {"path": str(seed_dir / file_name)})
+            rows[table] = con.execute(_COUNT_SQL[table]).fetchone()[0]
+        con.execute("insert into data_version values (1, current_timestamp, $checksum)",
+                    {"checksum": seed_checksum(seed_dir)})
+    return BuildResult(Path(db_path), rows, time.perf_counter() - started)

@@ -21,7 +21,7 @@ def _db_option(f):
     )(f)
 
 
-@main.command(help="Build the database from data/schema.sql and the seed CSVs in data/seed/.")
+@main.command(help="Build the database from data/schema.sql, data/upgrades/ and the seed CSVs in data/seed/.")
 @_db_option
 @click.option("--force", is_flag=True, help="Replace the database if it exists.")
 @click.option("--if-missing", is_flag=True, help="Build only if the database does not exist yet.")

@@ -67,7 +67,8 @@ def connect(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
         raise
 
 
-# Upgrades for warehouses built by an older data/schema.sql: (what the upgrade creates, its file), in order.
+# What data/upgrades/ adds to data/schema.sql, in order: (what the file creates, the file). Every build applies
+# them after the schema; a warehouse built before one of them gets it when it is opened for writing.
 UPGRADES = (("table fy_month", "001_fy_month.sql"), ("macro provenance_union", "002_provenance_union.sql"))
 EXISTS = {
     "table": "select count(*) from information_schema.tables where table_name = $name",
@@ -75,23 +76,31 @@ EXISTS = {
 }
 
 
-def upgrade(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """Apply every upgrade an older warehouse lacks, each in one transaction; the files applied."""
+def upgrade(con: duckdb.DuckDBPyConnection, own_transaction: bool = True) -> list[str]:
+    """Apply every upgrade the warehouse lacks, in order; the files applied.
+
+    A build runs them inside its own transaction, just after data/schema.sql (own_transaction=False);
+    opening an older warehouse runs each in a transaction of its own.
+    """
     applied = []
     for what, file_name in UPGRADES:
         kind, name = what.split()
         if con.execute(EXISTS[kind], {"name": name}).fetchone()[0]:
             continue
-        cursor = con.cursor()
-        try:
-            cursor.execute("begin transaction")
-            cursor.execute((UPGRADES_DIR / file_name).read_text(encoding="utf-8"))
-            cursor.execute("commit")
-        except BaseException:
-            cursor.execute("rollback")
-            raise
-        finally:
-            cursor.close()
+        sql = (UPGRADES_DIR / file_name).read_text(encoding="utf-8")
+        if not own_transaction:
+            con.execute(sql)
+        else:
+            cursor = con.cursor()
+            try:
+                cursor.execute("begin transaction")
+                cursor.execute(sql)
+                cursor.execute("commit")
+            except BaseException:
+                cursor.execute("rollback")
+                raise
+            finally:
+                cursor.close()
         applied.append(file_name)
     return applied
 

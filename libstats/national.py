@@ -1,6 +1,6 @@
 """A warehouse the size of every English library authority, for scale tests and benchmarks.
 
-`build_national(path)` writes a database with the same schema as the real one (data/schema.sql),
+`build_national(path)` writes a database with the same schema as the real one (data/schema.sql and data/upgrades/),
 filled with modelled figures for the 135 English authorities and 2,839 service points of CIPFA's
 2015-16 list (data/national/service_points.csv, extracted once from the reference by
 `write_service_points`), plus a Digital library per authority:
@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import os
 import time
 from pathlib import Path
 from typing import Sequence
@@ -35,7 +34,8 @@ from typing import Sequence
 import duckdb
 import pandas as pd
 
-from libstats import DATA_DIR, SCHEMA_FILE, SEED_DIR, seedgen
+from libstats import DATA_DIR, SEED_DIR, seedgen
+from libstats.build import new_database
 
 NATIONAL_DIR = DATA_DIR / "national"
 SERVICE_POINTS_FILE = NATIONAL_DIR / "service_points.csv"
@@ -515,61 +515,40 @@ def build_national(db_path: Path, force: bool = False, seed: int = DEFAULT_SEED,
     branches_per_authority: keep only each authority's first n service points. Both are for small test
     builds. Like build.build, it writes a temporary file and renames it into place.
     """
-    db_path = Path(db_path)
-    if db_path.exists() and not force:
-        raise FileExistsError(f"{db_path} already exists: use --force to rebuild it")
     if not Path(service_points).exists():
         raise FileNotFoundError(f"the national service point list {service_points} is missing")
     chosen = _choose_authorities(service_points, authorities)
     started = time.perf_counter()
-    db_path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = db_path.with_name(f".{db_path.name}.{os.getpid()}.building")
-    for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
-        leftover.unlink(missing_ok=True)
     values = {"seed": int(seed), "path": str(service_points), "metrics_path": str(SEED_DIR / "metrics.csv"),
               "authorities": chosen, "per_authority": branches_per_authority or 1_000_000,
               "visits_per_month": VISITS_PER_MONTH, "source": SOURCE}
     steps: dict[str, float] = {}
     rows: dict[str, int] = {}
-    try:
-        con = duckdb.connect(str(tmp), config={"autoinstall_known_extensions": False,
-                                               "autoload_known_extensions": False})
-        try:
-            con.execute("set enable_progress_bar = false")
-            if threads:
-                con.execute("set threads = " + str(int(threads)))     # a setting takes no bound parameter
-            con.execute("begin transaction")
-            con.execute(SCHEMA_FILE.read_text(encoding="utf-8"))
-            con.execute(_DAILY_TABLE)
-            con.execute(_MACROS)
-            con.register("factors_frame", _factors())
-            con.execute("create temp table factors as select metric, cast(month as date) as month, factor "
-                        "from factors_frame")
-            con.execute("create temp table factors_wide as pivot factors on metric using first(factor) group by month")
-            con.unregister("factors_frame")
-            for name, text in _STEPS:
-                t0 = time.perf_counter()
-                sql = _sql(name, text)
-                try:
-                    con.execute(sql, _params(sql, values))
-                except duckdb.Error as exc:
-                    raise RuntimeError(f"national build step {name!r} failed: {exc}") from exc
-                steps[name] = time.perf_counter() - t0
-            con.execute("insert into data_version values (1, current_timestamp, $checksum)",
-                        {"checksum": _checksum(Path(service_points), seed, chosen, branches_per_authority)})
-            for table in TABLES:
-                rows[table] = con.execute(_COUNT_SQL[table]).fetchone()[0]
+    with new_database(db_path, force) as con:
+        if threads:
+            con.execute("set threads = " + str(int(threads)))     # a setting takes no bound parameter
+        con.execute(_DAILY_TABLE)
+        con.execute(_MACROS)
+        con.register("factors_frame", _factors())
+        con.execute("create temp table factors as select metric, cast(month as date) as month, factor "
+                    "from factors_frame")
+        con.execute("create temp table factors_wide as pivot factors on metric using first(factor) group by month")
+        con.unregister("factors_frame")
+        for name, text in _STEPS:
             t0 = time.perf_counter()
-            con.execute("commit")
-            con.execute("checkpoint")
-            steps["commit"] = time.perf_counter() - t0
-        finally:
-            con.close()
-        os.replace(tmp, db_path)
-        db_path.with_name(db_path.name + ".wal").unlink(missing_ok=True)
-    finally:
-        tmp.unlink(missing_ok=True)
-        tmp.with_name(tmp.name + ".wal").unlink(missing_ok=True)
+            sql = _sql(name, text)
+            try:
+                con.execute(sql, _params(sql, values))
+            except duckdb.Error as exc:
+                raise RuntimeError(f"national build step {name!r} failed: {exc}") from exc
+            steps[name] = time.perf_counter() - t0
+        con.execute("insert into data_version values (1, current_timestamp, $checksum)",
+                    {"checksum": _checksum(Path(service_points), seed, chosen, branches_per_authority)})
+        for table in TABLES:
+            rows[table] = con.execute(_COUNT_SQL[table]).fetchone()[0]
+        t0 = time.perf_counter()
+    steps["commit"] = time.perf_counter() - t0               # the commit, checkpoint and rename
+    db_path = Path(db_path)
     return {"path": db_path, "rows": rows, "seconds": time.perf_counter() - started,
             "bytes": db_path.stat().st_size, "steps": steps, "seed": seed}
 
