@@ -26,7 +26,7 @@ import pyarrow.csv as pa_csv
 
 from libstats import quality
 from libstats.db import Database
-from libstats.quality import FigureWarning, month_name, number
+from libstats.quality import FigureWarning, month_name
 
 Progress = Callable[[float, str], None]
 

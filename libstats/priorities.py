@@ -9,6 +9,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from libstats import charts
+
 BOOTSTRAP_DRAWS = 2000
 BOOTSTRAP_SEED = 2012
 WINDOW_MONTHS = 12
@@ -186,9 +188,9 @@ def gap_to_national(comparison: pd.DataFrame, fy: str) -> float | None:
     return float(ours.iloc[0] - uk.iloc[0])
 
 
-def funding_chart(run) -> "charts.Shown":
+def funding_chart(run) -> charts.Shown:
     """External funding secured by each borough, by year (modelled)."""
-    from libstats import charts, yoy
+    from libstats import yoy
     funding = run("annual_by_borough", metrics=["external_funding"], borough=None)
     measure = yoy.explorer_measures(run("metric_catalogue"))["external_funding"]
     trend = funding.rename(columns={"borough": "series"}).assign(months=12)
@@ -197,9 +199,9 @@ def funding_chart(run) -> "charts.Shown":
                         yoy.trend_summary(trend[trend["series"] == "Bexley"], measure), yoy.trend_table(trend, measure))
 
 
-def shared_service_chart(run) -> "charts.Shown | None":
+def shared_service_chart(run) -> charts.Shown | None:
     """The service's visits against all UK library visits, each indexed to 2010-11 (None without 2010-11)."""
-    from libstats import charts, yoy
+    from libstats import yoy
     service = yoy.yearly(run("branch_trends", metrics=["visits"], borough=None),
                          yoy.explorer_measures(run("metric_catalogue"))["visits"], "Bexley and Bromley")
     comparison = national_comparison(service)

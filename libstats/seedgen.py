@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import math
 from dataclasses import dataclass
 from pathlib import Path
 

@@ -116,7 +116,7 @@ def appraisal(fy: str):
 def _cached_register(version: int, branch: str | None) -> pd.DataFrame:
     from libstats import quality
     catalogue = run("metric_catalogue")
-    figures = run("quality_figures") if branch is None else run("branch_quality_figures", branch=branch)
+    figures = run("quality_figures", branch=branch)
     replaced = run("replaced_figures")
     if branch is not None:
         replaced = replaced[replaced["branch"] == branch]

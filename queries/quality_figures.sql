@@ -1,5 +1,5 @@
--- Every monthly figure a data-quality check looks at, with its branch's borough.
--- Params: none.
+-- The monthly figures a data-quality check looks at, with their branch's borough: every branch's, or one's.
+-- Params: $branch (a branch name, or null for every branch).
 select
     f.branch,
     b.borough,
@@ -10,4 +10,5 @@ select
     f.import_id
 from monthly_figure f
 join branch b using (branch)
+where $branch is null or f.branch = $branch
 order by f.branch, f.metric, f.month
