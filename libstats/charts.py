@@ -269,14 +269,16 @@ def presentation(fig: go.Figure) -> go.Figure:
     fig.update_xaxes(tickfont=dict(size=20), title_font=dict(size=20))
     fig.update_yaxes(tickfont=dict(size=20), title_font=dict(size=20))
     for trace in fig.data:
-        line = getattr(trace, "line", None)
-        if line is not None and line.color == BLUE:
+        # Only scatter traces have a line and a marker size; a bar's marker has neither (its
+        # `line` is the bar's outline, and it has no `size` at all).
+        if trace.type != "scatter":
+            continue
+        if trace.line.color == BLUE:
             trace.line.color = "#111111"
-        if line is not None and line.width:
-            trace.line.width = line.width * 1.6
-        marker = getattr(trace, "marker", None)
-        if marker is not None and marker.color == BLUE:
+        if trace.line.width:
+            trace.line.width = trace.line.width * 1.6
+        if trace.marker.color == BLUE:
             trace.marker.color = "#111111"
-        if marker is not None and isinstance(marker.size, (int, float)):
-            trace.marker.size = marker.size * 1.5
+        if isinstance(trace.marker.size, (int, float)):
+            trace.marker.size = trace.marker.size * 1.5
     return fig
