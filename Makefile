@@ -32,7 +32,7 @@ test: $(VENV)/.dev chromium
 bench: $(VENV)/.dev chromium
 	$(PY) bench/run.py $(if $(FULL),,--quick)
 
-## Rebuild the database from the seed (replaces data/library.duckdb).
+## Rebuild the warehouse from the seed (replaces data/library.duckdb; the entries store beside it is kept).
 build: $(VENV)/.app
 	$(PY) -m libstats build --force
 

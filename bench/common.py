@@ -83,8 +83,8 @@ def control_values(db_path: Path) -> dict[str, list[tuple[object, str]]]:
     con = duckdb.connect(str(db_path), read_only=True)
     try:
         years = [r[0] for r in con.execute(
-            "select fy_of(month) as fy from monthly_figure group by fy having count(distinct month) = 12 "
-            "order by fy desc").fetchall()]
+            "select c.fy from monthly_figure f join fy_month c using (month) group by c.fy "
+            "having count(distinct f.month) = 12 order by c.fy desc").fetchall()]
         labels = dict(con.execute("select metric, label from metric").fetchall())
         branches = con.execute(
             "select branch, borough from branch where borough in ('Bexley', 'Bromley') "

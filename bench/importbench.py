@@ -64,7 +64,7 @@ def plan_for(database, content: bytes, name: str):
 def bench_size(src: Path, work: Path, rows: int, reps: int, warmup: int, budget: float) -> dict:
     """Each run: a fresh copy of the warehouse, then validate (timed) and commit (timed) the same file."""
     from libstats import importer
-    from libstats.db import Database
+    from libstats.db import Database, entries_path
 
     csv_path = work / f"import_{rows}.csv"
     actual = make_file(src, rows, csv_path)
@@ -76,6 +76,8 @@ def bench_size(src: Path, work: Path, rows: int, reps: int, warmup: int, budget:
     try:
         for i in range(warmup + reps):
             shutil.copy(src, copy)
+            for leftover in (entries_path(copy), entries_path(copy).with_name(entries_path(copy).name + ".wal")):
+                leftover.unlink(missing_ok=True)            # each run imports into an empty entries store
             database = Database(copy)
             try:
                 started = time.perf_counter()

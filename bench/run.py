@@ -58,8 +58,7 @@ def log(message: str) -> None:
 def _inputs_key() -> str:
     """What the national build depends on: if none of it changed, a cached national database is reused."""
     digest = hashlib.sha256()
-    for path in (ROOT / "libstats" / "national.py", ROOT / "libstats" / "build.py", ROOT / "data" / "schema.sql",
-                 *sorted((ROOT / "data" / "upgrades").glob("*.sql")),
+    for path in (ROOT / "libstats" / "national.py", ROOT / "libstats" / "build.py", ROOT / "data" / "schema" / "warehouse.sql",
                  ROOT / "data" / "national" / "service_points.csv", ROOT / "data" / "seed" / "metrics.csv"):
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]

@@ -281,11 +281,9 @@ def save_commentary(database, fy: str, section: str, body: str, author: str) -> 
         raise ValueError("Say who is writing: the commentary is stored with its author.")
     if len(body) > COMMENTARY_LIMIT:
         raise ValueError(f"The commentary is {len(body):,} characters long; keep it under {COMMENTARY_LIMIT:,}.")
-    with database.transaction() as cursor:
-        cursor.execute("delete from commentary where fy = $fy and section = $section", {"fy": fy, "section": section})
-        cursor.execute("insert into commentary (fy, section, body, written_by, written_at) "
-                       "values ($fy, $section, $body, $author, current_timestamp)",
-                       {"fy": fy, "section": section, "body": body, "author": author})
+    with database.transaction() as tx:
+        tx.run("delete_commentary", fy=fy, section=section)
+        tx.run("insert_commentary", fy=fy, section=section, body=body, author=author)
 
 
 TARGET_METRICS = {"Visits": "visits", "Book issues": "book_issues", "Active borrowers": "active_borrowers",
@@ -313,12 +311,13 @@ def save_targets(database, fy: str, targets: pd.DataFrame, author: str) -> int:
     keys = [(r["metric"], r["scope"]) for r in rows]
     if len(keys) != len(set(keys)):
         raise ValueError("A measure and scope appear twice: keep one target each.")
-    with database.transaction() as cursor:
-        cursor.execute("delete from target where fy = $fy", {"fy": fy})
+    # The year's targets are replaced whole: the seed's illustrative ones for it stop showing.
+    with database.transaction() as tx:
+        tx.run("clear_year_targets", fy=fy)
+        tx.run("clear_target_year", fy=fy)
+        tx.run("insert_target_year", fy=fy, author=author)
         for r in rows:
-            cursor.execute("insert into target (metric, scope, fy, value, provenance, note, set_by, set_at) "
-                           "values ($metric, $scope, $fy, $value, 'set', $note, $author, current_timestamp)",
-                           {**r, "author": author})
+            tx.run("insert_target", **r)
     return len(rows)
 
 

@@ -1,4 +1,10 @@
-"""Building the warehouse: data/schema.sql and data/upgrades/ plus the CSVs in data/seed/, in one transaction."""
+"""Building the warehouse: data/schema/warehouse.sql plus the CSVs in data/seed/, in one transaction.
+
+The warehouse is a pure function of the seed, so it can be rebuilt at any time: what people entered is in
+the entries store (see libstats.db), which a build never opens for writing. A build refuses while the
+warehouse is in use (the running dashboard holds it), and moves the entered data out of a warehouse built
+before the entries store existed before replacing it.
+"""
 from __future__ import annotations
 
 import contextlib
@@ -11,7 +17,7 @@ from typing import Iterator
 
 import duckdb
 
-from libstats import SCHEMA_FILE, SEED_DIR
+from libstats import SEED_DIR, WAREHOUSE_SCHEMA, db
 
 # Seed file -> table, in the order the foreign keys need.
 SEED_TABLES = (
@@ -53,34 +59,45 @@ def seed_checksum(seed_dir: Path) -> str:
     return digest.hexdigest()[:16]
 
 
+def refuse_if_in_use(db_path: Path) -> None:
+    """Raise db.DatabaseLocked if another program (the dashboard) has the warehouse open."""
+    if Path(db_path).exists():
+        db.connect(db_path).close()     # needs the file to itself: fails while anyone holds it
+
+
 @contextlib.contextmanager
-def new_database(db_path: Path, force: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A connection to a new warehouse, its schema made (data/schema.sql, then data/upgrades/), inside a
-    transaction: when the block ends it is committed and the file renamed into place over db_path, so a
-    failed build leaves any existing database as it was. Refuses to overwrite unless force.
+def new_database(db_path: Path, force: bool = False, scale: str = "seed",
+                 checksum: str = "") -> Iterator[duckdb.DuckDBPyConnection]:
+    """A connection to a new warehouse, its schema made (data/schema/warehouse.sql), inside a transaction:
+    when the block ends it is committed and the file renamed into place over db_path, so a failed build
+    leaves any existing database as it was. Refuses to overwrite unless force, and while it is in use.
     """
-    from libstats.db import upgrade
     db_path = Path(db_path)
     if db_path.exists() and not force:
         raise FileExistsError(f"{db_path} already exists: use --force to rebuild it")
+    refuse_if_in_use(db_path)
+    if db_path.exists() and db.is_legacy_warehouse(db_path):
+        from libstats import entries
+        entries.adopt_legacy(db_path, db.entries_path(db_path))
     db_path.parent.mkdir(parents=True, exist_ok=True)
     tmp = db_path.with_name(f".{db_path.name}.{os.getpid()}.building")
     wal = tmp.with_name(tmp.name + ".wal")
     for leftover in (tmp, wal):
         leftover.unlink(missing_ok=True)
     try:
-        con = duckdb.connect(str(tmp), config={"autoinstall_known_extensions": False,
-                                               "autoload_known_extensions": False})
+        con = db.connect(tmp)
         try:
             con.execute("set enable_progress_bar = false")
             con.execute("begin transaction")
-            con.execute(SCHEMA_FILE.read_text(encoding="utf-8"))
-            upgrade(con, own_transaction=False)
+            con.execute(WAREHOUSE_SCHEMA.read_text(encoding="utf-8"))
             yield con
+            con.execute("insert into build_info values (current_timestamp, $checksum, $scale)",
+                        {"checksum": checksum, "scale": scale})
             con.execute("commit")
             con.execute("checkpoint")
         finally:
             con.close()
+        refuse_if_in_use(db_path)
         os.replace(tmp, db_path)
         db_path.with_name(db_path.name + ".wal").unlink(missing_ok=True)
     finally:
@@ -95,10 +112,24 @@ def build(db_path: Path, seed_dir: Path = SEED_DIR, force: bool = False) -> Buil
         raise FileNotFoundError(f"seed files missing from {seed_dir}: {', '.join(missing)}")
     started = time.perf_counter()
     rows = {}
-    with new_database(db_path, force) as con:
+    with new_database(db_path, force, checksum=seed_checksum(seed_dir)) as con:
         for file_name, table in SEED_TABLES:
             con.execute(_LOAD_SQL[table], {"path": str(seed_dir / file_name)})
             rows[table] = con.execute(_COUNT_SQL[table]).fetchone()[0]
-        con.execute("insert into data_version values (1, current_timestamp, $checksum)",
-                    {"checksum": seed_checksum(seed_dir)})
     return BuildResult(Path(db_path), rows, time.perf_counter() - started)
+
+
+def ensure_current(db_path: Path) -> str | None:
+    """Make the warehouse usable before opening it: build it if missing; if it predates the entries store,
+    move its entered data there and rebuild it. Says what it did, or None."""
+    db_path = Path(db_path)
+    if not db_path.exists():
+        try:
+            build(db_path)
+        except FileExistsError:
+            return None         # another process built it meanwhile
+        return f"built {db_path} from the seed"
+    if db.is_legacy_warehouse(db_path):
+        build(db_path, force=True)
+        return f"moved the entered data of {db_path} into {db.entries_path(db_path)} and rebuilt it from the seed"
+    return None

@@ -17,11 +17,14 @@ def main() -> None:
 def _db_option(f):
     return click.option(
         "--db", "db_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
-        help="Database file (default: $LIBSTATS_DB, else data/library.duckdb).",
+        help="The warehouse file (default: $LIBSTATS_DB, else data/library.duckdb). Entered data is in the "
+             "entries store beside it ($LIBSTATS_ENTRIES, else <name>.entries.duckdb).",
     )(f)
 
 
-@main.command(help="Build the database from data/schema.sql, data/upgrades/ and the seed CSVs in data/seed/.")
+@main.command(help="Build the warehouse from data/schema/warehouse.sql and the seed CSVs in data/seed/. "
+              "What people entered (imports, commentary, targets) is in the entries store, which a build never "
+              "touches; a build refuses while the dashboard has the warehouse open.")
 @_db_option
 @click.option("--force", is_flag=True, help="Replace the database if it exists.")
 @click.option("--if-missing", is_flag=True, help="Build only if the database does not exist yet.")
@@ -41,7 +44,7 @@ def build(db_file: Path | None, force: bool, if_missing: bool, seed_dir: Path, s
         from libstats.national import build_national
         try:
             result = build_national(path, force=force)
-        except FileExistsError as exc:
+        except (FileExistsError, db.StoreError) as exc:
             raise click.ClickException(str(exc)) from None
         rows = result["rows"]
         click.echo(f"Built {path} at national scale in {result['seconds']:.0f} s: {rows['branch']:,} branches, "
@@ -51,13 +54,13 @@ def build(db_file: Path | None, force: bool, if_missing: bool, seed_dir: Path, s
         result = build_db(path, seed_dir=seed_dir, force=force)
     except (FileExistsError, FileNotFoundError) as exc:
         raise click.ClickException(str(exc)) from None
-    except db.DatabaseLocked as exc:
+    except db.StoreError as exc:
         raise click.ClickException(str(exc)) from None
     except OSError as exc:
         raise click.ClickException(f"could not build {path}: {exc}") from None
     figures = result.rows["monthly_figure"] + result.rows["annual_figure"]
     click.echo(f"Built {path} from {seed_dir}: {figures:,} figures, {result.rows['branch']} branches, "
-               f"in {result.seconds:.1f} s.")
+               f"in {result.seconds:.1f} s. Entered data is kept in {db.entries_path(path)}.")
 
 
 @main.command("generate-seed", help="Regenerate the modelled seed CSVs in data/seed/ (deterministic).")
@@ -77,7 +80,7 @@ def _open_for_import(db_file: Path | None, read_only: bool) -> db.Database:
         raise click.ClickException(f"There is no database at {path}: build it first with `python -m libstats build`.")
     try:
         return db.Database(path, read_only=read_only)
-    except db.DatabaseLocked as exc:
+    except db.StoreError as exc:
         raise click.ClickException(str(exc)) from None
 
 
@@ -194,6 +197,35 @@ def undo_import(import_id: int, db_file: Path | None, user: str | None) -> None:
     finally:
         database.close()
     click.echo(result.message)
+
+
+@main.command(help="Copy the entries store (imports, their history and reasons, commentary, targets set) to "
+              "a new file PATH. Safe while the dashboard runs: the copy is of one moment, checked before it is kept.")
+@click.argument("dest", metavar="PATH", type=click.Path(dir_okay=False, path_type=Path))
+@_db_option
+def backup(dest: Path, db_file: Path | None) -> None:
+    from libstats import entries
+    store = db.entries_path(db_file or db.db_path())
+    try:
+        rows = entries.backup(store, dest)
+    except (db.StoreError, OSError) as exc:
+        raise click.ClickException(f"No backup was made: {exc}") from None
+    click.echo(f"Backed up {store} to {dest}: {entries.describe(rows)}.")
+
+
+@main.command(help="Put a backup made by `backup` in place of the entries store. The store it replaces is kept "
+              "beside it (<name>.before-restore-<time>.duckdb). Stop the dashboard first.")
+@click.argument("source", metavar="PATH", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@_db_option
+def restore(source: Path, db_file: Path | None) -> None:
+    from libstats import entries
+    store = db.entries_path(db_file or db.db_path())
+    try:
+        rows, kept = entries.restore(source, store)
+    except (db.StoreError, OSError) as exc:
+        raise click.ClickException(f"Nothing was restored: {exc}") from None
+    click.echo(f"Restored {store} from {source}: {entries.describe(rows)}."
+               + (f" The store it replaced is kept as {kept}." if kept else ""))
 
 
 @main.command(help="Build the board pack for one financial year: one self-contained HTML file, or an A4 PDF.")

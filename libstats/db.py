@@ -1,45 +1,90 @@
-"""The only door to DuckDB: connecting, running named queries from queries/, transactions."""
+"""The only door to DuckDB: the two stores, named queries from queries/, named statements in transactions.
+
+Two files, one connection:
+
+- the **warehouse** (data/library.duckdb): a pure function of data/seed/, built by libstats.build, opened
+  read-only here and rebuildable at any time;
+- the **entries store** (beside it, data/library.entries.duckdb): what people enter (imports, their
+  history and reasons, commentary, targets set), which no build touches. Its schema is versioned: the
+  numbered files in data/schema/entries/ are applied in order, once each (the schema_version table).
+
+Both are attached to one in-memory catalog where data/schema/views.sql lays them side by side, so the
+queries read `monthly_figure`, `commentary` … without knowing which file holds what.
+"""
 from __future__ import annotations
 
 import contextlib
 import functools
+import hashlib
 import os
 import re
 import threading
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
 
 import duckdb
 import pandas as pd
 
-from libstats import DEFAULT_DB, QUERIES_DIR, UPGRADES_DIR
+from libstats import DEFAULT_DB, ENTRIES_MIGRATIONS, QUERIES_DIR, STATEMENTS_DIR, VIEWS_FILE
 
 QUERY_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 PARAMETER = re.compile(r"\$([a-z_][a-z0-9_]*)")
+MIGRATION_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
+CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
 
 
 class QueryError(RuntimeError):
     """A named query failed; the message names the query and its parameters."""
 
 
-class DatabaseLocked(RuntimeError):
-    """Another process holds the database file (DuckDB allows one writer and no readers beside it)."""
+class StoreError(RuntimeError):
+    """A store cannot be opened or used; the message says why in words (the cause is chained)."""
+
+
+class DatabaseLocked(StoreError):
+    """Another process holds a store file (DuckDB allows one writer and no readers beside it)."""
+
+
+class LegacyWarehouse(StoreError):
+    """A warehouse built before the entries store existed: it still holds entered data."""
 
 
 def db_path() -> Path:
-    """The database file: LIBSTATS_DB if set, else data/library.duckdb."""
+    """The warehouse file: LIBSTATS_DB if set, else data/library.duckdb."""
     return Path(os.environ.get("LIBSTATS_DB") or DEFAULT_DB)
+
+
+def entries_path(warehouse: Path) -> Path:
+    """The entries store of a warehouse: LIBSTATS_ENTRIES if set, else `<name>.entries.duckdb` beside it."""
+    named = os.environ.get("LIBSTATS_ENTRIES")
+    if named:
+        return Path(named)
+    warehouse = Path(warehouse)
+    return warehouse.with_name(warehouse.stem + ".entries.duckdb")
+
+
+# ---------------------------------------------------------------------------------------- SQL in files
+
+def _sql_file(folder: Path, kind: str, name: str) -> str:
+    if not QUERY_NAME.match(name):
+        raise QueryError(f"{name!r} is not a {kind} name")
+    path = folder / f"{name}.sql"
+    if not path.exists():
+        raise QueryError(f"there is no {kind} named {name!r} in {folder}")
+    return path.read_text(encoding="utf-8")
 
 
 @functools.lru_cache(maxsize=None)
 def query_sql(name: str) -> str:
-    """The SQL text of queries/<name>.sql."""
-    if not QUERY_NAME.match(name):
-        raise QueryError(f"{name!r} is not a query name")
-    path = QUERIES_DIR / f"{name}.sql"
-    if not path.exists():
-        raise QueryError(f"there is no query named {name!r} in {QUERIES_DIR}")
-    return path.read_text(encoding="utf-8")
+    """The SQL text of queries/<name>.sql (reads)."""
+    return _sql_file(QUERIES_DIR, "query", name)
+
+
+@functools.lru_cache(maxsize=None)
+def statement_sql(name: str) -> str:
+    """The SQL text of statements/<name>.sql (what runs inside a transaction: the writes)."""
+    return _sql_file(STATEMENTS_DIR, "statement", name)
 
 
 def query_names() -> list[str]:
@@ -47,93 +92,202 @@ def query_names() -> list[str]:
     return sorted(p.stem for p in QUERIES_DIR.glob("*.sql"))
 
 
+def statement_names() -> list[str]:
+    """Every statement in statements/."""
+    return sorted(p.stem for p in STATEMENTS_DIR.glob("*.sql"))
+
+
+def parameters_of(sql: str) -> set[str]:
+    """The named parameters ($fy, $borough …) an SQL text takes (comments aside)."""
+    return set(PARAMETER.findall(re.sub(r"--[^\n]*", "", sql)))
+
+
 def query_parameters(name: str) -> set[str]:
-    """The named parameters ($fy, $borough …) a query takes."""
-    sql = re.sub(r"--[^\n]*", "", query_sql(name))
-    return set(PARAMETER.findall(sql))
+    """The named parameters a query takes."""
+    return parameters_of(query_sql(name))
+
+
+def _check_parameters(kind: str, name: str, sql: str, params: dict) -> None:
+    wanted = parameters_of(sql)
+    missing, extra = wanted - params.keys(), params.keys() - wanted
+    if missing or extra:
+        raise QueryError(f"{kind} {name!r} takes parameters {sorted(wanted)}; "
+                         f"missing {sorted(missing)}, unexpected {sorted(extra)}")
+
+
+# ------------------------------------------------------------------------------------------ connecting
+
+def _plain(path: Path, exc: duckdb.Error) -> StoreError:
+    text = str(exc)
+    if "lock" in text.lower():
+        return DatabaseLocked(
+            f"The database {path} is in use by another program (most likely the running dashboard). "
+            "Stop it, or make the change from the dashboard itself.")
+    if "not a valid duckdb database" in text.lower() or "unable to open" in text.lower():
+        return StoreError(f"{path} is not a database this dashboard can read (is it the right file?).")
+    return StoreError(f"The database {path} could not be opened: {text.splitlines()[0]}")
 
 
 def connect(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """Open the database file; never downloads an extension."""
-    config = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+    """Open one database file on its own (builds, migrations, backups); never downloads an extension."""
     try:
-        return duckdb.connect(str(path), read_only=read_only, config=config)
-    except duckdb.IOException as exc:
-        if "lock" in str(exc).lower():
-            raise DatabaseLocked(
-                f"The database {path} is in use by another program (most likely the running "
-                "dashboard). Stop it, or make the change from the dashboard itself."
-            ) from exc
-        raise
+        return duckdb.connect(str(path), read_only=read_only, config=CONFIG)
+    except duckdb.Error as exc:
+        raise _plain(Path(path), exc) from exc
 
 
-# What data/upgrades/ adds to data/schema.sql, in order: (what the file creates, the file). Every build applies
-# them after the schema; a warehouse built before one of them gets it when it is opened for writing.
-UPGRADES = (("table fy_month", "001_fy_month.sql"), ("macro provenance_union", "002_provenance_union.sql"))
-EXISTS = {
-    "table": "select count(*) from information_schema.tables where table_name = $name",
-    "macro": "select count(*) from duckdb_functions() where function_name = $name and function_type = 'macro'",
-}
+def migrations() -> list[tuple[int, Path]]:
+    """The entries store's migrations, numbered from 1 with no gaps: (version, file)."""
+    found = []
+    for path in sorted(ENTRIES_MIGRATIONS.glob("*.sql")):
+        match = MIGRATION_NAME.match(path.name)
+        if not match:
+            raise StoreError(f"{path.name} is not named like a migration (001_what_it_does.sql)")
+        found.append((int(match.group(1)), path))
+    if [v for v, _ in found] != list(range(1, len(found) + 1)):
+        raise StoreError(f"the migrations in {ENTRIES_MIGRATIONS} are not numbered 1, 2, 3 … without gaps")
+    return found
 
 
-def upgrade(con: duckdb.DuckDBPyConnection, own_transaction: bool = True) -> list[str]:
-    """Apply every upgrade the warehouse lacks, in order; the files applied.
+SCHEMA_VERSION_TABLE = """
+create table if not exists schema_version (
+    version     integer primary key,
+    name        varchar not null,
+    applied_at  timestamp not null default current_timestamp
+)
+"""
 
-    A build runs them inside its own transaction, just after data/schema.sql (own_transaction=False);
-    opening an older warehouse runs each in a transaction of its own.
+
+def migrate_entries(path: Path) -> list[str]:
+    """Create the entries store if it is missing and apply the migrations it lacks, each in one transaction.
+
+    Returns the files applied. Refuses a store written by a newer version of the dashboard.
     """
-    applied = []
-    for what, file_name in UPGRADES:
-        kind, name = what.split()
-        if con.execute(EXISTS[kind], {"name": name}).fetchone()[0]:
-            continue
-        sql = (UPGRADES_DIR / file_name).read_text(encoding="utf-8")
-        if not own_transaction:
-            con.execute(sql)
-        else:
-            cursor = con.cursor()
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    con = connect(path)
+    try:
+        con.execute(SCHEMA_VERSION_TABLE)
+        have = con.execute("select coalesce(max(version), 0) from schema_version").fetchone()[0]
+        known = migrations()
+        if have > len(known):
+            raise StoreError(f"The entries store {path} has schema version {have}, written by a newer version of "
+                             f"the dashboard than this one (which knows {len(known)}): update the dashboard.")
+        applied = []
+        for version, file in known[have:]:
+            con.execute("begin transaction")
             try:
-                cursor.execute("begin transaction")
-                cursor.execute(sql)
-                cursor.execute("commit")
+                con.execute(file.read_text(encoding="utf-8"))
+                con.execute("insert into schema_version (version, name) values ($v, $name)",
+                            {"v": version, "name": file.name})
+                con.execute("commit")
             except BaseException:
-                cursor.execute("rollback")
+                con.execute("rollback")
                 raise
-            finally:
-                cursor.close()
-        applied.append(file_name)
-    return applied
+            applied.append(file.name)
+        return applied
+    except duckdb.Error as exc:
+        raise _plain(path, exc) from exc
+    finally:
+        con.close()
+
+
+def entries_version(path: Path) -> int:
+    """The schema version of an entries store file (0: none)."""
+    con = connect(path, read_only=True)
+    try:
+        return con.execute("select coalesce(max(version), 0) from schema_version").fetchone()[0]
+    except duckdb.CatalogException:
+        return 0
+    finally:
+        con.close()
+
+
+def is_legacy_warehouse(path: Path) -> bool:
+    """Whether a warehouse file predates the entries store (it has an import_batch table of its own)."""
+    con = connect(path, read_only=True)
+    try:
+        return bool(con.execute("select count(*) from duckdb_tables() where table_name = 'import_batch'").fetchone()[0])
+    finally:
+        con.close()
+
+
+@dataclass
+class _Shared:
+    """What every Database handle on one pair of files in this process shares: one DuckDB instance."""
+    write_lock: threading.Lock = field(default_factory=threading.Lock)
+    version: int | None = None
+
+
+_SHARED: dict[str, _Shared] = {}
+_SHARED_LOCK = threading.Lock()
 
 
 class Database:
-    """One connection per process; every query takes its own cursor, so threads never share one."""
+    """The warehouse and the entries store through one in-memory catalog; every query takes its own cursor,
+    so threads never share one. Handles on the same files in one process share one DuckDB instance.
+    """
 
-    def __init__(self, path: Path, read_only: bool = False):
+    def __init__(self, path: Path, read_only: bool = False, entries: Path | None = None):
         self.path = Path(path)
+        self.entries_path = Path(entries) if entries else entries_path(self.path)
         self.read_only = read_only
-        self._con = connect(self.path, read_only=read_only)
-        if not read_only:
-            upgrade(self._con)
-        self._write_lock = threading.Lock()
-        self._version: int | None = None
+        if not self.path.exists():
+            raise StoreError(f"There is no warehouse at {self.path}: build it with `python -m libstats build`.")
+        key = hashlib.sha1(f"{self.path.resolve()}\n{self.entries_path.resolve()}".encode()).hexdigest()[:16]
+        with _SHARED_LOCK:
+            self._con = duckdb.connect(f":memory:libstats_{key}", config=CONFIG)
+            try:
+                attached = self._con.execute(
+                    "select count(*) from duckdb_databases() where database_name = 'wh'").fetchone()[0]
+                if not attached:            # the first handle on these files in this process (or since they closed)
+                    self._open_stores(read_only)
+            except BaseException:
+                self._con.close()
+                raise
+            self._shared = _SHARED.setdefault(key, _Shared())
+            if not attached:
+                self._shared.version = None
+
+    def _open_stores(self, read_only: bool) -> None:
+        if is_legacy_warehouse(self.path):
+            raise LegacyWarehouse(
+                f"{self.path} was built by an earlier version and still holds entered data (imports, "
+                "commentary, targets). Run `python -m libstats build --force`: it moves them into the "
+                f"entries store ({self.entries_path.name}) and rebuilds the warehouse from the seed.")
+        if not read_only or not self.entries_path.exists():
+            migrate_entries(self.entries_path)
+        for name, path, mode in (("wh", self.path, " (read_only)"),
+                                 ("entries", self.entries_path, " (read_only)" if read_only else "")):
+            try:
+                # The alias and mode are fixed text; the path is bound.
+                self._con.execute("attach if not exists $path as " + name + mode, {"path": str(path)})
+            except duckdb.Error as exc:
+                raise _plain(path, exc) from exc
+        self._con.execute(VIEWS_FILE.read_text(encoding="utf-8"))
 
     def close(self) -> None:
+        """Let go of this handle; DuckDB releases the files when every handle on them in this process is closed."""
         self._con.close()
 
     def run(self, name: str, **params: Any) -> pd.DataFrame:
         """Run queries/<name>.sql with named parameters bound (never formatted in)."""
-        wanted = query_parameters(name)
-        missing, extra = wanted - params.keys(), params.keys() - wanted
-        if missing or extra:
-            raise QueryError(
-                f"query {name!r} takes parameters {sorted(wanted)}; "
-                f"missing {sorted(missing)}, unexpected {sorted(extra)}"
-            )
+        sql = query_sql(name)
+        _check_parameters("query", name, sql, params)
         cursor = self._con.cursor()
         try:
-            return cursor.execute(query_sql(name), params).df()
+            return cursor.execute(sql, params).df()
         except duckdb.Error as exc:
             raise QueryError(f"query {name!r} with {params!r} failed: {exc}") from exc
+        finally:
+            cursor.close()
+
+    @contextlib.contextmanager
+    def cursor(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A cursor on the laid-out catalog, for inspection by tests and the benchmark (pages use run)."""
+        cursor = self._con.cursor()
+        try:
+            yield cursor
         finally:
             cursor.close()
 
@@ -143,43 +297,73 @@ class Database:
         return None if frame.empty else frame.iat[0, 0]
 
     def data_version(self) -> int:
-        """A number that changes whenever the data does: the key for cached results.
+        """A number that changes whenever the entered data does: the key for cached results.
 
-        Read once and kept: DuckDB lets only the process holding the file write to it, and every write
-        here goes through transaction(), which forgets the kept number. Pages ask for it on every query.
+        Read once and kept: DuckDB lets only the process holding the entries store write to it, and every
+        write here goes through transaction(), which forgets the kept number. It is read under the write
+        lock, so a reader can never keep a number from before a commit that has since forgotten it.
         """
-        if self._version is None:
-            self._version = int(self.scalar("data_version"))
-        return self._version
+        version = self._shared.version
+        if version is None:
+            with self._shared.write_lock:
+                if self._shared.version is None:
+                    self._shared.version = int(self.scalar("data_version"))
+                version = self._shared.version
+        return version
 
     @contextlib.contextmanager
-    def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """A cursor inside one transaction: committed whole on success, rolled back whole on error.
+    def transaction(self) -> Iterator["Transaction"]:
+        """Named statements inside one transaction: committed whole on success, rolled back whole on error.
 
         Every write also bumps the data version, so cached query results are refreshed.
         """
-        with self._write_lock:
+        if self.read_only:
+            raise StoreError("This connection is read-only: open the database for writing to change it.")
+        with self._shared.write_lock:
             cursor = self._con.cursor()
+            began = False
             try:
                 cursor.execute("begin transaction")
-                yield cursor
-                cursor.execute("update data_version set version = version + 1")
+                began = True
+                tx = Transaction(cursor)
+                yield tx
+                tx.run("bump_data_version")
                 cursor.execute("commit")
-                self._version = None
-            except BaseException:
-                cursor.execute("rollback")
+                began = False
+                self._shared.version = None
+            except BaseException as exc:
+                if began:
+                    try:
+                        cursor.execute("rollback")
+                    except duckdb.Error as rollback_failed:
+                        # Keep the real cause (e.g. "No space left on device"), not the failed rollback's.
+                        exc.add_note(f"(the rollback then failed too: {rollback_failed})")
+                self._shared.version = None
                 raise
             finally:
                 cursor.close()
 
 
-def ensure_built(path: Path) -> bool:
-    """Build the database from the seed if the file is missing; True if it was built now."""
-    if Path(path).exists():
-        return False
-    from libstats.build import build
-    try:
-        build(Path(path))
-    except FileExistsError:
-        return False        # another process built it meanwhile
-    return True
+class Transaction:
+    """One transaction's cursor: runs statements/<name>.sql with parameters bound, and registers tables."""
+
+    def __init__(self, cursor: duckdb.DuckDBPyConnection):
+        self._cursor = cursor
+
+    def run(self, name: str, **params: Any) -> duckdb.DuckDBPyConnection:
+        """Run a named statement; fetch its rows with .fetchone(), .fetchall() or .df()."""
+        sql = statement_sql(name)
+        _check_parameters("statement", name, sql, params)
+        try:
+            return self._cursor.execute(sql, params)
+        except duckdb.Error as exc:
+            raise QueryError(f"statement {name!r} failed: {exc}") from exc
+
+    @contextlib.contextmanager
+    def registered(self, name: str, table) -> Iterator[None]:
+        """An Arrow table or DataFrame readable by name in the statements run inside the block."""
+        self._cursor.register(name, table)
+        try:
+            yield
+        finally:
+            self._cursor.unregister(name)

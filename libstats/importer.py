@@ -1095,37 +1095,6 @@ def _previous_imports(db: Database, checksum: str) -> list[int]:
 
 # ---------------------------------------------------------------------------------------------- applying
 
-INSERT_BATCH = """
-insert into import_batch (imported_by, file_name, checksum, rows_added, rows_changed, rows_unchanged, file_shape)
-values ($user, $file_name, $checksum, $added, $changed, $unchanged, $shape)
-returning import_id
-"""
-INSERT_HISTORY = """
-insert into figure_history
-select $import_id, branch, month, metric, old_value, old_provenance, old_import_id, new_value, file_row
-from import_rows
-"""
-# One statement for the whole file: figures already stored are changed, new ones added (the primary key
-# (branch, month, metric) matches them). Measured at national scale (3 million figures) this was as fast as
-# an UPDATE … FROM plus an INSERT and faster than INSERT … ON CONFLICT; all three are slow there only because
-# monthly_figure.import_id has a foreign key, which makes DuckDB rewrite every updated row as a delete and
-# an insert (see bench/importbench.py).
-MERGE_FIGURES = """
-merge into monthly_figure f
-using import_rows r
-on f.branch = r.branch and f.month = r.month and f.metric = r.metric
-when matched then update set value = r.new_value, provenance = 'imported', import_id = $import_id
-when not matched then insert (branch, month, metric, value, provenance, import_id)
-    values (r.branch, r.month, r.metric, r.new_value, 'imported', $import_id)
-"""
-INSERT_WARNINGS = """
-insert into import_warning (import_id, warning_key, check_name, branch, month, metric, message, reason)
-select $import_id, key, check_name, branch, cast(month || '-01' as date), metric, message, reason
-from import_warnings
-"""
-CURRENT_VERSION = "select max(version) from data_version"
-
-
 def _write_table(writes: pd.DataFrame) -> pa.Table:
     """The figures to write as an Arrow table typed as the tables are, a figure added having NULL old values."""
     old_value = writes["old_value"].to_numpy(dtype=float)
@@ -1166,31 +1135,26 @@ def apply(db: Database, plan: Plan, reasons: dict[str, str], user: str, file_nam
                               "metric": w.metric, "message": str(w), "reason": reasons[w.key].strip()}
                              for w in plan.warnings],
                             columns=["key", "check_name", "branch", "month", "metric", "message", "reason"])
-    with db.transaction() as cur:
-        version = cur.execute(CURRENT_VERSION).fetchone()[0]
+    # The whole file at once: one table registered, one statement for the history, one for the figures
+    # (statements/). DuckDB turns an update of a column with a foreign key into a delete and an insert;
+    # the entered figures are a small table of their own, so that is cheap.
+    with db.transaction() as tx:
+        version = tx.run("current_data_version").fetchone()[0]
         if plan.data_version is not None and version != plan.data_version:
             raise ImportRefused("The warehouse changed since this file was checked (another import or undo?): "
                                 "check the file again before importing it.")
-        import_id = cur.execute(INSERT_BATCH, {
-            "user": user.strip(), "file_name": file_name, "checksum": checksum, "added": len(plan.added),
-            "changed": len(plan.changed), "unchanged": len(plan.unchanged), "shape": plan.shape,
-        }).fetchone()[0]
-        # The whole file at once: one table registered, one statement for the history, one for the figures.
+        import_id = tx.run("insert_import_batch", user=user.strip(), file_name=file_name, checksum=checksum,
+                           added=len(plan.added), changed=len(plan.changed), unchanged=len(plan.unchanged),
+                           shape=plan.shape).fetchone()[0]
         n = rows.num_rows
-        cur.register("import_rows", rows)
-        try:
-            cur.execute(INSERT_HISTORY, {"import_id": import_id})
+        with tx.registered("import_rows", rows):
+            tx.run("insert_figure_history", import_id=import_id)
             _report(progress, 0.4, f"Written the history of {n:,} figures; writing the figures")
-            cur.execute(MERGE_FIGURES, {"import_id": import_id})
+            tx.run("merge_entered_figures", import_id=import_id)
             _report(progress, 0.8, f"Written {n:,} figures; saving")
-        finally:
-            cur.unregister("import_rows")
         if not warnings.empty:
-            cur.register("import_warnings", warnings)
-            try:
-                cur.execute(INSERT_WARNINGS, {"import_id": import_id})
-            finally:
-                cur.unregister("import_warnings")
+            with tx.registered("import_warnings", warnings):
+                tx.run("insert_import_warnings", import_id=import_id)
     _report(progress, 1.0, f"Written {rows.num_rows:,} figures")
     return ImportResult(int(import_id), len(plan.added), len(plan.changed), len(plan.unchanged), (
         f"Import {import_id}: {file_name}: {plural(len(plan.added), 'figure')} added, {len(plan.changed):,} "
@@ -1199,55 +1163,27 @@ def apply(db: Database, plan: Plan, reasons: dict[str, str], user: str, file_nam
 
 # ---------------------------------------------------------------------------------------------- undoing
 
-SELECT_BATCH = "select file_name, imported_at, imported_by, undone_at, undone_by from import_batch where import_id = $id"
-LATER_CHANGES = """
-select h.branch, h.month, h.metric, f.import_id as now_import, b.file_name as now_file
-from figure_history h
-left join monthly_figure f using (branch, month, metric)
-left join import_batch b on b.import_id = f.import_id
-where h.import_id = $id
-  and (f.value is null or f.import_id is distinct from $id or f.value <> h.new_value)
-order by h.month, h.branch, h.metric
-"""
-REMOVE_ADDED = """
-delete from monthly_figure f
-using figure_history h
-where h.import_id = $id and h.old_value is null
-  and f.branch = h.branch and f.month = h.month and f.metric = h.metric
-"""
-RESTORE_CHANGED = """
-update monthly_figure f
-set value = h.old_value, provenance = h.old_provenance, import_id = h.old_import_id
-from figure_history h
-where h.import_id = $id and h.old_value is not null
-  and f.branch = h.branch and f.month = h.month and f.metric = h.metric
-"""
-COUNT_HISTORY = ("select count(*) filter (where old_value is not null), count(*) filter (where old_value is null) "
-                 "from figure_history where import_id = $id")
-MARK_UNDONE = "update import_batch set undone_at = current_timestamp, undone_by = $user where import_id = $id"
-
-
 def undo(db: Database, import_id: int, user: str) -> UndoResult:
     """Put back what an import replaced and remove what it added, in one transaction."""
     # A figure the import wrote that a later import changed would be lost by restoring the older value, so
     # that is refused: undo the later import first (imports are undone newest first where they overlap).
     if not (user or "").strip():
         raise ImportRefused("Say who is undoing the import: the import history records it.")
-    with db.transaction() as cur:
-        batch = cur.execute(SELECT_BATCH, {"id": import_id}).fetchone()
+    with db.transaction() as tx:
+        batch = tx.run("import_batch_of", id=import_id).fetchone()
         if batch is None:
             raise ImportRefused(f"There is no import {import_id}.")
         file_name, _, _, undone_at, undone_by = batch
         if undone_at is not None:
             raise ImportRefused(f"Import {import_id} ({file_name}) was already undone on "
                                 f"{undone_at:%d %B %Y at %H:%M} by {undone_by}: there is nothing left to undo.")
-        later = cur.execute(LATER_CHANGES, {"id": import_id}).fetchall()
+        later = tx.run("later_changes", id=import_id).fetchall()
         if later:
             raise ImportRefused(_later_message(import_id, file_name, later))
-        restored, removed = cur.execute(COUNT_HISTORY, {"id": import_id}).fetchone()
-        cur.execute(REMOVE_ADDED, {"id": import_id})
-        cur.execute(RESTORE_CHANGED, {"id": import_id})
-        cur.execute(MARK_UNDONE, {"id": import_id, "user": user.strip()})
+        restored, removed = tx.run("count_history", id=import_id).fetchone()
+        tx.run("remove_entered_figures", id=import_id)
+        tx.run("restore_entered_figures", id=import_id)
+        tx.run("mark_import_undone", id=import_id, user=user.strip())
     return UndoResult(import_id, int(restored), int(removed), (
         f"Import {import_id} ({file_name}) undone: {plural(int(restored), 'figure')} restored to the earlier "
         f"values, {plural(int(removed), 'added figure')} removed."))

@@ -1,6 +1,6 @@
 """A warehouse the size of every English library authority, for scale tests and benchmarks.
 
-`build_national(path)` writes a database with the same schema as the real one (data/schema.sql and data/upgrades/),
+`build_national(path)` writes a database with the same schema as the real one (data/schema/warehouse.sql),
 filled with modelled figures for the 135 English authorities and 2,839 service points of CIPFA's
 2015-16 list (data/national/service_points.csv, extracted once from the reference by
 `write_service_points`), plus a Digital library per authority:
@@ -109,6 +109,7 @@ def _checksum(service_points: Path, seed: int, authorities, branches_per_authori
 # u(k…) is a uniform number in (0, 1) and z(k…) a standard normal one, both from a hash (Box-Muller),
 # so every figure depends only on the seed and its keys, never on the order rows are made in.
 _MACROS = """
+create temp macro fy_of(d) as (select fy from fy_month where month = date_trunc('month', d));
 create temp macro u(s, a, b, c) as ((hash(s, a, b, c) % 1000000) + 0.5) / 1000000.0;
 create temp macro z(s, a, b, c) as sqrt(-2 * ln(u(s, a, b, c))) * cos(2 * pi() * u(s, a, b, c + 7919));
 """
@@ -464,7 +465,7 @@ from listed
 """),
 ]
 
-# Only for scale tests, so not in data/schema.sql. No key and no foreign key: DuckDB keeps an index
+# Only for scale tests, so not in data/schema/warehouse.sql. No key and no foreign key: DuckDB keeps an index
 # for each, which for 8 million rows would be most of the file and most of the build.
 _DAILY_TABLE = """
 create table daily_visits (
@@ -524,7 +525,8 @@ def build_national(db_path: Path, force: bool = False, seed: int = DEFAULT_SEED,
               "visits_per_month": VISITS_PER_MONTH, "source": SOURCE}
     steps: dict[str, float] = {}
     rows: dict[str, int] = {}
-    with new_database(db_path, force) as con:
+    checksum = _checksum(Path(service_points), seed, chosen, branches_per_authority)
+    with new_database(db_path, force, scale="national", checksum=checksum) as con:
         if threads:
             con.execute("set threads = " + str(int(threads)))     # a setting takes no bound parameter
         con.execute(_DAILY_TABLE)
@@ -542,8 +544,6 @@ def build_national(db_path: Path, force: bool = False, seed: int = DEFAULT_SEED,
             except duckdb.Error as exc:
                 raise RuntimeError(f"national build step {name!r} failed: {exc}") from exc
             steps[name] = time.perf_counter() - t0
-        con.execute("insert into data_version values (1, current_timestamp, $checksum)",
-                    {"checksum": _checksum(Path(service_points), seed, chosen, branches_per_authority)})
         for table in TABLES:
             rows[table] = con.execute(_COUNT_SQL[table]).fetchone()[0]
         t0 = time.perf_counter()

@@ -14,10 +14,13 @@ log = logging.getLogger("libstats")
 
 @st.cache_resource(show_spinner="Opening the statistics database…")
 def database() -> db.Database:
-    """One connection per process, built from the seed on first run if the file is missing."""
+    """One connection per process: the warehouse (built from the seed on first run if it is missing) read-only,
+    and the entries store for what people enter."""
+    from libstats import build
     path = db.db_path()
-    if db.ensure_built(path):
-        log.info("built %s from the seed", path)
+    done = build.ensure_current(path)
+    if done:
+        log.info("%s", done)
     return db.Database(path)
 
 

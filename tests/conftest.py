@@ -40,6 +40,17 @@ def seed_db(tmp_path_factory) -> Path:
     return path
 
 
+def inspect(path: Path, sql: str, **params):
+    """Rows of an ad-hoc read of a warehouse and its entries store, as the dashboard lays them out."""
+    from libstats import db
+    database = db.Database(path, read_only=True)
+    try:
+        with database.cursor() as cur:
+            return cur.execute(sql, params).fetchall()
+    finally:
+        database.close()
+
+
 def _fresh_streamlit_caches():
     import streamlit as st
     st.cache_data.clear()

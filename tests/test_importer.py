@@ -59,17 +59,35 @@ def figures_of(frame: pd.DataFrame) -> list[tuple]:
     return sorted((r.branch, r.month.strftime("%Y-%m"), r.metric, r.new_value) for r in frame.itertuples())
 
 
+SNAPSHOT_TABLES = ("figures", "import_batch", "entered_figure", "figure_history", "import_warning", "data_version")
+
+
 def snapshot(path: Path) -> dict[str, pd.DataFrame]:
-    """Everything an import may touch, sorted (open it only when no Database holds the file)."""
-    with duckdb.connect(str(path), read_only=True) as con:
-        # Table names from the fixed tuple below, never from input.
-        return {table: con.execute("select * from " + table + " order by all").df()
-                for table in ("figures", "import_batch", "figure_history", "import_warning", "data_version")}
+    """Everything an import may touch in both stores, sorted."""
+    database = Database(path, read_only=True)
+    try:
+        with database.cursor() as con:
+            # Table names from the fixed tuple above, never from input; entered_figure is read from its store.
+            return {table: con.execute("select * from " + ("entries." if table == "entered_figure" else "")
+                                       + table + " order by all").df() for table in SNAPSHOT_TABLES}
+    finally:
+        database.close()
 
 
 def assert_same(before: dict[str, pd.DataFrame], after: dict[str, pd.DataFrame]) -> None:
     for table in before:
         pd.testing.assert_frame_equal(before[table], after[table], obj=table)
+
+
+@contextlib.contextmanager
+def reading(path: Path):
+    """A cursor on both stores as the dashboard lays them out, for checking what was written."""
+    d = Database(path, read_only=True)
+    try:
+        with d.cursor() as cur:
+            yield cur
+    finally:
+        d.close()
 
 
 @contextlib.contextmanager
@@ -389,7 +407,7 @@ def test_warnings_need_a_reason_each_before_anything_is_written(db_path):
             importer.apply(as_db, plan, reasons, "ann", "checks.csv", plan.checksum)
         reasons[plan.warnings[0].key] = "New door counter fitted"
         result = importer.apply(as_db, plan, reasons, "ann", "checks.csv", plan.checksum)
-    with duckdb.connect(str(db_path), read_only=True) as con:
+    with reading(db_path) as con:
         kept = con.execute("select warning_key, branch, strftime(month, '%Y-%m'), metric, reason from import_warning "
                            "where import_id = $id and check_name = 'yoy' order by all", {"id": result.import_id}).fetchall()
     assert kept[0] == ("yoy:Crayford:2015-06:visits", "Crayford", "2015-06", "visits", "New door counter fitted")
@@ -447,7 +465,7 @@ def test_a_correction_changes_the_named_figures_and_keeps_the_old_values(db_path
         result = importer.apply(as_db, plan, {}, "bob", "correction.csv", plan.checksum)
         assert stored(as_db, "Crayford", "2015-06", "visits") == (520.0, "imported", result.import_id)
         assert stored(as_db, "Crayford", "2015-07", "visits") == (500.0, "published", None)   # unchanged: untouched
-    with duckdb.connect(str(db_path), read_only=True) as con:
+    with reading(db_path) as con:
         history = con.execute("select branch, strftime(month, '%Y-%m'), metric, old_value, old_provenance, "
                               "old_import_id, new_value, file_row from figure_history").fetchall()
     assert history == [("Crayford", "2015-06", "visits", 500.0, "published", None, 520.0, 2)]
@@ -526,7 +544,7 @@ def test_cli_reasons_one_by_one_and_for_all(db_path):
     assert result.exit_code == 0, result.output
     assert "    Reason given: Summer reading launch" in result.output
     assert result.output.rstrip().endswith("Import 1: checks.csv: 2 figures added, 6 changed, 0 unchanged.")
-    with duckdb.connect(str(db_path), read_only=True) as con:
+    with reading(db_path) as con:
         reasons = dict(con.execute("select warning_key, reason from import_warning").fetchall())
         by = con.execute("select imported_by from import_batch").fetchone()[0]
     assert reasons["yoy:Crayford:2015-06:visits"] == "Summer reading launch"

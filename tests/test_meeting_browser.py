@@ -39,6 +39,7 @@ def test_meeting_mode_steps_through_every_appraisal_section_of_every_year(live_s
             page.goto(f"{live_server}/appraisal?fy={fy}&scope=Whole%20service&meeting=on")
             assert_drawn_without_error(page, f"{fy} section 1")
             where = page.get_by_text(f"Annual appraisal {fy} · section 1 of", exact=False)
+            where.wait_for(timeout=60_000)
             assert where.count() == 1, f"{fy}: the section counter is missing"
             total = int(where.inner_text().split(" of ")[1].split()[0])
             assert total >= 5
@@ -65,7 +66,7 @@ def test_meeting_mode_draws_the_bar_charts_of_every_page(live_server, browser, p
     page = context.new_page()
     try:
         page.goto(f"{live_server}/{path}?fy=2015-16&scope=Bexley&meeting=on")
-        page.wait_for_selector(".js-plotly-plot .main-svg", timeout=60_000)
+        page.wait_for_selector(".js-plotly-plot .main-svg", timeout=120_000)
         assert_drawn_without_error(page, path)
         if tab:
             page.get_by_role("tab", name=tab).click()

@@ -16,9 +16,11 @@ BOOKS = "('issues_adult_fiction','issues_adult_nonfiction','issues_children_fict
 
 @pytest.fixture(scope="module")
 def con(seed_db):
-    c = duckdb.connect(str(seed_db), read_only=True)
-    yield c
-    c.close()
+    from libstats import db
+    database = db.Database(seed_db, read_only=True)
+    with database.cursor() as c:
+        yield c
+    database.close()
 
 
 def total(con, borough, fy, metric, branch=None):

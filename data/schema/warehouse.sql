@@ -1,8 +1,10 @@
--- The statistics warehouse of the Bexley and Bromley shared library service.
--- Built by `python -m libstats build` from this file, data/upgrades/ and the CSVs in data/seed/.
+-- The warehouse of the Bexley and Bromley shared library service: a pure function of data/seed/.
+-- Built by `python -m libstats build` from this file and the CSVs in data/seed/, opened read-only by
+-- the dashboard, and rebuilt at any time: nothing a person enters is kept here (that is the entries
+-- store, data/schema/entries/). data/schema/views.sql lays the two side by side for the queries.
 -- Provenance of a figure: 'published' (part of an official CIPFA return: the borough's annual
--- total is exact; a monthly or branch split of it is modelled), 'modelled' (an estimate made by
--- the seed generator) or 'imported' (from a monthly return loaded through the importer).
+-- total is exact; a monthly or branch split of it is modelled) or 'modelled' (an estimate made by
+-- the seed generator). Imported figures live in the entries store.
 
 create table borough (
     borough      varchar primary key,            -- 'Bexley', 'Bromley'
@@ -55,59 +57,14 @@ create table metric (
     sort_order   integer not null
 );
 
--- Every import of a monthly return (the importer issue fills in the details).
-create sequence import_id_seq start 1;
-create table import_batch (
-    import_id    integer primary key default nextval('import_id_seq'),
-    imported_at  timestamp not null default current_timestamp,
-    imported_by  varchar not null,
-    file_name    varchar not null,
-    checksum     varchar not null,
-    rows_added   integer not null default 0,
-    rows_changed integer not null default 0,
-    undone_at    timestamp,
-    rows_unchanged integer not null default 0,   -- figures in the file already in the warehouse
-    file_shape   varchar,                        -- the layout the importer recognised, e.g. 'long'
-    undone_by    varchar
-);
-
--- What each import wrote, with the value it replaced, so nothing is lost and an import can be undone.
-create table figure_history (
-    import_id    integer not null references import_batch (import_id),
-    branch       varchar not null,
-    month        date not null,
-    metric       varchar not null,
-    old_value    double,                         -- null: the import added the figure
-    old_provenance varchar,
-    old_import_id integer,                       -- the import the replaced value came from, if any
-    new_value    double not null,
-    file_row     integer,                        -- the row of the file, as a spreadsheet numbers it
-    primary key (import_id, branch, month, metric)
-);
-
--- The plausibility warnings (CIPFA's checks) an import went ahead with, and the reason given for each.
-create table import_warning (
-    import_id    integer not null references import_batch (import_id),
-    warning_key  varchar not null,               -- stable, e.g. 'yoy:Crayford:2015-06:visits'
-    check_name   varchar not null,
-    branch       varchar not null,
-    month        date not null,
-    metric       varchar not null,
-    message      varchar not null,
-    reason       varchar not null check (trim(reason) <> ''),
-    primary key (import_id, warning_key)
-);
-
 -- Monthly figures per branch per metric.
 create table monthly_figure (
     branch       varchar not null references branch (branch),
     month        date not null check (day(month) = 1),
     metric       varchar not null references metric (metric),
     value        double not null check (value >= 0),
-    provenance   varchar not null check (provenance in ('published', 'modelled', 'imported')),
-    import_id    integer references import_batch (import_id),
-    primary key (branch, month, metric),
-    check ((provenance = 'imported') = (import_id is not null))
+    provenance   varchar not null check (provenance in ('published', 'modelled')),
+    primary key (branch, month, metric)
 );
 
 -- Annual figures per borough per metric (active borrowers, finance, staff, volunteers, stock).
@@ -116,10 +73,8 @@ create table annual_figure (
     fy           varchar not null check (regexp_full_match(fy, '\d{4}-\d{2}')),
     metric       varchar not null references metric (metric),
     value        double not null,
-    provenance   varchar not null check (provenance in ('published', 'modelled', 'imported')),
-    import_id    integer references import_batch (import_id),
-    primary key (borough, fy, metric),
-    check ((provenance = 'imported') = (import_id is not null))
+    provenance   varchar not null check (provenance in ('published', 'modelled')),
+    primary key (borough, fy, metric)
 );
 
 -- The published figures as printed in the returns (the reference the seed must reproduce).
@@ -143,29 +98,16 @@ create table population (
     primary key (borough, fy)
 );
 
--- Service-plan targets. scope: 'Service', a borough name, or a branch name. provenance 'set': set
--- by the head of service in the dashboard (set_by, set_at say who and when).
+-- Service-plan targets from the seed (illustrative: the real ones are not public). scope: 'Service',
+-- a borough name, or a branch name. Targets the head of service sets live in the entries store.
 create table target (
     metric       varchar not null,               -- a metric code or a derived KPI code
     scope        varchar not null,
     fy           varchar not null,
     value        double not null check (value >= 0),
-    provenance   varchar not null check (provenance in ('published', 'modelled', 'set')),
+    provenance   varchar not null check (provenance in ('published', 'modelled')),
     note         varchar,
-    set_by       varchar,
-    set_at       timestamp,
     primary key (metric, scope, fy)
-);
-
--- The head of service's commentary on each section of a year's appraisal, shown as plain text.
-create table commentary (
-    fy           varchar not null,
-    section      varchar not null check (section in ('summary', 'what_happened', 'performance',
-                                                      'value_for_money', 'next_year')),
-    body         varchar not null,
-    written_by   varchar not null check (trim(written_by) <> ''),
-    written_at   timestamp not null,
-    primary key (fy, section)
 );
 
 -- Events drawn as chart annotations. borough and branch null: the whole service.
@@ -194,20 +136,21 @@ create table peer_figure (
     primary key (flas_code, fy, metric)
 );
 
--- A counter that changes on every write, so cached query results can be keyed on it.
-create table data_version (
-    version      integer not null,
+-- What this warehouse was built from: the seed's checksum, so a stale build can be told.
+create table build_info (
     built_at     timestamp not null,
-    seed_checksum varchar not null
+    seed_checksum varchar not null,
+    scale        varchar not null check (scale in ('seed', 'national'))
 );
 
-create macro fy_of(d) as
-    cast(year(d) - (month(d) < 4)::integer as varchar) || '-'
-    || lpad(cast((year(d) - (month(d) < 4)::integer + 1) % 100 as varchar), 2, '0');
-
-create macro fy_first_month(fy) as make_date(cast(substr(fy, 1, 4) as integer), 4, 1);
-
--- Built after this file, from data/upgrades/ in order (libstats.db.UPGRADES): the fy_month calendar and
--- the figures view that joins it (every figure in one shape: what exports, checks and the board pack
--- read), and the provenance_union aggregate macro. A warehouse built before one of them gets it when it
--- is opened for writing, so each is written down once.
+-- The financial year of every month from 1900 to 2199, so the figures view joins to a year instead of
+-- working it out for every row: a filter on fy then narrows the months before monthly_figure is read
+-- (DuckDB pushes the join's month range into the scan), which matters at national scale.
+create table fy_month (
+    month        date primary key check (day(month) = 1),
+    fy           varchar not null
+);
+insert into fy_month
+select m, cast(y as varchar) || '-' || lpad(cast((y + 1) % 100 as varchar), 2, '0')
+from (select cast(m as date) as m, year(m) - (month(m) < 4)::integer as y
+      from range(date '1900-01-01', date '2200-01-01', interval 1 month) as t(m));
