@@ -8,11 +8,18 @@ from libstats import importer, ui
 from libstats.quality import month_name, number
 
 
+# The preview shows this many figures of each kind at most (a national return has a million): the counts say
+# how many there are in all, and the figures are in the file itself.
+PREVIEW_ROWS = 1_000
+
+
 def _table_of(problems) -> pd.DataFrame:
     return pd.DataFrame([{"Row": p.row, "Column": p.column, "What is wrong": p.message} for p in problems])
 
 
 def _changes(frame: pd.DataFrame, with_old: bool) -> pd.DataFrame:
+    """The first PREVIEW_ROWS figures, as a person reads them (month names, numbers with separators)."""
+    frame = frame.head(PREVIEW_ROWS)
     out = pd.DataFrame({
         "Row": frame["row"], "Branch": frame["branch"], "Month": [month_name(m) for m in frame["month"]],
         "Measure": frame["label"]})
@@ -27,9 +34,9 @@ def check_upload(upload, metric: str | None):
     content = upload.getvalue()
     key = ("import_plan", upload.name, importer.checksum_of(content), metric, ui.database().data_version())
     if key not in st.session_state:
-        bar = st.progress(0.0, text=f"Checking {upload.name}")
+        bar = st.progress(0.0, text=f"Checking {ui.plain(upload.name)}")
         def progress(done: float, what: str) -> None:
-            bar.progress(min(max(done, 0.0), 1.0), text=what)
+            bar.progress(min(max(done, 0.0), 1.0), text=ui.plain(what))
         try:
             parsed = importer.read_file(upload.name, content, metric=metric, progress=progress)
             st.session_state[key] = (parsed, importer.validate(ui.database(), parsed, progress=progress), None)
@@ -42,41 +49,49 @@ def check_upload(upload, metric: str | None):
 def show_upload(upload, metric: str | None, user: str, index: int) -> None:
     """One file: what was read, every problem, or the preview with the warnings' reasons and the confirm button."""
     parsed, plan, failure = check_upload(upload, metric)
-    st.subheader(upload.name, anchor=False)
+    # Everything from the file (its name, its cells in the messages) is shown as text: ui.plain escapes
+    # markdown, and tables are data grids, which do not read it.
+    st.subheader(ui.plain(upload.name), anchor=False)
     if failure:
-        st.error(failure)
+        st.error(ui.plain(failure))
         return
     sheet = f", sheet “{parsed.sheet}”" if parsed.sheet else ""
-    st.caption(f"Read as {parsed.shape_label}, header on row {parsed.header_row}{sheet}.")
+    st.caption(ui.plain(f"Read as {parsed.shape_label}, header on row {parsed.header_row}{sheet}."))
     for note in plan.notes:
-        st.caption(note)
+        st.caption(ui.plain(note))
     if plan.problems:
-        st.error(f"{len(plan.problems)} problem(s): nothing from this file will be imported. Correct the rows below "
-                 "and upload it again.")
-        st.table(_table_of(plan.problems), hide_index=True)
+        st.error(f"{importer.plural(len(plan.problems), 'problem')}: nothing from this file will be imported. "
+                 "Correct the rows below and upload it again.")
+        st.dataframe(_table_of(plan.problems), hide_index=True, width="stretch", key=f"problems_{index}")
         return
-    st.write(plan.summary())
+    st.write(ui.plain(plan.summary()))
     if plan.nothing_to_change:
         return
     left, right = st.columns(2)
-    with left.expander(f"{len(plan.added):,} figure(s) to add"):
-        st.dataframe(_changes(plan.added, with_old=False), hide_index=True, key=f"added_{index}")
-    with right.expander(f"{len(plan.changed):,} figure(s) to change (now → new)", expanded=not plan.changed.empty):
-        st.dataframe(_changes(plan.changed, with_old=True), hide_index=True, key=f"changed_{index}")
+    for column, part, with_old, label, key in (
+            (left, plan.added, False, "to add", "added"), (right, plan.changed, True, "to change (now → new)", "changed")):
+        with column.expander(f"{importer.plural(len(part), 'figure')} {label}", expanded=key == "changed" and not part.empty):
+            if len(part) > PREVIEW_ROWS:
+                st.caption(f"The first {PREVIEW_ROWS:,} of {len(part):,}, in the order of the file.")
+            st.dataframe(_changes(part, with_old=with_old), hide_index=True, key=f"{key}_{index}")
     reasons = {}
     if plan.warnings:
-        st.warning(f"{len(plan.warnings)} figure(s) look unusual. They can be imported, but say why each is right.")
+        st.warning(f"{importer.plural(len(plan.warnings), 'figure')} look{'s' if len(plan.warnings) == 1 else ''} "
+                   "unusual. They can be imported, but say why each is right.")
         for w in plan.warnings:
-            reasons[w.key] = st.text_input(str(w), key=f"reason_{index}_{w.key}", placeholder="Why this figure is right")
+            reasons[w.key] = st.text_input(ui.plain(w), key=f"reason_{index}_{w.key}",
+                                           placeholder="Why this figure is right")
     missing = plan.missing_reasons(reasons)
     if not user.strip():
         st.info("Give your name above: every import is recorded with who made it.")
     elif missing:
-        st.info(f"{len(missing)} warning(s) still need a reason before the import can go ahead.")
-    if st.button(f"Import {upload.name}", key=f"confirm_{index}", type="primary", disabled=bool(missing) or not user.strip()):
-        bar = st.progress(0.0, text=f"Importing {upload.name}")
+        st.info(f"{importer.plural(len(missing), 'warning')} still need{'s' if len(missing) == 1 else ''} a reason "
+                "before the import can go ahead.")
+    if st.button(f"Import {ui.plain(upload.name)}", key=f"confirm_{index}", type="primary",
+                 disabled=bool(missing) or not user.strip()):
+        bar = st.progress(0.0, text=f"Importing {ui.plain(upload.name)}")
         def progress(done: float, what: str) -> None:
-            bar.progress(min(max(done, 0.0), 1.0), text=what)
+            bar.progress(min(max(done, 0.0), 1.0), text=ui.plain(what))
         try:
             result = importer.apply(ui.database(), plan, reasons, user.strip(), upload.name, parsed.checksum,
                                     progress=progress)
@@ -84,7 +99,7 @@ def show_upload(upload, metric: str | None, user: str, index: int) -> None:
             st.rerun()
         except importer.ImporterError as problem:
             bar.empty()
-            st.error(str(problem))
+            st.error(ui.plain(problem))
 
 
 def history() -> None:
@@ -110,4 +125,4 @@ def history() -> None:
             st.session_state["import_message"] = importer.undo(ui.database(), int(chosen), user.strip()).message
             st.rerun()
         except importer.ImporterError as problem:
-            st.error(str(problem))
+            st.error(ui.plain(problem))

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import weakref
 
 import pandas as pd
@@ -10,6 +11,21 @@ import streamlit as st
 from libstats import db
 
 log = logging.getLogger("libstats")
+
+# Every ASCII punctuation mark markdown (and Streamlit's :colour[…] and $math$) could read as syntax.
+_MARKDOWN_SYNTAX = re.compile(r"([\\`*_{}\[\]()#+\-.!|:<>$~&=\"'])")
+# Streamlit also turns bare addresses (http://…, www.…, a@b.c) into links after reading the markdown, whatever
+# the escapes: a word joiner (U+2060, invisible and not read aloud) inside each keeps them from matching.
+WORD_JOINER = "\u2060"
+_ADDRESSES = re.compile(r"(?<=:)(?=//)|(?<=[Ww]{3})(?=\\?\.)|(?=@)")
+
+
+def plain(text: object) -> str:
+    """Text from a file or a person, made safe to show in any element that reads markdown (titles, messages,
+    captions, labels, buttons): every mark that could be syntax is escaped, so it shows as typed and can
+    never become a link, an image or a coloured span. Newlines become spaces (a label is one line)."""
+    escaped = _MARKDOWN_SYNTAX.sub(r"\\\1", " ".join(str(text).split()))
+    return _ADDRESSES.sub(WORD_JOINER, escaped)
 
 
 @st.cache_resource(show_spinner="Opening the statistics database…")

@@ -36,7 +36,7 @@ for section in sections:
             st.markdown(sentence)
     if section.key in commentary:
         with st.container(border=True):
-            st.caption(f"Head of service, written by {notes.at[section.key, 'written_by']} on "
+            st.caption(f"Head of service, written by {ui.plain(notes.at[section.key, 'written_by'])} on "
                        f"{notes.at[section.key, 'written_at']:%d %B %Y at %H:%M}")
             st.text(commentary[section.key])
     for key, figure, summary, data in section.charts[:1] if meeting else section.charts:
@@ -56,7 +56,7 @@ for section in sections:
                         appraisal.save_commentary(ui.database(), fy, section.key, body, author)
                         st.rerun()
                     except ValueError as problem:
-                        st.error(str(problem))
+                        st.error(ui.plain(problem))
         if section.key == "next_year":
             upcoming = fiscal.next_fy(fy)
             with st.expander(f"Set the targets for {upcoming}", expanded=True):
@@ -73,7 +73,7 @@ for section in sections:
                             saved = appraisal.save_targets(ui.database(), upcoming, edited, author)
                             st.success(f"Saved {saved} targets for {upcoming}.")
                         except ValueError as problem:
-                            st.error(str(problem))
+                            st.error(ui.plain(problem))
 
 if not meeting:
     st.header("The board pack", anchor="pack")

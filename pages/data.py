@@ -6,7 +6,7 @@ from libstats import export, filters, import_view, quality, ui
 selection = filters.current()
 st.title("Data: monthly returns and data quality")
 if message := st.session_state.pop("import_message", None):
-    st.success(message)
+    st.success(ui.plain(message))        # it names the file, which the librarian chose
 
 # The open tab tells the page what to run: the register checks every stored figure (seconds at national
 # scale) and the export counts them, so those two run only when open. Import and its history always

@@ -40,6 +40,12 @@ def seed_db(tmp_path_factory) -> Path:
     return path
 
 
+def shown(markdown: str) -> str:
+    """What a reader sees of an element's markdown source: ui.plain's escapes and word joiners undone."""
+    import re
+    return re.sub(r"\\(.)", r"\1", markdown).replace("\u2060", "")
+
+
 def inspect(path: Path, sql: str, **params):
     """Rows of an ad-hoc read of a warehouse and its entries store, as the dashboard lays them out."""
     from libstats import db
