@@ -69,10 +69,12 @@ def connect(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
 
 # What data/upgrades/ adds to data/schema.sql, in order: (what the file creates, the file). Every build applies
 # them after the schema; a warehouse built before one of them gets it when it is opened for writing.
-UPGRADES = (("table fy_month", "001_fy_month.sql"), ("macro provenance_union", "002_provenance_union.sql"))
+UPGRADES = (("table fy_month", "001_fy_month.sql"), ("macro provenance_union", "002_provenance_union.sql"),
+            ("column event.kind", "003_event_effects.sql"))
 EXISTS = {
     "table": "select count(*) from information_schema.tables where table_name = $name",
     "macro": "select count(*) from duckdb_functions() where function_name = $name and function_type = 'macro'",
+    "column": "select count(*) from information_schema.columns where table_name || '.' || column_name = $name",
 }
 
 

@@ -91,6 +91,9 @@ def test_an_older_warehouse_is_upgraded_when_opened(tmp_path):
     con.execute("drop view figures")
     con.execute("drop table fy_month")
     con.execute("drop macro provenance_union")
+    for column in ("kind", "branches", "priority", "modelled_effect", "modelled_first_effect",
+                   "modelled_first_months", "modelled_metrics"):
+        con.execute(f"alter table event drop column {column}")
     con.execute("create view figures as select b.borough, f.branch, f.month, fy_of(f.month) as fy, f.metric, "
                 "f.value, f.provenance from monthly_figure f join branch b using (branch)")
     con.close()
@@ -101,6 +104,7 @@ def test_an_older_warehouse_is_upgraded_when_opened(tmp_path):
         assert after == before
         assert db._con.execute("select fy from fy_month where month = date '2016-03-01'").fetchone() == ("2015-16",)
         assert db.run("branch_trends", metrics=["visits"], borough="Bexley")["provenance"].notna().all()
+        assert db.run("events_all", borough=None)["kind"].isna().all(), "the events' new columns, empty"
     finally:
         db.close()
 
