@@ -123,8 +123,8 @@ def what_happened(run: Run, fy: str) -> Section:
     every = run("events_all", borough=None)
     for listed in events.itertuples():
         event = next(every[every["event_id"] == listed.event_id].itertuples())
-        borough = event.borough if event.borough in ("Bexley", "Bromley") else None
-        panel = run("monthly_by_branch", metrics=["visits"], borough=borough)
+        panel = None if event.borough == "Both boroughs" else run("monthly_by_branch", metrics=["visits"],
+                                                                  borough=event.borough)
         result = priorities.estimate(event, panel, every, "Visits", "visits")
         if isinstance(result, priorities.Refusal):
             section.sentences.append(result.sentence())

@@ -388,13 +388,17 @@ def _seed_note(event, measure: str, measure_code: str) -> str | None:
             "find the generator's own setting")
 
 
-def estimate(event, panel: pd.DataFrame, events: pd.DataFrame, measure: str, measure_code: str) -> Estimate | Refusal:
+def estimate(event, panel: pd.DataFrame | None, events: pd.DataFrame, measure: str,
+             measure_code: str) -> Estimate | Refusal:
     """The event's effect at the libraries it touched, with a placebo range, or why it cannot be given.
 
-    panel: branch, month, value, provenance for the event's borough, one measure; events: every event.
+    panel: branch, month, value, provenance for the event's borough, one measure (None: not needed, for a
+    service-wide event); events: every event.
     """
-    data = _Panel(panel)
+    data = None if panel is None or panel.empty else _Panel(panel)
     refused = refusal(event, panel, events, data)
+    if refused is None and data is None:
+        refused = Refusal(event.title, ("The warehouse holds no monthly figures for it.",))
     if refused is not None:
         return refused
     with threadpool_limits(1):          # small fits: threads only fight over the BLAS (ten times slower)
@@ -472,8 +476,8 @@ def _chart_frame(data: _Panel, rows, treated, controls, treated_name, control_na
 
 def estimate_chart(result: Estimate, measure: str) -> charts.Shown:
     """The treated libraries against the comparison libraries, the year before and the year from the event."""
-    figure = charts.indexed_lines(result.frame, result.start,
-                                  f"{measure}: {result.treated} against {result.control}, the year before and after",
+    others = result.control.removeprefix("the ").removesuffix(" compared")
+    figure = charts.indexed_lines(result.frame, result.start, f"{measure}: {result.treated} against {others}",
                                   f"{measure} (100 = average of the year before)")
     table = result.frame.pivot_table(index="month", columns="series", values="value", sort=False).reset_index()
     table["month"] = table["month"].dt.strftime("%b %Y")

@@ -33,9 +33,11 @@ class Intervention:
     chart: charts.Shown | None = None
 
 
-def _panel(run, event, codes) -> pd.DataFrame:
-    borough = event.borough if event.borough in ("Bexley", "Bromley") else None
-    return run("monthly_by_branch", metrics=list(codes), borough=borough)
+def _panel(run, event, codes) -> pd.DataFrame | None:
+    """The monthly figures of the event's borough (None for a service-wide event: nothing to compare with)."""
+    if event.borough == "Both boroughs":
+        return None
+    return run("monthly_by_branch", metrics=list(codes), borough=event.borough)
 
 
 def analyse(run, event_id: int, code: str) -> Intervention:
@@ -77,8 +79,9 @@ def intervention(event, key: str) -> None:
     left, middle, right = st.columns(3)
     left.metric("Estimated effect", f"{result.effect * 100:+.1f}%", border=True,
                 help=f"{result.treated}'s change over and above {result.control}'s.")
-    middle.metric("Likely range", f"{result.low * 100:+.1f}% to {result.high * 100:+.1f}%", border=True,
-                  help="The estimate less the middle 95% of the placebo estimates.")
+    middle.metric("Likely range", f"{result.low * 100:+.0f}% to {result.high * 100:+.0f}%", border=True,
+                  help=f"{result.low * 100:+.1f}% to {result.high * 100:+.1f}%: the estimate less the middle 95% "
+                       "of the placebo estimates.")
     right.metric("Placebos as large", f"{result.as_large} of {result.placebos}", border=True,
                  help=f"{result.space_placebos} at other libraries, {result.time_placebos} at dates with no event.")
     ui.chart(done.chart.figure, f"{key}_chart", plain(done.chart.summary), done.chart.table)

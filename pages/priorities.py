@@ -51,7 +51,8 @@ with tabs[3]:
         else:
             ui.show(shared)
             st.caption("UK visits: 314m in 2010-11, 250m in 2015-16 and 233m in 2017-18 are published; the years "
-                       "between are interpolated (modelled). The service's figures before 2015-16 are modelled.")
+                       "between are interpolated (modelled). The service's figures are modelled except 2015-16 (published "
+                       "for both boroughs) and Bexley's 2016-17.")
         st.subheader("Savings against net expenditure", anchor="savings")
         net = ui.run("annual_by_borough", metrics=["net_expenditure"], borough=None)
         st.table(priorities.savings_table(net, priorities.SAVINGS).style.format(
@@ -72,5 +73,5 @@ with tabs[4]:
                                   format_func=lambda i: views.event_label(candidates[i]))
             views.intervention(candidates[chosen], "any")
         with st.expander(f"The {len(left_out)} events left out, and why"):
-            st.dataframe(left_out, hide_index=True, width="stretch", key="any_left_out")
+            st.table(left_out, hide_index=True)
 
