@@ -190,14 +190,17 @@ def two_way_effect(logs: np.ndarray, treated: np.ndarray, post: np.ndarray) -> f
     """The treated-and-after coefficient of log figures on library and calendar-month effects (OLS).
 
     logs: months x libraries, NaN where a library has no figure; treated: per library; post: per month.
+    The library effects are taken out by subtracting each library's means first (Frisch-Waugh-Lovell:
+    the same coefficient as with a dummy for each library, from a regression a third the size).
     """
     ok = ~np.isnan(logs)
     month, library = np.nonzero(ok)
-    n_months, n_libraries = logs.shape
-    design = np.column_stack([
-        (treated[library] & post[month]).astype(float),
-        np.eye(n_libraries)[library][:, 1:], np.eye(n_months)[month][:, 1:], np.ones(len(month))])
-    return float(sm.OLS(logs[ok], design).fit().params[0])
+    columns = np.column_stack([logs[ok], (treated[library] & post[month]).astype(float),
+                               np.eye(logs.shape[0])[month][:, 1:]])
+    counts = np.bincount(library)
+    means = np.stack([np.bincount(library, weights=c) for c in columns.T], axis=1) / counts[:, None]
+    within = columns - means[library]
+    return float(sm.OLS(within[:, 0], within[:, 1:]).fit().params[0])
 
 
 def _gap_drift(logs: np.ndarray, treated: np.ndarray, pre: np.ndarray) -> float:
@@ -208,8 +211,8 @@ def _gap_drift(logs: np.ndarray, treated: np.ndarray, pre: np.ndarray) -> float:
     keep = pre & ~np.isnan(gap)
     if keep.sum() < 3:
         return 0.0
-    x = np.flatnonzero(keep)
-    slope = np.polyfit(x, gap[keep], 1)[0]
+    months = np.flatnonzero(keep)
+    slope = np.cov(months, gap[keep])[0, 1] / np.var(months, ddof=1)     # least-squares slope
     return float(slope * (WINDOW_MONTHS - 1))
 
 
@@ -233,12 +236,14 @@ class _Panel:
 
     def window(self, start: pd.Timestamp) -> np.ndarray | None:
         """Row positions of the 12 months before start and the 12 from it (None if not all held)."""
-        first = start - pd.DateOffset(months=WINDOW_MONTHS)
-        last = start + pd.DateOffset(months=WINDOW_MONTHS - 1)
-        if first < self.months[0] or last > self.months[-1]:
+        i = self.position(start) - WINDOW_MONTHS
+        if i < 0 or i + 2 * WINDOW_MONTHS > len(self.months):
             return None
-        i = self.months.get_loc(first)
         return np.arange(i, i + 2 * WINDOW_MONTHS)
+
+    def position(self, month: pd.Timestamp) -> int:
+        """The row of a month (the rows are every month from the first, so this is arithmetic)."""
+        return (month.year - self.months[0].year) * 12 + month.month - self.months[0].month
 
     def column(self, names) -> np.ndarray:
         return np.array([self.branches.index(n) for n in names], dtype=int)
@@ -257,11 +262,12 @@ def _controls(data: _Panel, rows: np.ndarray, exclude: set[str], touched: dict[s
     """Comparison libraries for a window: figures in every month and no event of their own in it."""
     first, last = data.months[rows[0]], data.months[rows[-1]]
     chosen, left_out = [], []
+    gaps = np.isnan(data.values[rows]).sum(axis=0)
     for j, b in enumerate(data.branches):
         if b in exclude:
             continue
         own = [m for m in touched.get(b, []) if first <= m <= last]
-        missing = int(np.isnan(data.values[rows, j]).sum())
+        missing = int(gaps[j])
         if missing == 2 * WINDOW_MONTHS:
             continue                                   # not open at all in the window: not a library then
         if own:
@@ -329,12 +335,12 @@ def refusal(event, panel: pd.DataFrame | None, events: pd.DataFrame, _data: _Pan
 
 def _placebo_dates(data: _Panel, treated: list[str], touched: dict[str, list[pd.Timestamp]]):
     """Months that could have been an event at the treated libraries: no event of theirs in the window."""
-    own = sorted({m for b in treated for m in touched.get(b, [])})
+    own = sorted({data.position(m) for b in treated for m in touched.get(b, [])})
     dates = []
     for k in range(WINDOW_MONTHS, len(data.months) - WINDOW_MONTHS + 1):
-        first, last = data.months[k - WINDOW_MONTHS], data.months[k + WINDOW_MONTHS - 1]
+        first, last = k - WINDOW_MONTHS, k + WINDOW_MONTHS - 1
         # The window must keep clear of every event of theirs and of the year after it.
-        if any(first <= e + pd.DateOffset(months=WINDOW_MONTHS - 1) and e <= last for e in own):
+        if any(first <= e + WINDOW_MONTHS - 1 and e <= last for e in own):
             continue
         dates.append(data.months[k])
     return dates

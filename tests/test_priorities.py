@@ -69,14 +69,13 @@ def test_a_known_effect_is_inside_its_range_in_at_least_90_of_100_simulations():
 
 
 def test_no_effect_is_called_no_clear_change():
-    results = estimates(0.0, seed=2)
+    results = estimates(0.0, n=50, seed=2)
     calls = [r.verdict for r in results]
-    assert calls.count("no clear change") >= 85, "a change is called clear at most 1 time in 10 by chance"
+    assert calls.count("no clear change") >= 43, "a change is called clear about 1 time in 10 by chance"
     quiet = next(r for r in results if r.verdict == "no clear change")
     assert quiet.result_sentence().startswith("Visits at Library A: no clear change (")
     assert "placebo estimates were as large, so this is within what chance alone gives." in quiet.result_sentence()
-    covered = sum(r.low <= 0 <= r.high for r in results)
-    assert covered >= 90
+    assert sum(r.low <= 0 <= r.high for r in results) >= 45
 
 
 def test_a_fall_has_the_right_sign():
