@@ -102,6 +102,7 @@ class Estimate:
     space_placebos: int
     time_placebos: int
     as_large: int                        # placebo estimates at least as far from zero as the real one
+    bound_rank: int                      # the range's ends: the placebos this far in from each end (1: the extremes)
     months_before: int
     months_after: int
     dropped: tuple[str, ...]             # treated months left out (no figures), written as runs
@@ -116,13 +117,20 @@ class Estimate:
         return self.space_placebos + self.time_placebos
 
     @property
-    def p_value(self) -> float:
-        return (1 + self.as_large) / (1 + self.placebos)
+    def clear_allows(self) -> int:
+        """How many placebos may be as large for a clear change: then the chance with no effect,
+        (1 + as large) / (1 + placebos), is at most CLEAR."""
+        return int(np.floor(CLEAR * (self.placebos + 1) + 1e-9)) - 1
+
+    @property
+    def coverage(self) -> float:
+        """How often the range holds the true effect if the real estimate's error is like a placebo's."""
+        return (self.placebos + 1 - 2 * self.bound_rank) / (self.placebos + 1)
 
     @property
     def verdict(self) -> str:
         """'rise', 'fall' or 'no clear change': where the estimate falls among the placebos."""
-        if self.p_value > CLEAR:
+        if self.as_large > self.clear_allows:
             return "no clear change"
         return "rise" if self.effect > 0 else "fall"
 
@@ -157,6 +165,8 @@ class Estimate:
     def method(self) -> str:
         dropped = (f"{self.treated} had no figures in {_listed(self.dropped)}, so those months are left out"
                    if self.dropped else f"{self.treated} had figures in every one of the {2 * WINDOW_MONTHS} months")
+        ends = ("at the two ends (the lowest and the highest)" if self.bound_rank == 1 else
+                f"{self.bound_rank} in from each end")
         left_out = (" Not used as comparisons: " + "; ".join(self.left_out) + "." if self.left_out else "")
         return (
             f"How this is worked out: a regression of the logarithm of monthly {self.measure.lower()} at "
@@ -170,19 +180,26 @@ class Estimate:
             f"does not come from the regression's own standard errors, which would treat every month as "
             f"independent news: the same estimate was made {self.space_placebos} times with each comparison "
             f"library as if it had had the event (placebos in space) and {self.time_placebos} times at "
-            f"{self.treated} at dates with no event (placebos in time), {self.placebos} placebos in all; the range "
-            f"is the estimate less the middle 95% of the placebo estimates, and a change is called clear when "
-            f"fewer than 1 in 10 placebos were as large. It assumes that without the event {self.treated} would "
+            f"{self.treated} at dates with no event (placebos in time), {self.placebos} placebos in all. The range "
+            f"is the estimate less the placebo estimates {ends}, so it holds the true effect about "
+            f"{self.coverage * 100:.0f} times in 100 if the real estimate's error is like the placebos'. A change is "
+            f"called clear when no more than {self.clear_allows} of the {self.placebos} placebos were as far from "
+            f"zero, which chance alone does at most 1 time in {round(1 / CLEAR)}. It assumes that without the event {self.treated} would "
             f"have moved like the comparison libraries (the chart shows the year before), and it cannot tell the "
             f"event from anything else that happened there at the same time.")
 
 
+def bound_rank(placebos: int, level: float = 0.95) -> int:
+    """k: the range runs between the placebo estimates k-th from each end, k = (1 - level) / 2 x (n + 1)
+    and at least 1, so the real estimate's error falls inside with chance (n + 1 - 2k) / (n + 1) if it is
+    like the placebos' (at least `level` from 39 placebos; with 45: the lowest and the highest)."""
+    return max(1, int(np.floor((1 - level) / 2 * (placebos + 1) + 1e-9)))
+
+
 def placebo_bounds(placebos: np.ndarray, level: float = 0.95) -> tuple[float, float]:
-    """The placebo estimates that bound the middle `level` of them, by rank: the k-th from each end with
-    k = (1 - level) / 2 x (n + 1), at least 1, so the real estimate's error falls inside with chance
-    (n + 1 - 2k) / (n + 1) if it is like the placebos' (with 45 placebos: the lowest and the highest)."""
+    """The placebo estimates that bound the range (see bound_rank)."""
     ranked = np.sort(placebos)
-    k = max(1, int(np.floor((1 - level) / 2 * (len(ranked) + 1))))
+    k = bound_rank(len(ranked), level)
     return float(ranked[k - 1]), float(ranked[-k])
 
 
@@ -459,7 +476,7 @@ def _estimate(event, data: _Panel, events: pd.DataFrame, measure: str, measure_c
     return Estimate(
         event.title, measure, _listed(treated), control_label(controls, event), tuple(controls),
         tuple(left_out), start, float(np.expm1(effect)), float(np.expm1(effect - q_high)),
-        float(np.expm1(effect - q_low)), space, len(placebos) - space, as_large,
+        float(np.expm1(effect - q_low)), space, len(placebos) - space, as_large, bound_rank(len(placebos)),
         int(held[:WINDOW_MONTHS].sum()), int(held[WINDOW_MONTHS:].sum()), dropped, float(np.expm1(drift)),
         bool(unusual), data_note, seed_note, frame)
 

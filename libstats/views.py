@@ -80,8 +80,8 @@ def intervention(event, key: str) -> None:
     left.metric("Estimated effect", f"{result.effect * 100:+.1f}%", border=True,
                 help=f"{result.treated}'s change over and above {result.control}'s.")
     middle.metric("Likely range", f"{result.low * 100:+.0f}% to {result.high * 100:+.0f}%", border=True,
-                  help=f"{result.low * 100:+.1f}% to {result.high * 100:+.1f}%: the estimate less the middle 95% "
-                       "of the placebo estimates.")
+                  help=f"{result.low * 100:+.1f}% to {result.high * 100:+.1f}%: where the effect lies about "
+                       f"{result.coverage * 100:.0f} times in 100, from the spread of the placebo estimates.")
     right.metric("Placebos as large", f"{result.as_large} of {result.placebos}", border=True,
                  help=f"{result.space_placebos} at other libraries, {result.time_placebos} at dates with no event.")
     ui.chart(done.chart.figure, f"{key}_chart", plain(done.chart.summary), done.chart.table)

@@ -273,3 +273,12 @@ def test_any_event_offers_only_events_the_method_applies_to(seed_db, make_app):
     assert "a merger partner is not a control" in reasons["Anerley merges into the new Penge library"]
     at.selectbox(key="any_event").set_value(11).run()                  # Bexley Village and Slade Green
     assert any("Visits at Bexley Village and Slade Green: a clear fall of -1" in m.value for m in at.markdown)
+
+
+def test_the_range_and_clear_come_from_ranks_among_the_placebos():
+    assert [priorities.bound_rank(n) for n in (20, 45, 79, 119)] == [1, 1, 2, 3]
+    assert priorities.placebo_bounds(np.array([0.03, -0.02, 0.01, -0.05, 0.04])) == (-0.05, 0.04)
+    result = estimates(0.2, n=1)[0]
+    assert result.clear_allows == int(0.1 * (result.placebos + 1)) - 1
+    assert f"A change is called clear when no more than {result.clear_allows} of the {result.placebos} placebos" \
+        in result.method()
