@@ -120,23 +120,18 @@ def what_happened(run: Run, fy: str) -> Section:
         section.sentences.append(f"No events are recorded for {fy}.")
         return section
     section.tables.append((f"Events of {fy}", overview.events_table(events)))
-    for event in events.itertuples():
-        if event.date_precision == "year":
-            continue                  # only the year is known: no month to compare from
-        start = pd.Timestamp(event.event_date).to_period("M").to_timestamp()
-        if isinstance(event.branch, str):
-            series = run("monthly_by_branch", metrics=["visits"], borough=event.borough)
-            treated, control = priorities.split_treated_control(series, event.branch, "branch")
-            names = event.branch, f"the rest of {event.borough}'s libraries"
-        elif event.borough in ("Bexley", "Bromley"):
-            series = run("monthly_by_borough", metrics=["visits"])
-            treated, control = priorities.split_treated_control(series, event.borough, "borough")
-            names = event.borough, "Bromley" if event.borough == "Bexley" else "Bexley"
+    every = run("events_all", borough=None)
+    for listed in events.itertuples():
+        event = next(every[every["event_id"] == listed.event_id].itertuples())
+        panel = None if event.borough == "Both boroughs" else run("monthly_by_branch", metrics=["visits"],
+                                                                  borough=event.borough)
+        result = priorities.estimate(event, panel, every, "Visits", "visits")
+        if isinstance(result, priorities.Refusal):
+            section.sentences.append(result.sentence())
         else:
-            continue
-        result = priorities.difference_in_differences(treated, control, start, *names)
-        if result is not None:
-            section.sentences.append(f"{event.title}: " + result.sentence("Visits"))
+            when = (" Only the year of this event is known: the comparison starts from the month it is drawn at."
+                    if event.date_precision == "year" else "")
+            section.sentences.append(f"{event.title}: {result.sentence()}{when}")
     return section
 
 

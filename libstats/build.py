@@ -91,8 +91,8 @@ def new_database(db_path: Path, force: bool = False, scale: str = "seed",
             con.execute("begin transaction")
             con.execute(WAREHOUSE_SCHEMA.read_text(encoding="utf-8"))
             yield con
-            con.execute("insert into build_info values (current_timestamp, $checksum, $scale)",
-                        {"checksum": checksum, "scale": scale})
+            con.execute("insert into build_info values (current_timestamp, $checksum, $schema, $scale)",
+                        {"checksum": checksum, "schema": db.schema_checksum(), "scale": scale})
             con.execute("commit")
             con.execute("checkpoint")
         finally:
@@ -132,4 +132,14 @@ def ensure_current(db_path: Path) -> str | None:
     if db.is_legacy_warehouse(db_path):
         build(db_path, force=True)
         return f"moved the entered data of {db_path} into {db.entries_path(db_path)} and rebuilt it from the seed"
+    built = db.built_from(db_path)
+    if built is None or built["schema_checksum"] != db.schema_checksum():
+        # The warehouse is a pure function of the seed, so a new schema is a rebuild; but only from the seed it
+        # was built from, which is known here only for the project's own.
+        if built is not None and built["scale"] == "seed" and built["seed_checksum"] == seed_checksum(SEED_DIR):
+            build(db_path, force=True)
+            return f"rebuilt {db_path} from the seed for the new warehouse schema (entries kept)"
+        raise db.StaleWarehouse(f"{db_path} was built from an older warehouse schema or another seed: rebuild it "
+                                "with `python -m libstats build --force` (add --seed DIR or --scale national as "
+                                "it was built).")
     return None

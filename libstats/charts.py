@@ -220,8 +220,9 @@ def indexed_lines(frame: pd.DataFrame, event: pd.Timestamp, title: str, y_title:
             hovertemplate="%{x|%b %Y}: %{y:.0f}<extra>" + str(name) + "</extra>",
         ))
     fig.add_vline(x=pd.Timestamp(event), line=dict(color=VERMILION, width=2, dash="dot"))
-    fig.add_annotation(x=pd.Timestamp(event), y=1, yref="paper", text=f"{pd.Timestamp(event):%b %Y}",
-                       showarrow=False, yanchor="bottom", font=dict(color=VERMILION, size=14))
+    # Inside the plot, right of the line, so it never sits on the legend above.
+    fig.add_annotation(x=pd.Timestamp(event), y=1, yref="paper", text=f" {pd.Timestamp(event):%b %Y}",
+                       showarrow=False, yanchor="top", xanchor="left", font=dict(color=VERMILION, size=14))
     fig.add_hline(y=100, line=dict(color=GREY, width=1))
     fig = _layout(fig, title, y_title, "Month")
     fig.update_yaxes(tickformat=",d")

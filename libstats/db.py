@@ -26,7 +26,7 @@ from typing import Any, Iterator
 import duckdb
 import pandas as pd
 
-from libstats import DEFAULT_DB, ENTRIES_MIGRATIONS, QUERIES_DIR, STATEMENTS_DIR, VIEWS_FILE
+from libstats import DEFAULT_DB, ENTRIES_MIGRATIONS, QUERIES_DIR, STATEMENTS_DIR, VIEWS_FILE, WAREHOUSE_SCHEMA
 
 QUERY_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 PARAMETER = re.compile(r"\$([a-z_][a-z0-9_]*)")
@@ -48,6 +48,29 @@ class DatabaseLocked(StoreError):
 
 class LegacyWarehouse(StoreError):
     """A warehouse built before the entries store existed: it still holds entered data."""
+
+
+class StaleWarehouse(StoreError):
+    """A warehouse built from another version of data/schema/warehouse.sql: it must be rebuilt."""
+
+
+def schema_checksum() -> str:
+    """A checksum of data/schema/warehouse.sql, stored in every warehouse built from it."""
+    return hashlib.sha256(WAREHOUSE_SCHEMA.read_bytes()).hexdigest()[:16]
+
+
+def built_from(path: Path) -> dict | None:
+    """What a warehouse file was built from (seed_checksum, schema_checksum, scale), or None if it does not say."""
+    con = connect(path, read_only=True)
+    try:
+        columns = {r[0] for r in con.execute("select column_name from duckdb_columns() "
+                                              "where table_name = 'build_info'").fetchall()}
+        if "schema_checksum" not in columns:
+            return None
+        row = con.execute("select seed_checksum, schema_checksum, scale from build_info").fetchone()
+        return None if row is None else dict(zip(("seed_checksum", "schema_checksum", "scale"), row))
+    finally:
+        con.close()
 
 
 def db_path() -> Path:
@@ -255,6 +278,11 @@ class Database:
                 f"{self.path} was built by an earlier version and still holds entered data (imports, "
                 "commentary, targets). Run `python -m libstats build --force`: it moves them into the "
                 f"entries store ({self.entries_path.name}) and rebuilds the warehouse from the seed.")
+        built = built_from(self.path)
+        if built is None or built["schema_checksum"] != schema_checksum():
+            raise StaleWarehouse(
+                f"{self.path} was built from an older version of data/schema/warehouse.sql. Rebuild it with "
+                "`python -m libstats build --force` (nothing entered is lost: that is in the entries store).")
         if not read_only or not self.entries_path.exists():
             migrate_entries(self.entries_path)
         for name, path, mode in (("wh", self.path, " (read_only)"),

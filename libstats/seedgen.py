@@ -1,14 +1,15 @@
 """The seed generator: monthly branch figures for April 2010 to March 2018, deterministic.
 
-Inputs are the hand-kept CSVs in data/seed/ (branches, opening-hours periods, events, published
-figures). Outputs are monthly_figures.csv, annual_figures.csv, population.csv and targets.csv.
+Inputs are the hand-kept CSVs in data/seed/ (branches, opening-hours periods, events with the effect
+each is given, published figures). Outputs are monthly_figures.csv, annual_figures.csv, population.csv and targets.csv.
 
 How a figure is made:
 1. An expected value for each branch and month: a branch's base rate, scaled by its opening hours,
    the national trend for that measure (interpolated month by month), the season (the summer
-   reading peak, the December dip, Easter), the events that touched the branch (the Crayford
-   rebuild, Thamesmead's temporary building, Anerley into Penge, the Historic Collections), and a
-   little noise from a fixed random seed.
+   reading peak, the December dip, Easter), the events that touched the branch (events.csv's
+   modelled_* columns: the Crayford rebuild, Thamesmead's temporary building, Anerley into Penge,
+   the Historic Collections, the new management system's offline week), and a little noise from a
+   fixed random seed.
 2. Where a published annual figure exists for a borough and year, the months are scaled to it and
    rounded so they add up to it exactly (largest-remainder rounding); a published busiest-branch
    figure is honoured the same way. Those rows are labelled `published`: their total is published,
@@ -123,27 +124,51 @@ REQUESTS_PER_ISSUE = 0.024
 BROMLEY_CENTRAL_LIBRARY_SHARE = 0.70
 
 
-def _event_factor(branch: str, month: dt.date) -> float:
-    """How an event in the events table changes a branch's use in a month (modelled sizes)."""
-    if branch == "Crayford" and month >= dt.date(2012, 11, 1):
-        return 1.60 if month <= dt.date(2012, 12, 1) else 1.45     # the new, bigger library
-    if branch == "Thamesmead" and month >= dt.date(2013, 11, 1):
-        return 0.72                                                   # temporary building
-    if branch == "Orpington":
-        return 1.25 if month >= dt.date(2011, 6, 1) else 1.0          # new library at The Walnuts
-    if branch == "Penge" and month >= dt.date(2014, 8, 1):
-        return 1.35                                                   # new library, takes in Anerley
-    if branch == "Central (Bromley)" and month >= dt.date(2016, 11, 1):
-        return 1.12                                                   # Historic Collections
-    if branch in ("Bexley Village", "Slade Green") and month >= dt.date(2015, 4, 1):
-        return 0.88                                                   # community-run
-    return 1.0
+LOANS = (*BOOK_CATEGORIES, "requests")
 
 
-def _lms_factor(metric: str, month: dt.date) -> float:
-    """The month the new library management system went live: loans logged offline for a week."""
-    loans = metric in BOOK_CATEGORIES or metric == "requests"
-    return 0.93 if loans and month == dt.date(2012, 10, 1) else 1.0
+@dataclass(frozen=True)
+class EventEffect:
+    """What an event in events.csv does to the figures of the branches it touched (a modelled size)."""
+    branches: frozenset[str] | None     # None: every branch
+    start: dt.date
+    factor: float                       # from the start on
+    first: float | None                 # instead, for the first first_months months
+    first_months: int
+    loans_only: bool
+
+    def at(self, branch: str, metric: str, month: dt.date) -> float:
+        if month < self.start or (self.branches is not None and branch not in self.branches):
+            return 1.0
+        if self.loans_only and metric not in LOANS:
+            return 1.0
+        months_in = (month.year - self.start.year) * 12 + month.month - self.start.month
+        if self.first is not None and months_in < self.first_months:
+            return self.first
+        return self.factor
+
+
+def event_effects(events: list[dict], branches: list[dict]) -> list[EventEffect]:
+    """The modelled effect of every event that has one (events.csv's modelled_* columns), in event order."""
+    effects = []
+    for e in sorted(events, key=lambda e: int(e["event_id"])):
+        if not (e.get("modelled_effect") or e.get("modelled_first_effect")):
+            continue
+        if e["branch"]:
+            touched = frozenset([e["branch"]])
+        elif e.get("branches"):
+            touched = frozenset(e["branches"].split(";"))
+        elif e["borough"]:
+            touched = frozenset(b["branch"] for b in branches if b["borough"] == e["borough"])
+        else:
+            touched = None
+        effects.append(EventEffect(
+            touched, dt.date.fromisoformat(e["event_date"]).replace(day=1),
+            float(e["modelled_effect"]) if e.get("modelled_effect") else 1.0,
+            float(e["modelled_first_effect"]) if e.get("modelled_first_effect") else None,
+            int(e["modelled_first_months"] or 0) if e.get("modelled_first_effect") else 0,
+            e.get("modelled_metrics") == "loans"))
+    return effects
 
 
 def largest_remainder(weights: np.ndarray, total: int) -> np.ndarray:
@@ -168,6 +193,7 @@ class Inputs:
     branches: list[dict]
     periods: list[dict]
     published: list[dict]
+    events: list[dict]
 
 
 def read_inputs(seed_dir: Path) -> Inputs:
@@ -175,7 +201,7 @@ def read_inputs(seed_dir: Path) -> Inputs:
     def read(name):
         with open(seed_dir / name, newline="", encoding="utf-8") as f:
             return list(csv.DictReader(f))
-    return Inputs(read("branches.csv"), read("branch_periods.csv"), read("published_figures.csv"))
+    return Inputs(read("branches.csv"), read("branch_periods.csv"), read("published_figures.csv"), read("events.csv"))
 
 
 def _hours_by_month(periods: list[dict]) -> dict[str, np.ndarray]:
@@ -220,6 +246,7 @@ class Generator:
         self.branches = inputs.branches
         self.borough_of = {b["branch"]: b["borough"] for b in inputs.branches}
         self.hours = _hours_by_month(inputs.periods)
+        self.effects = event_effects(inputs.events, inputs.branches)
         self.reporting = self._reporting_mask(inputs.branches)
         self.published = {(p["borough"], p["branch"] or None, p["fy"], p["metric"]): float(p["value"])
                           for p in inputs.published}
@@ -240,9 +267,16 @@ class Generator:
         trend_name = METRIC_TREND[metric]
         trend = _trend(trend_name) if trend_name else np.ones(len(MONTHS))
         season = _season(METRIC_SEASON[metric], metric)
-        events = np.array([_event_factor(branch, m) * _lms_factor(metric, m) for m in MONTHS])
+        events = np.array([self._event_factor(branch, metric, m) for m in MONTHS])
         noise = np.exp(self.rng.normal(0.0, NOISE, len(MONTHS)))
         return np.where(self.reporting[branch], base * trend * season * events * noise, 0.0)
+
+    def _event_factor(self, branch: str, metric: str, month: dt.date) -> float:
+        """How the events in events.csv change a branch's measure in a month (their modelled_* columns)."""
+        factor = 1.0
+        for effect in self.effects:
+            factor *= effect.at(branch, metric, month)
+        return factor
 
     def _hours_factor(self, branch: str) -> np.ndarray:
         h = self.hours[branch]

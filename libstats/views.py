@@ -1,6 +1,7 @@
 """Streamlit sections drawn on more than one page (or more than once on a page)."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import pandas as pd
@@ -17,86 +18,72 @@ INTERVENTION_MEASURES = {
 
 
 def event_label(event) -> str:
-    where = event.branch if isinstance(event.branch, str) else event.borough
-    return f"{overview.event_when(event.event_date, event.date_precision)} · {where} · {event.title}"
+    return f"{overview.event_when(event.event_date, event.date_precision)} · {priorities.where(event)} · {event.title}"
+
+
+def plain(text: str) -> str:
+    """Text that may hold names from the data, shown as written (Markdown's special characters escaped)."""
+    return re.sub(r"([\\`*_\[\]<>#~$|])", r"\\\1", text)
 
 
 @dataclass(frozen=True)
 class Intervention:
     """What the before-and-after section shows for one event and measure (computed ahead, cached)."""
-    notice: str | None = None            # the whole service changed: nothing to compare with
-    warning: str | None = None           # too few months
-    treated_name: str = ""
-    control_name: str = ""
-    result: object = None                # priorities.DiD
+    result: priorities.Estimate | priorities.Refusal
     chart: charts.Shown | None = None
-    phases: pd.DataFrame | None = None
+
+
+def _panel(run, event, codes) -> pd.DataFrame | None:
+    """The monthly figures of the event's borough (None for a service-wide event: nothing to compare with)."""
+    if event.borough == "Both boroughs":
+        return None
+    return run("monthly_by_branch", metrics=list(codes), borough=event.borough)
 
 
 def analyse(run, event_id: int, code: str) -> Intervention:
-    """The difference-in-differences analysis of one event (events table id) on one measure."""
+    """The before-and-after estimate of one event (events table id) on one measure, or why there is none."""
     events = run("events_all", borough=None)
     event = next(events[events["event_id"] == event_id].itertuples())
     label, codes = INTERVENTION_MEASURES[code]
-    start = pd.Timestamp(event.event_date).to_period("M").to_timestamp()
-    if isinstance(event.branch, str):
-        series = run("monthly_by_branch", metrics=list(codes), borough=event.borough)
-        treated, control = priorities.split_treated_control(series, event.branch, "branch")
-        treated_name, control_name = event.branch, f"the rest of {event.borough}'s libraries"
-    elif event.borough in ("Bexley", "Bromley"):
-        series = run("monthly_by_borough", metrics=list(codes))
-        treated, control = priorities.split_treated_control(series, event.borough, "borough")
-        other = "Bromley" if event.borough == "Bexley" else "Bexley"
-        treated_name, control_name = event.borough, other
-    else:
-        return Intervention(notice="This change touched the whole service, so there is no comparison group inside "
-                                   "the warehouse: see the shared service and the national trend on this page instead.")
-    result = priorities.difference_in_differences(treated, control, start, treated_name, control_name)
-    if result is None:
-        return Intervention(warning=f"There are not enough months with figures on both sides of {start:%B %Y} to compare.",
-                            treated_name=treated_name, control_name=control_name)
-    frame = priorities.indexed(treated, control, start, treated_name, control_name)
-    figure = charts.indexed_lines(frame, start, f"{label}: {treated_name} against {control_name}, indexed",
-                                  f"{label} (100 = average of the year before)")
-    table = frame.pivot_table(index="month", columns="series", values="value").reset_index()
-    table["month"] = table["month"].dt.strftime("%b %Y")
-    missing = [m for m in pd.date_range(start - pd.DateOffset(months=12), periods=12, freq="MS")
-               if pd.isna(treated.get(m))]
-    phase = None
-    if missing:
-        phase = priorities.phases(treated, start, missing[0])
-        phase["Average a month"] = phase["Average a month"].map(lambda v: "closed: no figures" if pd.isna(v) else f"{v:,.0f}")
-    return Intervention(None, None, treated_name, control_name, result,
-                        charts.Shown("", figure, result.sentence(label), table), phase)
+    result = priorities.estimate(event, _panel(run, event, codes), events, label, code)
+    if isinstance(result, priorities.Refusal):
+        return Intervention(result)
+    return Intervention(result, priorities.estimate_chart(result, label))
+
+
+def event_choices(run) -> tuple[list[int], pd.DataFrame]:
+    """The events a before-and-after estimate applies to (ids), and the others with the reason why not."""
+    events = run("events_all", borough=None)
+    usable, left_out = [], []
+    for event in events.itertuples():
+        why = priorities.refusal(event, _panel(run, event, ("visits",)), events)
+        if why is None:
+            usable.append(int(event.event_id))
+        else:
+            left_out.append({"Event": event_label(event), "Why it is left out": " ".join(why.reasons)})
+    return usable, pd.DataFrame(left_out, columns=["Event", "Why it is left out"])
 
 
 def intervention(event, key: str) -> None:
-    """The before-and-after analysis of one event from the events table, with its chart and method."""
+    """The before-and-after estimate of one event from the events table, with its chart and method."""
     code = st.radio("Measure", list(INTERVENTION_MEASURES), key=f"{key}_measure", horizontal=True,
                     format_func=lambda c: INTERVENTION_MEASURES[c][0])
     done = ui.computed(analyse, int(event.event_id), code)
-    start = pd.Timestamp(event.event_date).to_period("M").to_timestamp()
-    if done.notice:
-        st.info(done.notice)
+    result = done.result
+    if isinstance(result, priorities.Refusal):
+        st.info(plain(result.sentence()))
         return
+    st.markdown(plain(result.sentence()))
     if event.date_precision == "year":
-        st.caption("⚠ Only the year of this event is known: the analysis starts from the month it is drawn at.")
-    if done.warning:
-        st.warning(done.warning)
-        return
-    result, treated_name, control_name = done.result, done.treated_name, done.control_name
+        st.caption("⚠ Only the year of this event is known: the comparison starts from the month it is drawn at.")
     left, middle, right = st.columns(3)
-    left.metric(f"{treated_name}: change", f"{result.treated_change * 100:+.1f}%", border=True,
-                help=f"{result.months_compared} months from {start:%B %Y} against the same months a year earlier.")
-    middle.metric(f"{control_name[:1].upper() + control_name[1:]}: change", f"{result.control_change * 100:+.1f}%",
-                  border=True)
-    right.metric("Uplift", f"{result.uplift * 100:+.1f}%", border=True,
-                 help="The change over and above the comparison group's.")
-    right.caption(f"Likely between {result.low * 100:+.1f}% and {result.high * 100:+.1f}%.")
-    ui.chart(done.chart.figure, f"{key}_chart", done.chart.summary, done.chart.table)
-    if done.phases is not None:
-        st.table(done.phases, hide_index=True)
-    with st.expander("How the uplift is worked out"):
-        st.write(result.method)
-    st.caption("Figures before 2015-16 are modelled estimates (see each year's source on the year-on-year page); "
-               "new members are not recorded in the warehouse, so they cannot be shown.")
+    left.metric("Estimated effect", f"{result.effect * 100:+.1f}%", border=True,
+                help=f"{result.treated}'s change over and above {result.control}'s.")
+    middle.metric("Likely range", f"{result.low * 100:+.0f}% to {result.high * 100:+.0f}%", border=True,
+                  help=f"{result.low * 100:+.1f}% to {result.high * 100:+.1f}%: where the effect lies about "
+                       f"{result.coverage * 100:.0f} times in 100, from the spread of the placebo estimates.")
+    right.metric("Placebos as large", f"{result.as_large} of {result.placebos}", border=True,
+                 help=f"{result.space_placebos} at other libraries, {result.time_placebos} at dates with no event.")
+    ui.chart(done.chart.figure, f"{key}_chart", plain(done.chart.summary), done.chart.table)
+    with st.expander("How the estimate is worked out"):
+        st.markdown(plain(result.method()))

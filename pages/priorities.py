@@ -10,28 +10,27 @@ st.write("The shared service's first year set six priorities, all met on time. F
          "can speak to, the evidence follows. Any event in the events table can be analysed the same way.")
 
 events = ui.run("events_all", borough=None)
-by_title = {e.title: e for e in events.itertuples()}
+by_priority = {e.priority: e for e in events.itertuples() if isinstance(e.priority, str)}
 # Only the open tab runs and is drawn (five tabs hold seven charts between them).
 tabs = st.tabs(["The new Crayford Library", "Bromley Central Library", "Management system and funding",
                 "The shared service", "Any event"], key="priorities_tab", on_change="rerun")
 
-for tab, (title, heading, anchor) in zip(tabs, (
-        ("New Crayford Library opens", "The new Crayford Library (November 2012)", "crayford"),
-        ("Historic Collections open in Bromley Central Library",
-         "The improved Bromley Central Library and its Historic Collections (November 2016)", "central"))):
+for tab, (priority, heading) in zip(tabs, (
+        ("crayford", "The new Crayford Library (November 2012)"),
+        ("central", "The improved Bromley Central Library and its Historic Collections (November 2016)"))):
     with tab:
         if not tab.open:
             continue
-        st.subheader(heading, anchor=anchor)
-        if title in by_title:
-            views.intervention(by_title[title], anchor)
+        st.subheader(heading, anchor=priority)
+        if priority in by_priority:
+            views.intervention(by_priority[priority], priority)
         else:
-            st.info(f"“{title}” is not in the events table.")
+            st.info("This priority's event is not in the events table.")
 
 with tabs[2]:
     if tabs[2].open:
         st.subheader("A new library management system for both boroughs", anchor="lms")
-        lms = events[events["title"].str.contains("management system", case=False)]
+        lms = events[events["priority"] == "lms"]
         if lms.empty:
             st.write("No event for the new library management system is recorded.")
         else:
@@ -52,7 +51,8 @@ with tabs[3]:
         else:
             ui.show(shared)
             st.caption("UK visits: 314m in 2010-11, 250m in 2015-16 and 233m in 2017-18 are published; the years "
-                       "between are interpolated (modelled). The service's figures before 2015-16 are modelled.")
+                       "between are interpolated (modelled). The service's figures are modelled except 2015-16 (published "
+                       "for both boroughs) and Bexley's 2016-17.")
         st.subheader("Savings against net expenditure", anchor="savings")
         net = ui.run("annual_by_borough", metrics=["net_expenditure"], borough=None)
         st.table(priorities.savings_table(net, priorities.SAVINGS).style.format(
@@ -64,8 +64,14 @@ with tabs[3]:
 with tabs[4]:
     if tabs[4].open:
         st.subheader("Before and after any event", anchor="any")
-        candidates = {e.event_id: e for e in events.itertuples() if e.borough != "Both boroughs"}
-        chosen = st.selectbox("Event", list(candidates), key="any_event",
-                              format_func=lambda i: views.event_label(candidates[i]))
-        views.intervention(candidates[chosen], "any")
+        usable, left_out = ui.computed(views.event_choices)
+        candidates = {e.event_id: e for e in events.itertuples() if e.event_id in usable}
+        st.write(f"{len(candidates)} of the {len(events)} events can be measured this way: one or a few libraries "
+                 "changed and the others of the borough, untouched, show what would have happened without it.")
+        if candidates:
+            chosen = st.selectbox("Event", list(candidates), key="any_event",
+                                  format_func=lambda i: views.event_label(candidates[i]))
+            views.intervention(candidates[chosen], "any")
+        with st.expander(f"The {len(left_out)} events left out, and why"):
+            st.table(left_out, hide_index=True)
 

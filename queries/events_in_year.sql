@@ -1,6 +1,7 @@
 -- Events of one financial year that concern a scope: the whole service's, and the borough's.
 -- Params: $fy, $borough (or null: every event).
 select
+    event_id,
     event_date,
     date_precision,
     coalesce(borough, 'Both boroughs') as borough,

@@ -60,6 +60,26 @@ def test_published_figures_appear_exactly(packs):
         assert number in html and number in "\n".join(pdf_text(pdf))
 
 
+def test_the_pack_follows_the_before_and_after_rules(packs):
+    """No uplift for a closure, a change of scope or a borough-wide event; the seed's own setting said first."""
+    year, html, pdf = packs["2012-13"]
+    said = next(s for s in year.sections if s.key == "what_happened").sentences
+    assert ("No before-and-after estimate for “Old Crayford Library closes”: It is a closure: a library has no "
+            "figures while it is shut, so there is no 'after' to measure; its reopening (“New Crayford Library "
+            "opens”, November 2012) is analysed as an event of its own.") in said
+    crayford = next(s for s in said if s.startswith("New Crayford Library opens: "))
+    assert crayford.startswith("New Crayford Library opens: These figures are modelled estimates, not counts, and on "
+                               "the seed this effect is set by the generator's model")
+    assert "(likely between +" in crayford and "placebo estimates" in crayford
+    assert "No before-and-after estimate for" in "\n".join(pdf_text(pdf)).replace("\n", " ")
+    said = next(s for s in packs["2016-17"][0].sections if s.key == "what_happened").sentences
+    assert any(s.startswith("No before-and-after estimate for “Four Bexley libraries move to community management”: "
+                            "Branches left Bexley's return") for s in said)
+    said = next(s for s in packs["2017-18"][0].sections if s.key == "what_happened").sentences
+    assert any(s.startswith("No before-and-after estimate for “GLL takes over Bromley libraries”: It covered every "
+                            "library in Bromley") for s in said)
+
+
 def test_the_html_pack_loads_nothing_from_the_network(packs):
     _, html, _ = packs["2015-16"]
     tags = re.findall(r"<(?:script|link|img|iframe)[^>]*>", html)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 from pathlib import Path
 
 import duckdb
@@ -39,6 +40,18 @@ def test_generator_reproduces_the_committed_csvs(tmp_path):
         seedgen.write_csv(tmp_path / name, seedgen.GENERATED[name], rows)
         assert (tmp_path / name).read_bytes() == (SEED_DIR / name).read_bytes(), \
             f"{name} differs from the generator's output: run `make seed` and commit"
+
+
+def test_the_generators_event_effects_are_the_events_data():
+    effects = seedgen.event_effects(seedgen.read_inputs(SEED_DIR).events, seedgen.read_inputs(SEED_DIR).branches)
+    crayford = next(e for e in effects if e.branches == frozenset(["Crayford"]))
+    assert [crayford.at("Crayford", "visits", dt.date(2012, m, 1)) for m in (10, 11, 12)] == [1.0, 1.60, 1.60]
+    assert crayford.at("Crayford", "visits", dt.date(2013, 1, 1)) == 1.45
+    assert crayford.at("Erith", "visits", dt.date(2013, 1, 1)) == 1.0
+    lms = next(e for e in effects if e.branches is None)
+    assert lms.at("Erith", "issues_adult_fiction", dt.date(2012, 10, 1)) == 0.93
+    assert lms.at("Erith", "visits", dt.date(2012, 10, 1)) == 1.0
+    assert lms.at("Erith", "issues_adult_fiction", dt.date(2012, 11, 1)) == 1.0
 
 
 def published_rows():

@@ -120,7 +120,19 @@ create table event (
     title        varchar not null,
     description  varchar not null,
     provenance   varchar not null check (provenance in ('published', 'modelled')),
-    source       varchar
+    source       varchar,
+    -- what sort of change it was (opening, closure, improvement, relocation, merger, management, scope,
+    -- policy, system, service), so a before-and-after can say where it does not apply
+    kind         varchar,
+    branches     varchar,                        -- the branches it touched, ';'-separated, when not one branch
+    priority     varchar,                        -- the first-year priority it is (crayford, central, lms)
+    -- the factor the seed generator applies to the touched branches from the event's month on;
+    -- modelled_first_effect for the first modelled_first_months months instead; modelled_metrics:
+    -- 'loans' when only book issues and requests are touched (blank: every measure)
+    modelled_effect double,
+    modelled_first_effect double,
+    modelled_first_months integer,
+    modelled_metrics varchar
 );
 
 -- Other library authorities' published figures, for the peer comparison (CIPFA 2015-16, all of the
@@ -136,10 +148,11 @@ create table peer_figure (
     primary key (flas_code, fy, metric)
 );
 
--- What this warehouse was built from: the seed's checksum, so a stale build can be told.
+-- What this warehouse was built from (the seed's and this schema's checksums), so a stale build can be told.
 create table build_info (
     built_at     timestamp not null,
     seed_checksum varchar not null,
+    schema_checksum varchar not null,            -- of this file: a warehouse built from an older one is rebuilt
     scale        varchar not null check (scale in ('seed', 'national'))
 );
 
