@@ -27,6 +27,7 @@ import plotly.io as pio
 from plotly.offline import get_plotlyjs
 
 from libstats import appraisal
+from libstats.devtools import CHROMIUM, CHROMIUM_ARGS     # Debian's, as the browser tests drive it
 
 log = logging.getLogger(__name__)
 Progress = Callable[[float, str], None]
@@ -34,9 +35,6 @@ TITLE = "Bexley and Bromley Libraries: annual appraisal {fy}"
 MODELLED_NOTE = ("Published figures come from the CIPFA returns (2015-16 for both boroughs, 2016-17 for Bexley) and are "
                  "reproduced exactly; every other figure, and every split of a published total by month or branch, is "
                  "a modelled estimate.")
-CHROMIUM = "/usr/bin/chromium"        # Debian's; the same one the browser tests drive (libstats.devtools)
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run", "--disable-quic"]
 # A4 less the @page side margins of pack.css (14 mm each), in CSS pixels: the charts are drawn this wide.
 PRINT_WIDTH_PX = round((210 - 2 * 14) / 25.4 * 96)
 PRINT_TIMEOUT_S = 60

@@ -215,7 +215,7 @@ def test_meeting_mode_steps_through_the_sections(fixture_db, make_app):
     assert [h.value for h in at.header] == [*appraisal.SECTIONS.values(), "The board pack"]
 
 
-def test_the_report_command_writes_both_formats(fixture_db, tmp_path):
+def test_the_report_command_writes_both_formats(fixture_db, tmp_path, monkeypatch):
     from click.testing import CliRunner
 
     from libstats.cli import main
@@ -234,6 +234,10 @@ def test_the_report_command_writes_both_formats(fixture_db, tmp_path):
     result = runner.invoke(main, ["report", "--fy", "2030-31", "--format", "pdf", "--out", str(pdf), "--db", str(fixture_db)])
     assert result.exit_code == 1
     assert "There are no figures for 2030-31: the warehouse holds 2014-15, 2015-16." in result.output
+    monkeypatch.setattr(report, "CHROMIUM", "/nowhere/chromium")
+    result = runner.invoke(main, ["report", "--fy", "2015-16", "--format", "pdf", "--out", str(pdf), "--db", str(fixture_db)])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "Error: PDF packs are printed by Chromium, which is not installed here" in result.output
 
 
 def test_commentary_is_written_on_the_page_once_editing_is_switched_on(fixture_db, make_app, tmp_path):
@@ -250,3 +254,20 @@ def test_commentary_is_written_on_the_page_once_editing_is_switched_on(fixture_d
     assert not at.exception and not at.error
     assert at.text[0].value == "Visits held up despite the closures."
     assert any(c.value.startswith("Head of service, written by Jo Bloggs on ") for c in at.caption)
+
+
+def test_the_page_builds_both_packs_and_says_plainly_when_it_cannot(fixture_db, make_app, tmp_path, monkeypatch):
+    path = tmp_path / "db.duckdb"
+    shutil.copy(fixture_db, path)
+    at = make_app(path, fy="2015-16")
+    at.switch_page("pages/appraisal.py").run()
+    at.button(key="build_html").click().run()
+    at.button(key="build_pdf").click().run()
+    assert not at.exception and not at.error
+    assert [b.label for b in at.get("download_button")][-2:] == ["Download the HTML pack", "Download the PDF pack"]
+    monkeypatch.setattr(report, "CHROMIUM", "/nowhere/chromium")
+    at.button(key="build_pdf").click().run()
+    assert not at.exception
+    assert [e.value for e in at.error] == [
+        "PDF packs are printed by Chromium, which is not installed here (/nowhere/chromium): "
+        "install Debian's chromium package."]
