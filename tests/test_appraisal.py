@@ -271,3 +271,10 @@ def test_the_page_builds_both_packs_and_says_plainly_when_it_cannot(fixture_db, 
     assert [e.value for e in at.error] == [
         "PDF packs are printed by Chromium, which is not installed here (/nowhere/chromium): "
         "install Debian's chromium package."]
+
+
+def test_the_vendored_plotly_bundle_is_plotly_pys_own_version():
+    """The pack's plotly.js basic bundle must match the plotly.js that plotly.py writes figures for."""
+    from plotly.offline import get_plotlyjs_version
+    header = report.PLOTLY_BASIC.read_text(encoding="utf-8")[:200]
+    assert f"plotly.js (basic - minified) v{get_plotlyjs_version()}" in header, "run `make vendor-plotly`"
