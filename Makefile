@@ -6,7 +6,7 @@ PORT ?= 8501
 ADDRESS ?= 127.0.0.1
 PIP := $(PY) -m pip install --quiet --disable-pip-version-check
 
-.PHONY: run test bench build seed chromium clean
+.PHONY: run test bench build seed chromium vendor-plotly clean
 
 $(VENV)/.app: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -40,11 +40,17 @@ build: $(VENV)/.app
 seed: $(VENV)/.app
 	$(PY) -m libstats generate-seed
 
-## Debian's Chromium: the browser tests drive it, and kaleido draws the PDF pack's charts with it.
+## Debian's Chromium: the browser tests drive it, and it prints the PDF board pack.
 chromium:
 	@command -v chromium >/dev/null 2>&1 || { \
 	  echo "Installing Debian's Chromium for the browser tests"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-liberation >/dev/null; }
+
+## After upgrading plotly: the board pack's plotly.js basic bundle at plotly.py's own plotly.js version (npm).
+vendor-plotly: $(VENV)/.app
+	cd $$(mktemp -d) && npm pack --silent plotly.js-basic-dist-min@$$($(CURDIR)/$(PY) -c 'from plotly.offline import get_plotlyjs_version as v; print(v())') \
+	  && tar xzf plotly.js-basic-dist-min-*.tgz && cp package/plotly-basic.min.js $(CURDIR)/libstats/vendor/ \
+	  && cp package/LICENSE $(CURDIR)/libstats/vendor/plotly-basic.LICENSE
 
 clean:
 	rm -rf $(VENV) .pytest_cache

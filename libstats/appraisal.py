@@ -78,6 +78,8 @@ def summary(run: Run, fy: str, previous_fy: str) -> tuple[Section, dict[str, str
             if comparison is None:
                 continue
             target = run("targets_for", metric=code, scope="Service" if borough is None else borough)
+            totals = run("year_totals", fys=[fy], metrics=m.metrics, borough=borough, months=months)
+            provenance = set().union(*map(metrics.split_provenance, totals["provenance"]))
             status = yoy.target_status(target, fy, comparison.reported[0], m)
             rows.append({
                 "Scope": scope, "Measure": m.label, fy: m.value_text(comparison.reported[0]),
@@ -85,6 +87,7 @@ def summary(run: Run, fy: str, previous_fy: str) -> tuple[Section, dict[str, str
                 "Change like for like": _pct(yoy.Comparison.change(comparison.like_for_like)),
                 "Against target": status.verdict if status else "no target set",
                 "UK change": _pct(uk_change) if code == "visits" else "—",
+                "Source": metrics.marked(metrics.provenance_words(provenance)),
             })
             numbers[f"{scope} {m.label.lower()}"] = m.value_text(comparison.reported[0])
         borrowers = run("annual_by_borough", metrics=["active_borrowers"], borough=borough)
@@ -93,7 +96,9 @@ def summary(run: Run, fy: str, previous_fy: str) -> tuple[Section, dict[str, str
             rows.append({"Scope": scope, "Measure": "Active borrowers",
                          fy: f"{values.get(fy, float('nan')):,.0f}" if fy in values else "no figure",
                          "Change as reported": _pct(yoy.Comparison.change((values.get(fy), values.get(previous_fy)))),
-                         "Change like for like": "—", "Against target": "—", "UK change": "—"})
+                         "Change like for like": "—", "Against target": "—", "UK change": "—",
+                         "Source": metrics.marked(metrics.provenance_words(metrics.split_provenance(
+                             borrowers.set_index("fy")["provenance"].get(fy))))})
     table = pd.DataFrame(rows)
     section.tables.append(("Headline figures", table))
     service_visits = table[(table["Scope"] == "Whole service") & (table["Measure"] == "Visits")]
@@ -192,7 +197,7 @@ def value_for_money(run: Run, fy: str, previous_fy: str) -> Section:
         "Net cost per book issue": [f"£{v:,.2f}" for v in year["Net cost per book issue (£)"]],
         "Net cost per head": [f"£{v:,.2f}" for v in year["Net cost per head (£)"]],
         "Shared-service saving": [f"£{priorities.SAVINGS.get(b, 0):,.0f}" for b in year["Borough"]],
-        "Source": year["Source"],
+        "Source": [metrics.marked(s) for s in year["Source"]],
     })
     section.tables.append((f"Value for money, {fy}", shown))
     for row in year.to_dict("records"):

@@ -253,7 +253,10 @@ def report(fy: str, fmt: str, out_file: Path, db_file: Path | None) -> None:
     with click.progressbar(length=100, label=f"Building the {fmt.upper()} pack for {fy}") as bar:
         def progress(done: float, _what: str) -> None:
             bar.update(int(done * 100) - bar.pos)
-        content = (board_pack.build_html if fmt == "html" else board_pack.build_pdf)(year, commentary, progress)
+        try:
+            content = (board_pack.build_html if fmt == "html" else board_pack.build_pdf)(year, commentary, progress)
+        except board_pack.PackError as problem:
+            raise click.ClickException(str(problem)) from None
     out_file.parent.mkdir(parents=True, exist_ok=True)
     out_file.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
     click.echo(f"Wrote {out_file} ({out_file.stat().st_size / 1e6:.1f} MB).")

@@ -1,6 +1,7 @@
 """Running the dashboard and Chromium on this machine: shared by the tests, the benchmark and scripts/.
 
-Not used by the dashboard itself. Chromium is Debian's package (Playwright cannot download browsers here).
+The dashboard uses only CHROMIUM and CHROMIUM_ARGS (report.py prints the PDF board pack with them).
+Chromium is Debian's package (Playwright cannot download browsers here).
 """
 from __future__ import annotations
 

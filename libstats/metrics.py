@@ -136,6 +136,13 @@ def provenance_words(provenance: set[str]) -> str:
     return " and ".join(sorted(provenance))
 
 
+def marked(source: str) -> str:
+    """Source words with the marker the tiles carry (✓ published, ◆ modelled), so no reader depends on colour."""
+    if source == provenance_words({"published"}):
+        return "✓ " + source
+    return "◆ " + source if "modelled" in source else source
+
+
 def split_provenance(text: str | None) -> set[str]:
     """The set behind a 'modelled,published' string from a query."""
     return set(text.split(",")) if isinstance(text, str) and text else set()

@@ -1,34 +1,75 @@
-"""The board pack: the annual appraisal as one self-contained HTML file or an A4 PDF. No Streamlit."""
+"""The board pack: the annual appraisal as one self-contained HTML file, and that same HTML printed to an
+A4 PDF by Chromium. No Streamlit.
+
+One layout for both formats: `templates/pack.html.j2` (Jinja2, autoescaped) with `templates/pack.css`, whose
+print rules (A4 pages, page numbers, repeated table headings, numbers that never wrap) make the PDF.
+Chromium draws the live Plotly charts in the page and prints it through Playwright; nothing is downloaded.
+"""
 from __future__ import annotations
 
+import concurrent.futures
+import contextlib
 import datetime as dt
-import html
+import io
+import logging
+import queue
+import re
 import tempfile
+import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+import jinja2
+import markupsafe
 import pandas as pd
 import plotly.io as pio
 from plotly.offline import get_plotlyjs
 
 from libstats import appraisal
+from libstats.devtools import CHROMIUM, CHROMIUM_ARGS     # Debian's, as the browser tests drive it
 
+log = logging.getLogger(__name__)
 Progress = Callable[[float, str], None]
 TITLE = "Bexley and Bromley Libraries: annual appraisal {fy}"
 MODELLED_NOTE = ("Published figures come from the CIPFA returns (2015-16 for both boroughs, 2016-17 for Bexley) and are "
                  "reproduced exactly; every other figure, and every split of a published total by month or branch, is "
                  "a modelled estimate.")
+# A4 less the @page side margins of pack.css (14 mm each), in CSS pixels: the charts are drawn this wide.
+PRINT_WIDTH_PX = round((210 - 2 * 14) / 25.4 * 96)
+PRINT_TIMEOUT_S = 60
+PRINT_CHART_SCALE = 0.65
+NUMBER = re.compile(r"^([£+\-−]?\d[\d,]*(\.\d+)?%?|—)$")     # a figure, or the dash for none
+# plotly.js's basic bundle (npm's plotly.js-basic-dist-min at plotly.py's own plotly.js version, see
+# `make vendor-plotly`): bar, pie and scatter, all the pack draws, and Chromium runs it in a sixth of the time.
+PLOTLY_BASIC = Path(__file__).with_name("vendor") / "plotly-basic.min.js"
+BASIC_TRACES = {"bar", "pie", "scatter"}
+DRAWN = "[...document.querySelectorAll('.js-plotly-plot')].every(p => p.querySelector('.main-svg .cartesianlayer'))"
 
-CSS = """
-body { font-family: 'Liberation Sans', Arial, 'DejaVu Sans', sans-serif; color: #1f1f1f; max-width: 1100px;
-       margin: 2rem auto; padding: 0 1.5rem; line-height: 1.45; }
-h1 { font-size: 2rem; margin-bottom: .2rem; } h2 { margin-top: 2.5rem; border-bottom: 2px solid #0072B2; }
-nav ol { columns: 2; } table { border-collapse: collapse; width: 100%; margin: 1rem 0; font-size: .92rem; }
-th, td { border: 1px solid #c8c8c8; padding: .3rem .5rem; text-align: left; vertical-align: top; }
-th { background: #f2f5f8; } figure { margin: 1.5rem 0; } figcaption { font-size: .95rem; }
-.commentary { background: #fff8e6; border-left: 4px solid #E69F00; padding: .6rem 1rem; white-space: pre-wrap; }
-.note { color: #555; font-size: .9rem; }
-"""
+TEMPLATES = jinja2.Environment(
+    loader=jinja2.FileSystemLoader(Path(__file__).with_name("templates")),
+    autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+
+
+def _css_string(text: str) -> markupsafe.Markup:
+    """Text as a CSS string inside <style>: escaped for CSS (quotes, backslashes, '<'), so not for HTML."""
+    return markupsafe.Markup('"' + re.sub(r'[\\"<>\n]', lambda m: f"\\{ord(m[0]):x} ", str(text)) + '"')
+
+
+TEMPLATES.filters["css_string"] = _css_string
+HYPHENATED = re.compile(r"[^\s<>]*\w-\w[^\s<>]*")
+
+
+def _unbroken(text: object) -> markupsafe.Markup:
+    """Text, escaped, with every hyphenated word kept on one line ("2014-15", "like-for-like" never split)."""
+    return markupsafe.Markup(HYPHENATED.sub(lambda m: f'<span class="nb">{m[0]}</span>', str(markupsafe.escape(text))))
+
+
+TEMPLATES.filters["unbroken"] = _unbroken
+
+
+class PackError(RuntimeError):
+    """The pack could not be made; the message is a plain sentence for the reader."""
 
 
 def _progress(progress: Progress | None, fraction: float, what: str) -> None:
@@ -36,146 +77,170 @@ def _progress(progress: Progress | None, fraction: float, what: str) -> None:
         progress(fraction, what)
 
 
+@dataclass
+class Cell:
+    text: str
+    numeric: bool
+
+
+def _texts(column: pd.Series) -> list[str]:
+    """A column as it is read: thousands separators, the decimals the column needs, nothing for a gap."""
+    if pd.api.types.is_bool_dtype(column) or not pd.api.types.is_numeric_dtype(column):
+        return ["" if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v) for v in column]
+    values = column.dropna()
+    decimals = 0 if values.empty or (values == values.round()).all() else \
+        1 if (values.round(1) == values.round(2)).all() else 2
+    return ["" if pd.isna(v) else f"{v:,.{decimals}f}" for v in column]
+
+
+def _grid(name: str, table: pd.DataFrame) -> dict:
+    """A table for the template: its caption, headings and cells, with the numbers marked (right, unbroken)."""
+    columns = [_texts(table[c]) for c in table.columns]
+    numeric = [[bool(NUMBER.match(t)) for t in texts] for texts in columns]
+    rows = [[Cell(columns[c][r], numeric[c][r]) for c in range(len(columns))] for r in range(len(table))]
+    heads = [{"name": str(name_), "numeric": bool(flags) and all(f or not t for f, t in zip(flags, texts))}
+             for name_, flags, texts in zip(table.columns, numeric, columns)]
+    return {"name": name, "columns": heads, "rows": rows, "size": "wide" if len(heads) > 6 else ""}
+
+
+def plotly_js(report: appraisal.Appraisal) -> str:
+    """The smallest plotly.js that draws every chart of the pack (the full one if a chart needs more)."""
+    traces = {trace.type for section in report.sections for _, figure, _, _ in section.charts for trace in figure.data}
+    return PLOTLY_BASIC.read_text(encoding="utf-8") if traces <= BASIC_TRACES else get_plotlyjs()
+
+
+def _sized(figure, scale: float):
+    """The figure, or a copy `scale` times as tall (on paper a chart shares its page with the text).
+
+    Bar charts shrink less, and name every bar: left to itself Plotly drops every other name when short.
+    """
+    kinds = {trace.type for trace in figure.data}
+    if scale == 1.0 or not kinds <= {"scatter", "bar"}:
+        return figure
+    spec = figure.to_dict()
+    spec["layout"]["height"] = round((figure.layout.height or 450) * (max(scale, 0.8) if "bar" in kinds else scale))
+    for trace in figure.data:
+        if trace.type == "bar":
+            spec["layout"].setdefault("yaxis" if trace.orientation == "h" else "xaxis", {})["dtick"] = 1
+    return spec
+
+
+def _render(report: appraisal.Appraisal, commentary: dict[str, str] | None, progress: Progress | None,
+            plotly_src: str | None = None, chart_scale: float = 1.0) -> str:
+    commentary = commentary or {}
+    sections = []
+    for i, section in enumerate(report.sections):
+        _progress(progress, 0.9 * i / len(report.sections), f"Writing {section.title}")
+        charts = [{"div": pio.to_html(_sized(figure, chart_scale), full_html=False, include_plotlyjs=False,
+                                      div_id=key, config={"displaylogo": False, "responsive": True}),
+                   "summary": summary,
+                   "data": _grid(f"The numbers behind: {figure.layout.title.text or summary}", data)}
+                  for key, figure, summary, data in section.charts]
+        sections.append({"key": section.key, "title": section.title, "sentences": section.sentences,
+                         "commentary": commentary.get(section.key, ""), "charts": charts,
+                         "tables": [_grid(name, table) for name, table in section.tables]})
+    title = TITLE.format(fy=report.fy)
+    return TEMPLATES.get_template("pack.html.j2").render(
+        title=title, footer=f"{title} · page", built=f"{dt.date.today():%d %B %Y}", modelled_note=MODELLED_NOTE,
+        sections=sections, plotly_src=plotly_src, plotly_js=None if plotly_src else plotly_js(report))
+
+
 def build_html(report: appraisal.Appraisal, commentary: dict[str, str] | None = None,
                progress: Progress | None = None) -> str:
     """One HTML file with plotly.js inside it once, so it opens from an email on an offline laptop."""
-    commentary = commentary or {}
-    esc = html.escape
-    title = TITLE.format(fy=report.fy)
-    parts = [f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>{esc(title)}</title>",
-             f"<meta name='viewport' content='width=device-width, initial-scale=1'><style>{CSS}</style>",
-             f"<script>{get_plotlyjs()}</script></head><body>",
-             f"<header><h1>{esc(title)}</h1><p>For the stakeholder board. Built {dt.date.today():%d %B %Y}.</p>",
-             f"<p class='note'>{esc(MODELLED_NOTE)}</p></header>",
-             "<nav aria-label='Contents'><h2>Contents</h2><ol>"]
-    parts += [f"<li><a href='#{s.key}'>{esc(s.title)}</a></li>" for s in report.sections]
-    parts.append("</ol></nav>")
-    total = len(report.sections)
-    for i, section in enumerate(report.sections):
-        _progress(progress, i / total, f"Writing {section.title}")
-        parts.append(f"<section id='{section.key}'><h2>{esc(section.title)}</h2>")
-        parts += [f"<p>{esc(s)}</p>" for s in section.sentences]
-        if commentary.get(section.key):
-            parts.append(f"<div class='commentary'><strong>Head of service:</strong>\n{esc(commentary[section.key])}</div>")
-        for name, table in section.tables:
-            parts.append(f"<h3>{esc(name)}</h3>" + table.to_html(index=False, escape=True, border=0, na_rep=""))
-        for key, figure, summary, data in section.charts:
-            chart = pio.to_html(figure, full_html=False, include_plotlyjs=False, div_id=key,
-                                config={"displaylogo": False, "responsive": True})
-            parts.append(f"<figure>{chart}<figcaption>{esc(summary)}</figcaption>"
-                         f"<details><summary>The numbers behind this chart</summary>"
-                         f"{data.to_html(index=False, escape=True, border=0, na_rep='')}</details></figure>")
-        parts.append("</section>")
-    parts.append("</body></html>")
+    content = _render(report, commentary, progress)
     _progress(progress, 1.0, "HTML pack ready")
-    return "".join(parts)
-
-
-# fpdf2's built-in fonts are Latin-1: say the same thing in Latin-1 rather than depend on a font file.
-_LATIN1 = str.maketrans({"–": "-", "—": "-", "‘": "'", "’": "'", "“": '"', "”": '"', "…": "...", "◆": "*",
-                         "✓": "", "⚠": "!", "→": "->", "−": "-", "×": "x", "≥": ">=", "≤": "<="})
-
-
-def _latin1(text: object) -> str:
-    return str(text).translate(_LATIN1).encode("latin-1", "replace").decode("latin-1")
+    return content
 
 
 def build_pdf(report: appraisal.Appraisal, commentary: dict[str, str] | None = None,
               progress: Progress | None = None) -> bytes:
-    """An A4 PDF: cover, contents, each section with its charts as images and tables that never split a row."""
-    from fpdf import FPDF
-    from fpdf.fonts import FontFace
+    """The HTML pack printed to A4 by Chromium: contents with page numbers, numbered pages, vector charts.
 
-    commentary = commentary or {}
-    figures = [(key, fig) for s in report.sections for key, fig, _, _ in s.charts]
-    _progress(progress, 0.05, f"Drawing {len(figures)} charts")
-    with tempfile.TemporaryDirectory() as tmp:
-        paths = {key: str(Path(tmp) / f"{key}.png") for key, _ in figures}
-        heights = {key: int(fig.layout.height or 460) for key, fig in figures}
-        if figures:
-            pio.write_images([f for _, f in figures], [paths[k] for k, _ in figures], width=1000,
-                             height=[heights[k] for k, _ in figures], scale=2)
-        _progress(progress, 0.6, "Laying out the pages")
-
-        class Pack(FPDF):
-            def footer(self):
-                self.set_y(-12)
-                self.set_font("Helvetica", size=8)
-                self.set_text_color(90)
-                self.cell(0, 6, _latin1(f"{TITLE.format(fy=report.fy)} - page {self.page_no()} of {{nb}}"), align="C")
-
-        pdf = Pack(format="A4", unit="mm")
-        pdf.set_margins(15, 15, 15)
-        pdf.set_auto_page_break(True, margin=18)
-        pdf.set_title(_latin1(TITLE.format(fy=report.fy)))
-        pdf.add_page()
-        pdf.set_font("Helvetica", "B", 22)
-        pdf.multi_cell(0, 11, _latin1(TITLE.format(fy=report.fy)))
-        pdf.set_font("Helvetica", size=12)
-        pdf.ln(4)
-        pdf.multi_cell(0, 6, _latin1(f"For the stakeholder board. Built {dt.date.today():%d %B %Y}."))
-        pdf.ln(3)
-        pdf.set_font("Helvetica", "I", 10)
-        pdf.multi_cell(0, 5, _latin1(MODELLED_NOTE))
-        pdf.add_page()
-        pdf.insert_toc_placeholder(_contents, pages=1)      # reserves this page and moves on to a fresh one
-        width = pdf.epw
-        for i, section in enumerate(report.sections):
-            _progress(progress, 0.6 + 0.4 * i / len(report.sections), f"Writing {section.title}")
-            if i:
-                pdf.add_page()
-            pdf.start_section(_latin1(section.title))
-            pdf.set_font("Helvetica", "B", 16)
-            pdf.multi_cell(0, 9, _latin1(section.title))
-            pdf.ln(2)
-            pdf.set_font("Helvetica", size=10.5)
-            for sentence in section.sentences:
-                pdf.multi_cell(0, 5.5, _latin1(sentence))
-                pdf.ln(1.5)
-            if commentary.get(section.key):
-                pdf.set_fill_color(255, 248, 230)
-                pdf.set_font("Helvetica", "I", 10.5)
-                pdf.multi_cell(0, 5.5, _latin1("Head of service: " + commentary[section.key]), fill=True)
-                pdf.ln(2)
-            for key, _, summary, _ in section.charts:
-                image_height = min(width * heights[key] / 1000, pdf.eph - 20)
-                if pdf.will_page_break(image_height + 14):
-                    pdf.add_page()
-                pdf.image(paths[key], h=image_height, keep_aspect_ratio=True, w=width)
-                pdf.set_font("Helvetica", "I", 9)
-                pdf.multi_cell(0, 4.5, _latin1(summary))
-                pdf.ln(2)
-            for name, table in section.tables:
-                _table(pdf, FontFace, name, table)
-        _progress(progress, 1.0, "PDF pack ready")
-        return bytes(pdf.output())
+    Raises PackError, with a sentence a reader can act on, when Chromium cannot print it.
+    """
+    titles = {s.key: s.title for s in report.sections}
+    with tempfile.TemporaryDirectory(prefix="libstats-pack-") as tmp, \
+            concurrent.futures.ThreadPoolExecutor(1) as pool:      # Playwright's sync API wants a thread without a loop
+        page_ready: concurrent.futures.Future[Path] = concurrent.futures.Future()
+        steps: queue.Queue[tuple[float, str]] = queue.Queue()   # progress is told on this thread (Streamlit's)
+        work = pool.submit(_print, page_ready, titles, lambda f, w: steps.put((f, w)))  # Chromium starts meanwhile
+        try:
+            folder = Path(tmp)
+            # plotly.js as a file beside the page, not inline: Chromium compiles it while the page is read.
+            (folder / "plotly.min.js").write_text(plotly_js(report), encoding="utf-8")
+            page = folder / "pack.html"
+            page.write_text(_render(report, commentary, lambda f, w: _progress(progress, 0.1 * f, w), "plotly.min.js",
+                                    PRINT_CHART_SCALE), encoding="utf-8")
+            page_ready.set_result(page)
+        except BaseException as exc:
+            page_ready.set_exception(exc)
+            raise
+        try:
+            deadline = time.monotonic() + PRINT_TIMEOUT_S + 30
+            while not work.done() and time.monotonic() < deadline:
+                with contextlib.suppress(queue.Empty):
+                    _progress(progress, *steps.get(timeout=0.05))
+            content = work.result(timeout=0)
+            _progress(progress, 1.0, "PDF pack ready")
+            return content
+        except PackError:
+            raise
+        except concurrent.futures.TimeoutError:
+            raise PackError(f"Chromium did not print the PDF pack within {PRINT_TIMEOUT_S} seconds; "
+                            "try again, or build the HTML pack and print that.") from None
+        except Exception as exc:
+            log.exception("printing the PDF pack failed")
+            raise PackError("Chromium could not print the PDF pack; the HTML pack has the same content "
+                            "and prints the same way from a browser.") from exc
 
 
-def _contents(pdf, outline) -> None:
-    pdf.set_xy(pdf.l_margin, pdf.t_margin)
-    pdf.set_font("Helvetica", "B", 16)
-    pdf.cell(0, 10, "Contents", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("Helvetica", size=12)
-    for entry in outline:
-        pdf.cell(pdf.epw - 20, 8, _latin1(entry.name))
-        pdf.cell(20, 8, str(entry.page_number), align="R", new_x="LMARGIN", new_y="NEXT")
+def _print(page_ready: concurrent.futures.Future, titles: dict[str, str], progress: Progress) -> bytes:
+    """Open the page in Chromium, wait for every chart, print; then write the contents' page numbers and print again."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        raise PackError("PDF packs need Playwright: install the requirements (pip install -r requirements.txt).") from None
+    if not Path(CHROMIUM).exists():
+        raise PackError(f"PDF packs are printed by Chromium, which is not installed here ({CHROMIUM}): "
+                        "install Debian's chromium package.")
+    _progress(progress, 0.15, "Starting Chromium")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        try:
+            page = browser.new_page(viewport={"width": PRINT_WIDTH_PX, "height": 1000})
+            page.set_default_timeout(PRINT_TIMEOUT_S * 1000)
+            page.route("**/*", lambda route: route.continue_() if route.request.url.startswith("file:")
+                       else route.abort())                         # nothing from the network, ever
+            page.emulate_media(media="print")                     # charts drawn at the printed width
+            _progress(progress, 0.3, "Drawing the charts")
+            page.goto(page_ready.result(timeout=PRINT_TIMEOUT_S).as_uri())
+            page.wait_for_function(DRAWN)
+            _progress(progress, 0.8, "Printing")
+            options = {"prefer_css_page_size": True, "print_background": True, "outline": True, "tagged": True}
+            first = page.pdf(**options)
+            starts = _section_pages(first, titles)
+            page.evaluate("starts => { for (const [key, n] of Object.entries(starts))"
+                          " document.querySelector(`.contents .page[data-section='${key}']`).textContent = n; }",
+                          starts)
+            _progress(progress, 0.95, "Numbering the contents")
+            return page.pdf(**options)
+        finally:
+            browser.close()
 
 
-def _table(pdf, FontFace, name: str, table: pd.DataFrame) -> None:
-    """A table that fits the page width; fpdf2 moves a row that would not fit to the next page whole."""
-    if table.empty:
-        return
-    pdf.set_font("Helvetica", "B", 11)
-    if pdf.will_page_break(20):
-        pdf.add_page()
-    pdf.multi_cell(0, 6, _latin1(name))
-    # A column is as wide as its longest value (headings wrap at spaces), within limits.
-    longest = [max(round(max(len(w) for w in str(c).split()) * 1.3), *(len(str(v)) for v in table[c])) for c in table.columns]
-    weights = [min(max(n, 7), 55) for n in longest]
-    pdf.set_font("Helvetica", size=8 if len(table.columns) > 5 else 9)
-    with pdf.table(col_widths=weights, width=pdf.epw, line_height=4.6, repeat_headings=1,
-                   headings_style=FontFace(emphasis="BOLD", fill_color=(242, 245, 248))) as grid:
-        grid.row([_latin1(c) for c in table.columns])
-        for values in table.itertuples(index=False):
-            grid.row(["" if pd.isna(v) else _latin1(v) for v in values])
-    pdf.ln(3)
+def _section_pages(pdf: bytes, titles: dict[str, str]) -> dict[str, int]:
+    """The page each section starts on, from the PDF's outline (Chromium makes one from the headings)."""
+    import pypdf
+
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    pages: dict[str, int] = {}
+
+    def walk(entries) -> None:
+        for entry in entries:
+            if isinstance(entry, list):
+                walk(entry)
+            else:
+                pages.setdefault(str(entry.title).strip(), reader.get_destination_page_number(entry) + 1)
+    walk(reader.outline)
+    return {key: pages[title] for key, title in titles.items() if title in pages}

@@ -83,8 +83,12 @@ if not meeting:
         if column.button(f"Build the {kind.upper()} pack", key=f"build_{kind}", width="stretch"):
             bar = column.progress(0.0, text="Starting")
             build = report.build_html if kind == "html" else report.build_pdf
-            content = build(pack, commentary, progress=lambda done, what: bar.progress(min(done, 1.0), text=what))
-            st.session_state[f"pack_{kind}"] = (fy, content.encode("utf-8") if isinstance(content, str) else content)
+            try:
+                content = build(pack, commentary, progress=lambda done, what: bar.progress(min(done, 1.0), text=what))
+                st.session_state[f"pack_{kind}"] = (fy, content.encode("utf-8") if isinstance(content, str) else content)
+            except report.PackError as problem:       # a plain sentence: Chromium missing, or it could not print
+                bar.empty()
+                column.error(str(problem))
         built = st.session_state.get(f"pack_{kind}")
         if built and built[0] == fy:
             column.download_button(f"Download the {kind.upper()} pack", built[1], f"appraisal_{fy}.{kind}",

@@ -4,6 +4,7 @@ from __future__ import annotations
 import io
 import re
 import shutil
+from collections import Counter
 
 import pypdf
 import pytest
@@ -37,6 +38,26 @@ def pdf_text(content: bytes) -> list[str]:
     return [page.extract_text() for page in pypdf.PdfReader(io.BytesIO(content)).pages]
 
 
+def printed_words(year: appraisal.Appraisal) -> Counter:
+    """Every word and number the printed pack shows as text (not the charts' own labels), as often as shown."""
+    words = Counter()
+    for section in year.sections:
+        for text in (section.title, *section.sentences, *(summary for _, _, summary, _ in section.charts)):
+            words.update(text.split())
+        for name, table in section.tables:
+            if table.empty:
+                words.update(f"{name}: none.".split())          # an empty table is said in words
+                continue
+            grid = report._grid(name, table)
+            words.update(name.split())
+            for column in grid["columns"]:
+                words.update(column["name"].split())
+            for row in grid["rows"]:
+                for cell in row:
+                    words.update(cell.text.split())
+    return words
+
+
 @pytest.mark.parametrize("fy", YEARS)
 def test_both_formats_carry_the_headline_numbers(packs, fy):
     year, html, pdf = packs[fy]
@@ -46,12 +67,78 @@ def test_both_formats_carry_the_headline_numbers(packs, fy):
     for name, number in year.headline_numbers.items():
         assert number in html, (fy, name)
         assert number in text, (fy, name)
-    assert pages[1].startswith("Contents") or "Contents" in pages[1].splitlines()[0:2]
+    contents = pages[0].split("Contents\n", 1)[1]
     for title in appraisal.SECTIONS.values():
-        assert title in pages[1], f"{title} is in the contents"
-        assert any(p.lstrip().startswith(title) for p in pages[2:]), f"{title} starts a page"
-    assert len(pages) >= 7
-    assert all(f"of {len(pages)}" in p for p in pages), "every page is numbered"
+        match = re.search(rf"^{re.escape(title)} (\d+)$", contents, re.M)
+        assert match, f"{title} and its page are in the contents"
+        assert title in pages[int(match[1]) - 1].splitlines(), f"{title} starts on the page the contents gives"
+    assert "1. 1." not in text and "1. 1." not in html
+    assert all(f"page {i} of {len(pages)}" in p for i, p in enumerate(pages, start=1)), "every page is numbered"
+
+
+@pytest.mark.parametrize("fy", YEARS)
+def test_the_pdf_breaks_no_number_or_word_across_lines(packs, fy):
+    """Every word and number of the sentences and tables comes out of the PDF whole, as often as it is shown."""
+    year, _, pdf = packs[fy]
+    extracted = Counter("\n".join(pdf_text(pdf)).split())
+    short = {w: (n, extracted[w]) for w, n in printed_words(year).items() if extracted[w] < n}
+    assert not short, f"{fy}: broken or missing (shown, found): {short}"
+    grouped = re.compile(r"[(£+\-−]*\d{1,3}(,\d{3})*(\.\d+)?%?[.,;:)]*")
+    broken = [w for w in extracted if "," in w.rstrip(",") and re.fullmatch(r"[(£+\-−]*[\d,][\d,.]*%?[.,;:)]*", w)
+              and not grouped.fullmatch(w)]
+    assert not broken, f"{fy}: numbers cut in two: {broken}"
+
+
+@pytest.mark.parametrize("fy", YEARS)
+def test_the_published_and_modelled_markers_survive(packs, fy):
+    year, html, pdf = packs[fy]
+    text = "\n".join(pdf_text(pdf))
+    shown = printed_words(year)
+    assert shown["✓"] + shown["◆"] > 0, "the tables mark where their figures come from"
+    for marker in "✓◆":
+        assert text.count(marker) == html.count(marker) == shown[marker], (fy, marker)
+
+
+@pytest.mark.parametrize("fy", YEARS)
+def test_the_pdf_has_no_mostly_empty_page(packs, fy):
+    """A few full A4 pages: every page but the last is filled at least half way down (text or a chart's labels)."""
+    _, _, pdf = packs[fy]
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    assert 3 <= len(reader.pages) <= 6, len(reader.pages)
+    for number, page in enumerate(reader.pages[:-1], start=1):
+        height = float(page.mediabox.height)
+        lowest = [height]
+
+        def visit(text, cm, tm, font, size):
+            y = (tm[5] * cm[3] + cm[5]) if text.strip() else height
+            if y > 20 * 72 / 25.4:                           # the footer's line is not content
+                lowest[0] = min(lowest[0], y)
+        page.extract_text(visitor_text=visit)
+        assert lowest[0] < height / 2, f"{fy}: page {number} is mostly empty"
+
+
+def test_a_table_that_spans_pages_repeats_its_heading_row(packs):
+    import copy
+
+    import pandas as pd
+    year = copy.deepcopy(packs["2016-17"][0])
+    long = pd.DataFrame({"Library name": [f"Library {i:03d}" for i in range(150)],
+                         "Visits counted": [f"{1000 + 7 * i:,}" for i in range(150)],
+                         "Where it stands": ["a long explanation of where this library stands " * 2] * 150})
+    year.sections[2].tables.append(("Every library", long))
+    pages = pdf_text(report.build_pdf(year))
+    spanned = [p for p in pages if re.search(r"Library \d{3}", p)]
+    assert len(spanned) >= 3, "the table runs over several pages"
+    for page in spanned:
+        first_row = re.search(r"Library \d{3}", page).start()
+        assert "Library name Visits counted Where it stands" in page[:first_row], "the heading row tops every page"
+    assert sum(len(re.findall(r"Library \d{3}", p)) for p in pages) == 150, "every row once, none cut"
+
+
+def test_a_pdf_that_cannot_be_printed_says_so_plainly(packs, monkeypatch):
+    monkeypatch.setattr(report, "CHROMIUM", "/nowhere/chromium")
+    with pytest.raises(report.PackError, match="^PDF packs are printed by Chromium, which is not installed here"):
+        report.build_pdf(packs["2015-16"][0])
 
 
 def test_published_figures_appear_exactly(packs):
@@ -96,7 +183,7 @@ def test_commentary_is_text_never_html(seed_copy):
     assert notes.iloc[0]["written_by"] == "Head of service"
     year = appraisal.build(seed_copy.run, "2015-16")
     html = report.build_html(year, {"summary": notes.iloc[0]["body"]})
-    assert "&lt;script&gt;alert(&#x27;board&#x27;)&lt;/script&gt; A hard year." in html
+    assert "&lt;script&gt;alert(&#39;board&#39;)&lt;/script&gt; A hard year." in html
     assert "<script>alert(" not in html
     with pytest.raises(ValueError, match="Say who is writing"):
         appraisal.save_commentary(seed_copy, "2015-16", "summary", "text", "  ")
@@ -149,7 +236,7 @@ def test_meeting_mode_steps_through_the_sections(fixture_db, make_app):
     assert [h.value for h in at.header] == [*appraisal.SECTIONS.values(), "The board pack"]
 
 
-def test_the_report_command_writes_both_formats(fixture_db, tmp_path):
+def test_the_report_command_writes_both_formats(fixture_db, tmp_path, monkeypatch):
     from click.testing import CliRunner
 
     from libstats.cli import main
@@ -168,6 +255,10 @@ def test_the_report_command_writes_both_formats(fixture_db, tmp_path):
     result = runner.invoke(main, ["report", "--fy", "2030-31", "--format", "pdf", "--out", str(pdf), "--db", str(fixture_db)])
     assert result.exit_code == 1
     assert "There are no figures for 2030-31: the warehouse holds 2014-15, 2015-16." in result.output
+    monkeypatch.setattr(report, "CHROMIUM", "/nowhere/chromium")
+    result = runner.invoke(main, ["report", "--fy", "2015-16", "--format", "pdf", "--out", str(pdf), "--db", str(fixture_db)])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "Error: PDF packs are printed by Chromium, which is not installed here" in result.output
 
 
 def test_commentary_is_written_on_the_page_once_editing_is_switched_on(fixture_db, make_app, tmp_path):
@@ -184,3 +275,27 @@ def test_commentary_is_written_on_the_page_once_editing_is_switched_on(fixture_d
     assert not at.exception and not at.error
     assert at.text[0].value == "Visits held up despite the closures."
     assert any(shown(c.value).startswith("Head of service, written by Jo Bloggs on ") for c in at.caption)
+
+
+def test_the_page_builds_both_packs_and_says_plainly_when_it_cannot(fixture_db, make_app, tmp_path, monkeypatch):
+    path = tmp_path / "db.duckdb"
+    shutil.copy(fixture_db, path)
+    at = make_app(path, fy="2015-16")
+    at.switch_page("pages/appraisal.py").run()
+    at.button(key="build_html").click().run()
+    at.button(key="build_pdf").click().run()
+    assert not at.exception and not at.error
+    assert [b.label for b in at.get("download_button")][-2:] == ["Download the HTML pack", "Download the PDF pack"]
+    monkeypatch.setattr(report, "CHROMIUM", "/nowhere/chromium")
+    at.button(key="build_pdf").click().run()
+    assert not at.exception
+    assert [e.value for e in at.error] == [
+        "PDF packs are printed by Chromium, which is not installed here (/nowhere/chromium): "
+        "install Debian's chromium package."]
+
+
+def test_the_vendored_plotly_bundle_is_plotly_pys_own_version():
+    """The pack's plotly.js basic bundle must match the plotly.js that plotly.py writes figures for."""
+    from plotly.offline import get_plotlyjs_version
+    header = report.PLOTLY_BASIC.read_text(encoding="utf-8")[:200]
+    assert f"plotly.js (basic - minified) v{get_plotlyjs_version()}" in header, "run `make vendor-plotly`"

@@ -109,6 +109,9 @@ def test_the_html_board_pack_renders_every_chart_with_the_network_blocked(seed_d
     assert page.locator(".js-plotly-plot").count() == charts_expected
     assert [u for u in requests if not u.startswith("file:")] == [], "the pack asks the network for nothing"
     assert "1,024,069" in page.locator("body").inner_text()
+    contents = page.get_by_role("navigation", name="Contents").get_by_role("listitem")
+    assert contents.first.inner_text().startswith("1. Summary")
+    assert contents.first.evaluate("li => getComputedStyle(li).listStyleType") == "none", "not '1. 1. Summary'"
     context.close()
 
 
