@@ -84,6 +84,16 @@ def _open_for_import(db_file: Path | None, read_only: bool) -> db.Database:
         raise click.ClickException(str(exc)) from None
 
 
+def _could_not_write(what: str, exc: BaseException) -> str:
+    """One plain sentence for a write that failed (a full disk, a damaged file), keeping the real cause."""
+    cause = exc
+    while cause.__cause__ is not None:
+        cause = cause.__cause__
+    reason = str(cause).splitlines()[0] if str(cause) else type(cause).__name__
+    done = "Nothing was imported" if what == "import" else "The import was not undone"
+    return f"The {what} could not be written ({reason}). {done}: every write is one transaction."
+
+
 def _reasons(pairs: tuple[str, ...]) -> dict[str, str]:
     """--reason "KEY=text" options as a dict; the key is everything before the first '='."""
     out = {}
@@ -101,8 +111,12 @@ def _echo_plan(plan, parsed, reasons: dict[str, str]) -> None:
     click.echo(f"{parsed.name}: read as {parsed.shape_label} (header on row {parsed.header_row}{where}).")
     for note in plan.notes:
         click.echo(f"  Note: {note}")
-    for problem in plan.problems:
+    shown = 200                                  # a hostile file can have hundreds of thousands
+    for problem in plan.problems[:shown]:
         click.echo(f"  Problem: {problem}")
+    if len(plan.problems) > shown:
+        click.echo(f"  … and {len(plan.problems) - shown:,} more problems (the first {shown} are listed; "
+                   "the Data page's upload offers every one as a download).")
     for warning in plan.warnings:
         given = reasons.get(warning.key)
         click.echo(f"  Warning [{warning.key}]: {warning}")
@@ -177,6 +191,8 @@ def import_files(files: tuple[Path, ...], db_file: Path | None, dry_run: bool, m
             click.echo(result.message)
     except importer.ImporterError as exc:
         raise click.ClickException(str(exc)) from None
+    except (db.StoreError, db.QueryError, OSError) as exc:
+        raise click.ClickException(_could_not_write("import", exc)) from None
     finally:
         database.close()
 
@@ -194,6 +210,8 @@ def undo_import(import_id: int, db_file: Path | None, user: str | None) -> None:
         result = importer.undo(database, import_id, user or getpass.getuser())
     except importer.ImporterError as exc:
         raise click.ClickException(str(exc)) from None
+    except (db.StoreError, db.QueryError, OSError) as exc:
+        raise click.ClickException(_could_not_write("undo", exc)) from None
     finally:
         database.close()
     click.echo(result.message)
@@ -257,8 +275,11 @@ def report(fy: str, fmt: str, out_file: Path, db_file: Path | None) -> None:
             content = (board_pack.build_html if fmt == "html" else board_pack.build_pdf)(year, commentary, progress)
         except board_pack.PackError as problem:
             raise click.ClickException(str(problem)) from None
-    out_file.parent.mkdir(parents=True, exist_ok=True)
-    out_file.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
+    try:
+        out_file.parent.mkdir(parents=True, exist_ok=True)
+        out_file.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
+    except OSError as exc:
+        raise click.ClickException(f"The pack could not be written to {out_file}: {exc.strerror or exc}.") from None
     click.echo(f"Wrote {out_file} ({out_file.stat().st_size / 1e6:.1f} MB).")
 
 

@@ -228,9 +228,13 @@ def entries_version(path: Path) -> int:
 
 def is_legacy_warehouse(path: Path) -> bool:
     """Whether a warehouse file predates the entries store (it has an import_batch table of its own)."""
+    return _has_table(path, "import_batch")
+
+
+def _has_table(path: Path, name: str) -> bool:
     con = connect(path, read_only=True)
     try:
-        return bool(con.execute("select count(*) from duckdb_tables() where table_name = 'import_batch'").fetchone()[0])
+        return bool(con.execute("select count(*) from duckdb_tables() where table_name = $name", {"name": name}).fetchone()[0])
     finally:
         con.close()
 
@@ -279,6 +283,9 @@ class Database:
                 "commentary, targets). Run `python -m libstats build --force`: it moves them into the "
                 f"entries store ({self.entries_path.name}) and rebuilds the warehouse from the seed.")
         built = built_from(self.path)
+        if built is None and not _has_table(self.path, "branch"):
+            raise StoreError(f"{self.path} is not a warehouse built by this dashboard (it holds none of its tables). "
+                             "Build one with `python -m libstats build`.")
         if built is None or built["schema_checksum"] != schema_checksum():
             raise StaleWarehouse(
                 f"{self.path} was built from an older version of data/schema/warehouse.sql. Rebuild it with "
@@ -367,6 +374,8 @@ class Database:
                         # Keep the real cause (e.g. "No space left on device"), not the failed rollback's.
                         exc.add_note(f"(the rollback then failed too: {rollback_failed})")
                 self._shared.version = None
+                if isinstance(exc, duckdb.Error):      # e.g. the commit itself failed: a full disk
+                    raise StoreError(f"The change could not be saved: {str(exc).splitlines()[0]}") from exc
                 raise
             finally:
                 cursor.close()

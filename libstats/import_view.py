@@ -4,10 +4,12 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from libstats import importer, ui
+from libstats import db, export, importer, ui
 from libstats.quality import month_name, number
 
 
+# The problems shown on the page at most; the rest are in a download (a hostile file can have hundreds of thousands).
+PROBLEMS_SHOWN = 200
 # The preview shows this many figures of each kind at most (a national return has a million): the counts say
 # how many there are in all, and the figures are in the file itself.
 PREVIEW_ROWS = 1_000
@@ -62,7 +64,13 @@ def show_upload(upload, metric: str | None, user: str, index: int) -> None:
     if plan.problems:
         st.error(f"{importer.plural(len(plan.problems), 'problem')}: nothing from this file will be imported. "
                  "Correct the rows below and upload it again.")
-        st.dataframe(_table_of(plan.problems), hide_index=True, width="stretch", key=f"problems_{index}")
+        st.dataframe(_table_of(plan.problems[:PROBLEMS_SHOWN]), hide_index=True, width="stretch",
+                     key=f"problems_{index}")
+        if len(plan.problems) > PROBLEMS_SHOWN:
+            st.caption(f"The first {PROBLEMS_SHOWN:,} are shown, and {len(plan.problems) - PROBLEMS_SHOWN:,} more: "
+                       "the download has every one.")
+            st.download_button("Download every problem (CSV)", lambda: export.to_csv(_table_of(plan.problems)),
+                               "problems.csv", "text/csv", key=f"problems_csv_{index}", icon=":material/download:")
         return
     st.write(ui.plain(plan.summary()))
     if plan.nothing_to_change:
@@ -100,6 +108,9 @@ def show_upload(upload, metric: str | None, user: str, index: int) -> None:
         except importer.ImporterError as problem:
             bar.empty()
             st.error(ui.plain(problem))
+        except (db.StoreError, db.QueryError) as problem:      # a full disk, a damaged store: nothing was written
+            bar.empty()
+            st.error(ui.plain(f"The import could not be written, so nothing was imported ({problem})."))
 
 
 def history() -> None:

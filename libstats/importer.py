@@ -49,6 +49,22 @@ EXPECTED_HEADERS = (
 )
 BLANKS = {"", "..", "-", "n/a", "na", "null", "none"}   # CIPFA writes '..' for unknown; missing is not zero
 FOOTER = re.compile(r"^\s*(grand\s+total|totals?\b|notes?\b|source\b)", re.IGNORECASE)
+
+# Limits on what one file may hold, checked while it is read, so a hostile or mistaken file is refused in
+# bounded time and memory (the upload size itself is server.maxUploadSize in .streamlit/config.toml).
+MAX_ROWS = 2_000_000                 # a whole national monthly return is about a million rows
+MAX_SHEET_CELLS = 500_000            # cells read from a workbook, all sheets together (about 100,000 figures)
+MAX_UNZIPPED = 200_000_000           # bytes a workbook may expand to (a compressed sheet can be tiny)
+MAX_CELL = 1_000                     # characters in one cell: no figure, name or date needs more
+SUGGESTED = 1_000                    # distinct unknown branch names given a "Did you mean …?"
+csv.field_size_limit(max(MAX_CELL * 200, 131_072))     # the csv module's own guard; longer cells are refused below
+# The most a branch can plausibly report in one month, by measure (a figure above it is a problem, not a warning):
+# visits at one a second, day and night, for 31 days; hours at 1,000 PCs open every hour; anything else 10^9.
+CEILING = {"visits": 31 * 24 * 3600, "pc_hours_available": 31 * 24 * 1000, "pc_hours_used": 31 * 24 * 1000}
+CEILING_WORDS = {"visits": "one visit a second, day and night, for a whole month",
+                 "pc_hours_available": "1,000 computers open every hour of a month",
+                 "pc_hours_used": "1,000 computers in use every hour of a month"}
+ANY_CEILING = 1_000_000_000
 MONTH_LIKE = re.compile(r"^\s*\d{4}-\d{1,2}(-\d{1,2})?(\s.*)?$")
 WHOLE_UNITS = {"count", "people"}         # hours may have fractions; counts of things and people may not
 
@@ -185,7 +201,11 @@ def read_file(name: str, content: bytes, metric: str | None = None,
     _report(progress, 0.0, f"Reading {name}")
     if not content or not content.strip():
         raise FileNotUnderstood(f"{name} is empty.")
+    checksum = checksum_of(content)
     notes: list[str] = []
+    content, encoding_note = _as_utf8(name, content)
+    if encoding_note:
+        notes.append(encoding_note)
     quick = _read_long_csv(content)
     if quick is not None:
         # A plain CSV of one row per figure (the common case, and the big one): read column by column.
@@ -219,32 +239,132 @@ def read_file(name: str, content: bytes, metric: str | None = None,
                 "(for example visits) and load it again.")
         if metric and shape != "wide_by_month":
             notes.append("The metric given was not needed: this file names its own metrics.")
+        _check_header(name, grid[index], index + 1)
         # Each layout's parser gives (records, problems found reading, blank cells skipped, notes).
         records, problems, skipped, parser_notes = parser(grid[index], columns, body, index + 1, shape, metric)
     header_row = index + 1
+    if quick is not None:
+        _check_header(name, header, header_row)
+    if len(records) > MAX_ROWS:
+        raise FileNotUnderstood(f"{name} has {len(records):,} figures; one file may hold at most {MAX_ROWS:,}. "
+                                "Split it, by year or by borough, and load the parts.")
+    records, long_cells = _without_long_cells(records)
+    problems = list(problems) + long_cells
     notes += parser_notes
     if skipped:
         notes.append(f"{plural(skipped, 'blank cell')} {'was' if skipped == 1 else 'were'} skipped: "
                      "blank means no figure, not zero.")
     _report(progress, 1.0, f"Read {len(records):,} figures from {name}")
-    return ParsedFile(name=name, checksum=checksum_of(content), shape=shape, header_row=header_row,
+    return ParsedFile(name=name, checksum=checksum, shape=shape, header_row=header_row,
                       records=records, problems=problems, notes=notes, sheet=sheet)
+
+
+def _as_utf8(name: str, content: bytes) -> tuple[bytes, str | None]:
+    """A UTF-16 file (what Excel's "Unicode text" saves) as UTF-8, with a note; any other file as it is."""
+    if content[:2] in (b"\xff\xfe", b"\xfe\xff") or (len(content) > 3 and content[1:4:2] == b"\x00\x00"
+                                                      and content[:4] != b"PK\x03\x04"):
+        try:
+            text = content.decode("utf-16" if content[:2] in (b"\xff\xfe", b"\xfe\xff") else "utf-16-le")
+        except UnicodeDecodeError:
+            raise FileNotUnderstood(f"{name} looks like UTF-16 text but cannot be read as it: save it as CSV "
+                                    "(UTF-8) or .xlsx and load it again.") from None
+        return text.encode("utf-8"), f"{name} was saved as UTF-16 text; it was read as such."
+    return content, None
+
+
+def column_letter(index: int) -> str:
+    """A spreadsheet's name for a column: 0 -> A, 25 -> Z, 26 -> AA."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def _check_header(name: str, header: list[str], header_row: int) -> None:
+    """Refuse a header that names a column twice: which of the two holds the figures cannot be told."""
+    seen: dict[str, int] = {}
+    for i, cell in enumerate(header):
+        key = _norm(cell)
+        if not key:
+            continue
+        if key in seen:
+            first = seen[key]
+            raise FileNotUnderstood(
+                f"{name}: the header (row {header_row}) has “{cell.strip()}” twice, in columns "
+                f"{column_letter(first)} and {column_letter(i)}: keep one of them and load the file again.")
+        seen[key] = i
+
+
+TEXT_CELLS = (("branch_text", "branch_col", "row"), ("borough_text", "borough_col", "row"),
+              ("month_text", "month_col", "month_row"), ("metric_text", "metric_col", "metric_row"),
+              ("value_text", "value_col", "row"))
+
+
+def _without_long_cells(records: pd.DataFrame) -> tuple[pd.DataFrame, list[Problem]]:
+    """Records with a cell longer than MAX_CELL characters are taken out, each named as a problem once."""
+    if records.empty:
+        return records, []
+    long = pd.Series(False, index=records.index)
+    problems = []
+    for text, col, row in TEXT_CELLS:
+        lengths = records[text].fillna("").astype(str).str.len()
+        hit = lengths > MAX_CELL
+        if hit.any():
+            for r in records[hit].drop_duplicates([row, col]).itertuples():
+                problems.append(Problem(int(getattr(r, row)), getattr(r, col), (
+                    f"This cell is {len(getattr(r, text)):,} characters long: no figure, name or date needs more "
+                    f"than {MAX_CELL:,}.")))
+            long |= hit
+    return (records[~long], problems) if problems else (records, [])
 
 
 def _grids(name: str, content: bytes) -> Iterable[tuple[str | None, list[list[str]]]]:
     """The file's sheets as rows of text cells (a CSV is one sheet); told apart by content, not name."""
     if content[:4] == b"PK\x03\x04":
-        try:
-            sheets = pd.read_excel(io.BytesIO(content), sheet_name=None, header=None, dtype=object,
-                                   engine="openpyxl")
-        except Exception as exc:  # openpyxl raises many kinds for a damaged workbook
-            raise FileNotUnderstood(f"{name} could not be read as an Excel workbook ({exc}).") from None
-        for sheet, frame in sheets.items():
-            yield sheet, [[_cell_text(v) for v in row] for row in frame.itertuples(index=False, name=None)]
+        yield from _workbook_grids(name, content)
         return
     if content[:4] == b"\xd0\xcf\x11\xe0":
         raise FileNotUnderstood(f"{name} is an old-style Excel file (.xls): save it as .xlsx or CSV and load it again.")
     yield None, _csv_grid(content)
+
+
+def _workbook_grids(name: str, content: bytes) -> Iterable[tuple[str | None, list[list[str]]]]:
+    """Each sheet of an .xlsx as rows of text, streamed (openpyxl's read-only mode) and stopped at the limits."""
+    import zipfile
+
+    import openpyxl
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            expands = sum(i.file_size for i in archive.infolist())
+    except zipfile.BadZipFile:
+        raise FileNotUnderstood(f"{name} could not be read as an Excel workbook (it is not a complete .xlsx file).") from None
+    if expands > MAX_UNZIPPED:
+        raise FileNotUnderstood(f"{name} expands to {expands / 1e6:,.0f} MB when opened, more than the "
+                                f"{MAX_UNZIPPED / 1e6:,.0f} MB a monthly return needs: save it as CSV and load that.")
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a damaged workbook
+        raise FileNotUnderstood(f"{name} could not be read as an Excel workbook ({exc}).") from None
+    cells = 0
+    try:
+        for sheet in book.worksheets:
+            grid = []
+            for values in sheet.iter_rows(values_only=True):
+                cells += len(values)
+                if cells > MAX_SHEET_CELLS:
+                    raise FileNotUnderstood(
+                        f"{name} has more than {MAX_SHEET_CELLS:,} cells (reading stopped in sheet “{sheet.title}” "
+                        f"at row {len(grid) + 1:,}): a spreadsheet that large should be saved as CSV, which "
+                        f"takes up to {MAX_ROWS:,} figures.")
+                grid.append([_cell_text(v) for v in values])
+            while grid and not any(grid[-1]):
+                grid.pop()
+            width = max((len(r) for r in grid), default=0)
+            yield sheet.title, [r + [""] * (width - len(r)) for r in grid]
+    finally:
+        book.close()
 
 
 def _decode(content: bytes) -> tuple[str, str]:
@@ -259,7 +379,22 @@ def _decode(content: bytes) -> tuple[str, str]:
 
 def _csv_grid(content: bytes) -> list[list[str]]:
     text, delimiter = _decode(content)
-    return [row for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    rows = []
+    try:
+        for row in reader:
+            rows.append(row)
+            if len(rows) > MAX_ROWS + 100:
+                raise FileNotUnderstood(f"The file has more than {MAX_ROWS:,} rows; one file may hold at most "
+                                        f"{MAX_ROWS:,} figures. Split it, by year or by borough, and load the parts.")
+    except csv.Error as exc:
+        line = text.splitlines()[reader.line_num - 1] if reader.line_num else ""
+        cells = line.split(delimiter)
+        column = next((column_letter(i) for i, c in enumerate(cells) if len(c) > MAX_CELL), None)
+        where = f"Row {reader.line_num}" + (f", column {column}" if column else "")
+        raise FileNotUnderstood(f"{where}: a cell is too long or its quotes are not closed ({exc}). No figure, name "
+                                f"or date needs more than {MAX_CELL:,} characters.") from None
+    return rows
 
 
 def _read_long_csv(content: bytes):
@@ -304,16 +439,8 @@ def _read_long_csv(content: bytes):
     for cell, has in zip(reversed(cells), reversed(filled)):
         first = pc.if_else(pa.array(has), cell, first)            # each row's first non-blank cell
     nonblank = np.logical_or.reduce(filled)
-    footer_note = None
     footer = pc.match_substring_regex(first, FOOTER.pattern, ignore_case=True).to_numpy(zero_copy_only=False)
-    footer &= nonblank
-    keep = nonblank
-    if footer.any():
-        at = int(np.argmax(footer))
-        last = int(np.flatnonzero(nonblank)[-1])
-        span = f"Row {rows[at]}" if last == at else f"Rows {rows[at]} to {rows[last]}"
-        footer_note = f"{span} (totals or notes below the data) {'was' if last == at else 'were'} ignored."
-        keep = nonblank & (np.arange(len(rows)) < at)
+    keep, footer_note = _footer(nonblank, footer & nonblank, rows)
     m, k, v = columns["month"], columns["metric"], columns["value"]
     b, bo = columns["branch"], columns.get("borough")
     value = cells[v]
@@ -335,6 +462,35 @@ def _read_long_csv(content: bytes):
         "month_checked": False, "metric_checked": False,
     }, columns=RECORD_COLUMNS)
     return header, index, columns, records, skipped, footer_note
+
+
+def _footer(nonblank: np.ndarray, footer: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, str | None]:
+    """Which rows hold figures. Totals and notes below the last figure are left out, as before; a totals or
+    notes row within the data is skipped and the rows after it are read (they used to be dropped unseen).
+    The note names the rows left out."""
+    data = nonblank & ~footer
+    if not data.any():
+        return data, None
+    last = int(np.flatnonzero(data)[-1])
+    within = footer & (np.arange(len(rows)) < last)
+    said = []
+    if within.any():
+        said.append(f"{_row_list(rows[within])} {'looks' if within.sum() == 1 else 'look'} like a total or a note "
+                    "within the data: skipped, and the rows after it read")
+    below = np.flatnonzero(nonblank & (np.arange(len(rows)) > last))
+    if len(below):
+        one = len(below) == 1 or below[0] == below[-1]
+        span = f"Row {rows[below[0]]}" if one else f"Rows {rows[below[0]]} to {rows[below[-1]]}"
+        said.append(f"{span} (totals or notes below the data) {'was' if one else 'were'} ignored")
+    return data, ("; ".join(said) + ".") if said else None
+
+
+def _row_list(numbers) -> str:
+    numbers = [int(n) for n in numbers]
+    if len(numbers) == 1:
+        return f"Row {numbers[0]}"
+    shown = ", ".join(str(n) for n in numbers[:10]) + (f" and {len(numbers) - 10:,} more" if len(numbers) > 10 else "")
+    return f"Rows {shown}"
 
 
 def _head_rows(text: str, delimiter: str, limit: int) -> tuple[list[list[str]], list[int]]:
@@ -414,19 +570,14 @@ def _classify(row: list[str]) -> tuple[str, dict[str, int]] | None:
 
 
 def _body(grid: list[list[str]], header: int) -> tuple[list[tuple[int, list[str]]], str | None]:
-    """The data rows below the header with their spreadsheet row numbers; stops at a totals or notes row."""
-    rows = []
-    for index in range(header + 1, len(grid)):
-        cells = grid[index]
-        first = next((c for c in cells if c.strip()), "")
-        if not first:
-            continue                      # a blank row: nothing to read
-        if FOOTER.match(first):
-            last = max(i for i in range(index, len(grid)) if any(c.strip() for c in grid[i]))
-            span = f"Row {index + 1}" if last == index else f"Rows {index + 1} to {last + 1}"
-            return rows, f"{span} (totals or notes below the data) {'was' if last == index else 'were'} ignored."
-        rows.append((index + 1, cells))
-    return rows, None
+    """The data rows below the header with their spreadsheet row numbers (see _footer for totals and notes)."""
+    below = range(header + 1, len(grid))
+    firsts = [next((c for c in grid[i] if c.strip()), "") for i in below]
+    numbers = np.array([i + 1 for i in below], dtype="int64")
+    nonblank = np.array([bool(f) for f in firsts], dtype=bool)
+    footer = np.array([bool(FOOTER.match(f)) for f in firsts], dtype=bool)
+    keep, note = _footer(nonblank, footer, numbers)
+    return [(int(numbers[k]), grid[header + 1 + k]) for k in np.flatnonzero(keep)], note
 
 
 def _cell(cells: list[str], i: int | None) -> str:
@@ -676,8 +827,11 @@ def _resolve_borough(cat: Catalogue, text: str) -> tuple[str | None, str | None]
     return None, f"“{text}” is not a borough of this service: use {_either(list(cat.boroughs['borough']))}."
 
 
-def resolve_branch(cat: Catalogue, text: str, borough_text: str = "") -> tuple[str | None, str | None, bool]:
-    """(branch, problem, whether the problem is the borough's) for a name, via aliases, full and short names."""
+def resolve_branch(cat: Catalogue, text: str, borough_text: str = "",
+                   suggest: bool = True) -> tuple[str | None, str | None, bool]:
+    """(branch, problem, whether the problem is the borough's) for a name, via aliases, full and short names.
+
+    suggest: look for close spellings of an unknown name (slow: done for the first names only)."""
     if not text.strip():
         return None, "The branch is missing.", False
     borough = None
@@ -699,15 +853,15 @@ def resolve_branch(cat: Catalogue, text: str, borough_text: str = "") -> tuple[s
     if len(candidates) > 1:
         return None, (f"“{text}” could be {_either(sorted(candidates))}: give the full name or fill in the "
                       "borough."), False
-    return None, _unknown_branch(cat, text), False
+    return None, _unknown_branch(cat, text, suggest), False
 
 
 def _branch_candidates(cat: Catalogue, key: str) -> list[str]:
     return sorted(cat.names.get(key, ()))
 
 
-def _unknown_branch(cat: Catalogue, text: str) -> str:
-    close = difflib.get_close_matches(_name_key(text), list(cat.names), n=6, cutoff=0.6)
+def _unknown_branch(cat: Catalogue, text: str, suggest: bool = True) -> str:
+    close = difflib.get_close_matches(_name_key(text), list(cat.names), n=6, cutoff=0.6) if suggest else []
     suggestions = list(dict.fromkeys(b for c in close for b in sorted(cat.names[c])))[:3]
     if suggestions:
         return f"“{text}” is not a branch we know. Did you mean {_either(suggestions)}?"
@@ -891,7 +1045,9 @@ def _rows_with(codes: np.ndarray, failing: list[int], rec: pd.DataFrame) -> pd.D
 def _resolve_branches(cat: Catalogue, rec: pd.DataFrame):
     """Branch and borough of every record, looking each distinct name up once."""
     codes, pairs = _factorize(rec["branch_text"], rec["borough_text"])
-    answers = [resolve_branch(cat, t, b) for t, b in pairs]
+    # Close spellings are looked for among the first SUGGESTED names only, so a file of a million made-up
+    # names is refused in seconds (each look-up compares the name with every branch's).
+    answers = [resolve_branch(cat, t, b, suggest=i < SUGGESTED) for i, (t, b) in enumerate(pairs)]
     branch = pd.Series(np.array([a[0] for a in answers] + [None], dtype=object)[codes], index=rec.index,
                        dtype=object)
     borough = pd.Series(np.array([None if a[0] is None else cat.info[a[0]]["borough"] for a in answers] + [None],
@@ -976,7 +1132,14 @@ def _resolve_values(cat: Catalogue, rec: pd.DataFrame):
     negative = ~not_number & (values < 0)
     units = rec["metric"].map(cat.units)
     fraction = ~not_number & ~negative & units.isin(WHOLE_UNITS) & (values % 1 != 0)
+    ceiling = rec["metric"].map(CEILING).fillna(ANY_CEILING).astype(float)
+    too_big = ~not_number & ~negative & (values > ceiling)
     problems = []
+    for r in rec[too_big].itertuples():
+        why = CEILING_WORDS.get(r.metric, "any measure of one branch in one month")
+        problems.append(Problem(r.row, r.value_col, (
+            f"{text[r.Index]} is not a plausible figure for {cat.labels.get(r.metric, r.metric)}: the most there "
+            f"could be is {ceiling[r.Index]:,.0f} ({why}).")))
     for r in rec[not_number].itertuples():
         problems.append(Problem(r.row, r.value_col, f"“{text[r.Index]}” is not a number."))
     for r in rec[negative].itertuples():
@@ -986,7 +1149,7 @@ def _resolve_values(cat: Catalogue, rec: pd.DataFrame):
         problems.append(Problem(r.row, r.value_col, (
             f"{text[r.Index]} is not a whole number: {labels[r.metric]} must be whole numbers "
             "(only hours may have fractions).")))
-    return values, not_number | negative | fraction, problems
+    return values, not_number | negative | fraction | too_big, problems
 
 
 MONTH_SPAN = 1 << 14          # month numbers (from 1970, offset below) fit in 14 bits; branches and metrics above

@@ -1,7 +1,7 @@
 """Data: import monthly returns, undo an import, the data-quality register and completeness, and the full export."""
 import streamlit as st
 
-from libstats import export, filters, import_view, quality, ui
+from libstats import export, filters, import_view, importer, quality, ui
 
 selection = filters.current()
 st.title("Data: monthly returns and data quality")
@@ -18,6 +18,9 @@ with tabs[0]:
              "`month,borough,branch,metric,value`; `month,branch,<measure>,…`; the library data schema "
              "(visits or loans, ISO or dd/mm/yyyy dates); or `Library,2015-04,2015-05,…` for one measure. "
              "Every file is checked before anything is written; a file with a problem writes nothing.")
+    st.caption(f"Limits: files up to {st.get_option('server.maxUploadSize'):,} MB, up to "
+               f"{importer.MAX_ROWS:,} figures in a CSV and {importer.MAX_SHEET_CELLS:,} cells in a spreadsheet "
+               f"(save a larger one as CSV), and {importer.MAX_CELL:,} characters in a cell.")
     left, right = st.columns(2)
     left.text_input("Your name", key="import_user", help="Every import is recorded with who made it.")
     monthly = catalogue[catalogue["grain"] == "monthly"]
