@@ -112,6 +112,6 @@ def test_the_register_and_completeness(app):
 
 
 def test_the_export_tab_counts_every_figure_without_reading_them(app, fixture_db):
-    from tests.conftest import shown, inspect
+    from tests.conftest import inspect
     expected = inspect(fixture_db, "select count(*) from figures")[0][0]
     assert f"{expected:,} figures." in [c.value for c in open_tab(app, "Export").caption]

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import shutil
-import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
@@ -19,6 +17,7 @@ from click.testing import CliRunner
 from libstats import appraisal, build, cli, db, entries, importer
 from tests.conftest import FIXTURE_SEED, inspect
 from tests.test_importer import IMPORTS, snapshot
+from tests.test_importer import holding as dashboard_holding   # another process with both stores open
 
 ROOT = Path(__file__).resolve().parent.parent
 LONG = IMPORTS / "long.csv"          # three figures for April and May 2016 (tests/fixtures/imports)
@@ -89,20 +88,6 @@ def test_make_build_and_the_dashboard_never_write_the_warehouse(warehouse):
                 cur.execute("delete from monthly_figure")      # an overlay is a view: nothing writes through it
     finally:
         database.close()
-
-
-@contextlib.contextmanager
-def dashboard_holding(path: Path):
-    """Another process with both stores open, as the running dashboard has them."""
-    code = ("import sys, time; from libstats.db import Database; d = Database(sys.argv[1]); "
-            "print('open', flush=True); time.sleep(120)")
-    proc = subprocess.Popen([sys.executable, "-c", code, str(path)], cwd=ROOT, stdout=subprocess.PIPE, text=True)
-    try:
-        assert proc.stdout.readline().strip() == "open"
-        yield proc
-    finally:
-        proc.kill()
-        proc.wait()
 
 
 def test_a_build_refuses_while_the_dashboard_has_the_warehouse_open(warehouse, fixture_seed_dir):

@@ -5,7 +5,6 @@ import csv
 import datetime as dt
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from libstats import SEED_DIR, seedgen
