@@ -194,21 +194,46 @@ def _warning(check_name: str, r, message: str, metric: str, keyed_metric: bool =
     )
 
 
+# What each check says, in one place: the importer's warnings and the register's rows use the same words.
+def typo_text(branch: str, label: str, month: pd.Timestamp, value: float, usual: float) -> str:
+    if value / usual >= TYPO_RATIO:
+        return (f"{branch}: {label} for {_month_name(month)} is {number(value)}, about {value / usual:.0f} times its "
+                f"usual monthly figure ({number(usual)}). Is there a digit too many?")
+    return (f"{branch}: {label} for {_month_name(month)} is {number(value)}, about a tenth of its usual monthly "
+            f"figure ({number(usual)}) or less. Is a digit missing?")
+
+
+def quarter_text(branch: str, label: str, month, value: float, other1, other2) -> str:
+    return (f"{branch}: {label} for {_month_name(month)} is {number(value)} while {_month_name(other1)} and "
+            f"{_month_name(other2)} are zero. Is it the whole quarter's figure entered in one month?")
+
+
+def yoy_text(branch: str, label: str, month, value: float, last: float, last_month) -> str:
+    change = (value - last) / last
+    return (f"{branch}: {label} for {_month_name(month)} is {number(value)}, {abs(change):.0%} "
+            f"{'more' if change > 0 else 'less'} than {_month_name(last_month)} ({number(last)}). "
+            "A change of more than 25% on a year needs a reason.")
+
+
+def pc_hours_text(branch: str, month, used: float, available: float) -> str:
+    return (f"{branch}: PC hours used for {_month_name(month)} ({number(used)}) are more than the PC hours "
+            f"available ({number(available)}). Were minutes entered as hours?")
+
+
+def attendance_text(branch: str, month, attendance: float) -> str:
+    return (f"{branch}: event attendance for {_month_name(month)} is {number(attendance)} but there were no "
+            "events that month.")
+
+
 def _typo(figures: pd.DataFrame, usual: pd.Series, labels: dict[str, str]) -> list[FigureWarning]:
     """About ten times (or a tenth of) the branch's usual monthly figure: a digit too many or too few."""
     f = _with_usual(figures[figures["changes"]], usual)
     ratio = f["value"] / f["usual"]
     out = []
     for r in f[ratio >= TYPO_RATIO].itertuples():
-        out.append(_warning("typo", r, (
-            f"{r.branch}: {labels[r.metric]} for {_month_name(r.month)} is {number(r.value)}, about "
-            f"{r.value / r.usual:.0f} times its usual monthly figure ({number(r.usual)}). Is there a digit too many?"
-        ), r.metric))
+        out.append(_warning("typo", r, typo_text(r.branch, labels[r.metric], r.month, r.value, r.usual), r.metric))
     for r in f[(f["value"] > 0) & (ratio <= 1 / TYPO_RATIO)].itertuples():
-        out.append(_warning("typo", r, (
-            f"{r.branch}: {labels[r.metric]} for {_month_name(r.month)} is {number(r.value)}, about a tenth "
-            f"of its usual monthly figure ({number(r.usual)}) or less. Is a digit missing?"
-        ), r.metric))
+        out.append(_warning("typo", r, typo_text(r.branch, labels[r.metric], r.month, r.value, r.usual), r.metric))
     return out
 
 
@@ -226,11 +251,8 @@ def _quarter(figures, combined, usual, labels, codes: _Codes) -> list[FigureWarn
     for other in ("1", "2"):
         f = combined.join(f, "_k" + other, f"other{other}_value")
     f = f[(f["other1_value"] == 0) & (f["other2_value"] == 0)]
-    return [_warning("quarter", r, (
-        f"{r.branch}: {labels[r.metric]} for {_month_name(r.month)} is {number(r.value)} while "
-        f"{_month_name(r.other1)} and {_month_name(r.other2)} are zero. Is it the whole quarter's "
-        "figure entered in one month?"
-    ), r.metric) for r in f.itertuples()]
+    return [_warning("quarter", r, quarter_text(r.branch, labels[r.metric], r.month, r.value, r.other1, r.other2),
+                     r.metric) for r in f.itertuples()]
 
 
 def _year_on_year(figures, combined, labels, flagged, codes: _Codes) -> list[FigureWarning]:
@@ -246,13 +268,8 @@ def _year_on_year(figures, combined, labels, flagged, codes: _Codes) -> list[Fig
     for r in f.itertuples():
         if (r.branch, _ym(r.month), r.metric) in flagged:
             continue
-        change = (r.value - r.last) / r.last
-        direction = "more" if change > 0 else "less"
-        out.append(_warning("yoy", r, (
-            f"{r.branch}: {labels[r.metric]} for {_month_name(r.month)} is {number(r.value)}, "
-            f"{abs(change):.0%} {direction} than {_month_name(r.last_month)} ({number(r.last)}). "
-            "A change of more than 25% on a year needs a reason."
-        ), r.metric))
+        out.append(_warning("yoy", r, yoy_text(r.branch, labels[r.metric], r.month, r.value, r.last, r.last_month),
+                            r.metric))
     return out
 
 
@@ -285,10 +302,8 @@ def _pc_hours(figures, combined, codes: _Codes) -> list[FigureWarning]:
         return []
     out = []
     for r in p[p["pc_hours_used"] > p["pc_hours_available"]].itertuples():
-        out.append(_warning("pc_hours", r, (
-            f"{r.branch}: PC hours used for {_month_name(r.month)} ({number(r.pc_hours_used)}) are more than "
-            f"the PC hours available ({number(r.pc_hours_available)}). Were minutes entered as hours?"
-        ), r.metric, keyed_metric=False))
+        out.append(_warning("pc_hours", r, pc_hours_text(r.branch, r.month, r.pc_hours_used, r.pc_hours_available),
+                            r.metric, keyed_metric=False))
     return out
 
 
@@ -299,10 +314,8 @@ def _attendance(figures, combined, codes: _Codes) -> list[FigureWarning]:
         return []
     out = []
     for r in p[(p["event_attendance"] > 0) & (p["events"] == 0)].itertuples():
-        out.append(_warning("attendance", r, (
-            f"{r.branch}: event attendance for {_month_name(r.month)} is {number(r.event_attendance)} "
-            "but there were no events that month."
-        ), r.metric, keyed_metric=False))
+        out.append(_warning("attendance", r, attendance_text(r.branch, r.month, r.event_attendance),
+                            r.metric, keyed_metric=False))
     return out
 
 
@@ -316,51 +329,61 @@ KEY_METRICS = {"visits", "issues_adult_fiction", "issues_adult_nonfiction", "iss
 REGISTER_COLUMNS = ["Branch", "Borough", "Month", "Measure", "Check", "What the check found", "Status", "Reason"]
 
 
-def _whole_warehouse(stored: pd.DataFrame, labels: dict[str, str]) -> list[FigureWarning]:
-    """Every check run over stored figures as if they had just been entered (no file rows)."""
-    if stored.empty:
-        return []
-    figures = stored[KEYS + ["value"]].assign(row=0, column="", changes=True)
-    found = check(figures, stored.iloc[0:0][KEYS + ["value"]], labels)
-    return [w for w in found if w.check != "yoy" or w.metric in KEY_METRICS]
+def flags_parameters(branch: str | None) -> dict:
+    """The parameters of the quality_flags query: the checks' thresholds, from this module only."""
+    return {"branch": branch, "min_history": MIN_HISTORY, "typo_ratio": TYPO_RATIO, "quarter_ratio": QUARTER_RATIO,
+            "yoy_limit": YEAR_ON_YEAR_LIMIT, "key_metrics": sorted(KEY_METRICS)}
 
 
-def register(stored: pd.DataFrame, replaced: pd.DataFrame, reasons: pd.DataFrame, events: pd.DataFrame,
+def flag_text(r, labels: dict[str, str]) -> str:
+    """The words of one row of the quality_flags query, as the importer's warning would say them."""
+    label = labels.get(r.metric, r.metric)
+    month = pd.Timestamp(r.month)
+    if r.check_name == "typo":
+        return typo_text(r.branch, label, month, r.value, r.reference)
+    if r.check_name == "quarter":
+        return quarter_text(r.branch, label, month, r.value, pd.Timestamp(r.other1), pd.Timestamp(r.other2))
+    if r.check_name == "yoy":
+        return yoy_text(r.branch, label, month, r.value, r.reference, pd.Timestamp(r.other1))
+    if r.check_name == "pc_hours":
+        return pc_hours_text(r.branch, month, r.value, r.reference)
+    return attendance_text(r.branch, month, r.value)
+
+
+def register(flags: pd.DataFrame, reasons: pd.DataFrame, events: pd.DataFrame,
              labels: dict[str, str]) -> pd.DataFrame:
     """Every figure that fails a check, with its status: open, explained (a reason is on record) or corrected.
 
-    stored: branch, borough, month, metric, value (every monthly figure now). replaced: import_id, branch, month,
-    metric, value (values an import replaced). reasons: warning_key, reason, import_id (given at import).
-    events: event_date, borough, branch, title (a change at the branch in the year before explains a jump).
+    flags: the quality_flags query (the checks run in SQL, now and as the figures were before imports replaced
+    them). reasons: warning_key, reason, import_id (given at import). events: event_date, borough, branch,
+    title (a change at the branch in the year before explains a jump).
     """
-    stored = stored.assign(month=pd.to_datetime(stored["month"]))
-    pairs = stored[["branch", "borough"]].drop_duplicates()
-    borough_of = dict(zip(pairs["branch"], pairs["borough"]))
     given = {k: f"{r} (import {i})" for k, r, i in zip(reasons["warning_key"], reasons["reason"], reasons["import_id"])}
     events_at = _events_by_branch(events)
-    rows = []
-    now = _whole_warehouse(stored, labels)
-    for w in now:
-        reason = given.get(w.key) or _event_reason(events_at, w.branch, w.month)
-        rows.append(_register_row(w, borough_of, "explained" if reason else "open", reason or ""))
-    if not replaced.empty:
-        flagged_now = {w.key for w in now}
-        before = replaced.assign(month=pd.to_datetime(replaced["month"]))
-        earlier = pd.concat([stored[~stored.set_index(KEYS).index.isin(before.set_index(KEYS).index)],
-                             before.assign(borough=before["branch"].map(borough_of))], ignore_index=True)
-        importer_of = {(b, m, x): i for i, b, m, x in zip(before["import_id"], before["branch"], before["month"], before["metric"])}
-        for w in _whole_warehouse(earlier, labels):
-            fixed_by = importer_of.get((w.branch, pd.Timestamp(w.month + "-01"), w.metric))
-            if w.key not in flagged_now and fixed_by is not None:
-                rows.append(_register_row(w, borough_of, "corrected", f"Corrected by import {fixed_by}"))
+    rows, flagged_now = [], set()
+    for r in flags[flags["state"] == "now"].itertuples():
+        key = _flag_key(r)
+        flagged_now.add(key)
+        month = _ym(pd.Timestamp(r.month))
+        reason = given.get(key) or _event_reason(events_at, r.branch, month)
+        rows.append(_register_row(r, month, flag_text(r, labels), "explained" if reason else "open", reason or ""))
+    for r in flags[(flags["state"] == "before") & flags["replaced_by"].notna()].itertuples():
+        if _flag_key(r) not in flagged_now:
+            rows.append(_register_row(r, _ym(pd.Timestamp(r.month)), flag_text(r, labels), "corrected",
+                                      f"Corrected by import {int(r.replaced_by)}"))
     out = pd.DataFrame(rows, columns=REGISTER_COLUMNS)
     return out.sort_values(["Status", "Borough", "Branch", "Month"], kind="stable").reset_index(drop=True)
 
 
-def _register_row(w: FigureWarning, borough_of: dict, status: str, reason: str) -> dict:
-    return {"Branch": w.branch, "Borough": borough_of.get(w.branch, ""), "Month": w.month,
-            "Measure": w.metric, "Check": CHECK_NAMES.get(w.check, w.check),
-            "What the check found": w.message.split(": ", 1)[-1], "Status": status, "Reason": reason}
+def _flag_key(r) -> str:
+    metric = None if r.check_name in ("pc_hours", "attendance") else r.metric
+    return _key(r.check_name, r.branch, pd.Timestamp(r.month), metric)
+
+
+def _register_row(r, month: str, message: str, status: str, reason: str) -> dict:
+    return {"Branch": r.branch, "Borough": r.borough, "Month": month, "Measure": r.metric,
+            "Check": CHECK_NAMES.get(r.check_name, r.check_name), "What the check found": message.split(": ", 1)[-1],
+            "Status": status, "Reason": reason}
 
 
 def _events_by_branch(events: pd.DataFrame) -> dict[str, list[tuple[pd.Timestamp, str]]]:

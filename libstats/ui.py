@@ -135,11 +135,9 @@ def appraisal(fy: str):
 def _cached_register(version: int, branch: str | None) -> pd.DataFrame:
     from libstats import quality
     catalogue = run("metric_catalogue")
-    figures = run("quality_figures", branch=branch)
-    replaced = run("replaced_figures")
-    if branch is not None:
-        replaced = replaced[replaced["branch"] == branch]
-    return quality.register(figures, replaced, run("import_reasons"), run("events_all", borough=None),
+    # The checks run in SQL (queries/quality_flags.sql); only the flagged figures come back to be worded.
+    flags = run("quality_flags", **quality.flags_parameters(branch))
+    return quality.register(flags, run("import_reasons"), run("events_all", borough=None),
                             dict(zip(catalogue["metric"], catalogue["label"])))
 
 

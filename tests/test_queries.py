@@ -15,6 +15,11 @@ SAMPLE = {
     "branches": ["Crayford", "Central (Bexleyheath)"],
     "metric": "visits",
     "scope": "Bexley",
+    "min_history": 3,
+    "typo_ratio": 9.0,
+    "quarter_ratio": 2.5,
+    "yoy_limit": 0.25,
+    "key_metrics": ["visits"],
 }
 
 
