@@ -22,10 +22,6 @@ SECTIONS = {
     "next_year": "5. Next year",
 }
 SCOPES = (("Whole service", None), ("Bexley", "Bexley"), ("Bromley", "Bromley"))
-PROJECTION_METHOD = (
-    "Projection: each month still to come is last year's figure for that month, scaled by how the months "
-    "so far compare with the same months last year (a seasonal ratio). It assumes the rest of the year "
-    "follows last year's seasons at this year's level.")
 
 
 @dataclass
@@ -216,21 +212,6 @@ def value_for_money(run: Run, fy: str, previous_fy: str) -> Section:
     return section
 
 
-def projection(monthly: pd.DataFrame, fy: str, previous_fy: str) -> tuple[float | None, int]:
-    """Where a part year will end: months so far plus last year's remaining months × the year-to-date ratio."""
-    this = monthly[monthly["fy"] == fy].set_index("month")["value"]
-    last = monthly[monthly["fy"] == previous_fy]
-    last = pd.Series(last["value"].values, index=[pd.Timestamp(m) + pd.DateOffset(years=1) for m in last["month"]])
-    if this.empty or last.empty:
-        return None, len(this)
-    so_far = [m for m in this.index if pd.Timestamp(m) in last.index]
-    if not so_far:
-        return None, len(this)
-    ratio = this[so_far].sum() / last[[pd.Timestamp(m) for m in so_far]].sum()
-    remaining = [m for m in last.index if m not in {pd.Timestamp(x) for x in this.index}]
-    return float(this.sum() + last[remaining].sum() * ratio), len(this)
-
-
 def next_year(run: Run, fy: str) -> Section:
     """The targets set for the coming year and where the year in progress is heading."""
     upcoming = fiscal.next_fy(fy)
@@ -247,21 +228,49 @@ def next_year(run: Run, fy: str) -> Section:
                                 "Target": f"{value * 100:.0f}%" if metric == "pc_utilisation" else f"{value:,.0f}",
                                 "Set by": str(rows.iloc[0]["note"] or "")})
     section.tables.append((f"Targets for {upcoming}", pd.DataFrame(targets, columns=["Measure", "Scope", "Target", "Set by"])))
-    monthly = run("monthly_totals", fys=[fy, upcoming], metrics=["visits"], borough=None)
-    projected, months = projection(monthly, upcoming, fy)
-    if months == 0:
-        section.sentences.append(f"No figures for {upcoming} are in yet, so there is nothing to project.")
-    elif months == 12:
-        total = monthly[monthly["fy"] == upcoming]["value"].sum()
-        section.sentences.append(f"{upcoming} is complete: {total:,.0f} visits, so no projection is needed.")
-    elif projected is not None:
-        section.sentences.append(f"With {months} months of {upcoming} in, visits are heading for about "
-                                 f"{projected:,.0f} for the year. {PROJECTION_METHOD}")
+    # The board meets in June: of the year ahead it knows the plan, and can project it from the year just
+    # ended. That is a projection, labelled so, never the year's actual figures (the appraisal is as of then).
+    previous = fiscal.previous_fy(fy)
+    monthly = run("monthly_totals", fys=[previous, fy], metrics=["visits"], borough=None)
+    totals = monthly.groupby("fy")["value"].agg(["sum", "count"])
+    if fy in totals.index and previous in totals.index and totals.at[fy, "count"] == totals.at[previous, "count"]:
+        change = totals.at[fy, "sum"] / totals.at[previous, "sum"] - 1
+        section.sentences.append(
+            f"Projection for {upcoming}, not a forecast: if visits change as they did in {fy} ({change * 100:+.1f}% "
+            f"on {previous}), {upcoming} would see about {totals.at[fy, 'sum'] * (1 + change):,.0f} visits. It uses "
+            f"figures up to March {fiscal.fy_start_year(fy) + 1} only, as the board had them.")
+    else:
+        section.sentences.append(f"There are not two comparable years up to {fy} to project {upcoming} from.")
     return section
 
 
+# What the board knew in June after the year: everything up to its end. Targets and commentary are the plan
+# and the head of service's words, set for the year ahead, so they are read whole.
+PLANS = {"targets_for", "targets_in_year", "commentary_for_year"}
+
+
+def known_by(run: Run, fy: str) -> Run:
+    """run, with every figure after the end of fy left out: an appraisal of a year uses only what was known by
+    then (rows with a later financial year, month or event date are dropped from every query but the plans)."""
+    first_after = pd.Timestamp(fiscal.fy_start_year(fy) + 1, 4, 1)
+
+    def run_as_of(name: str, **params) -> pd.DataFrame:
+        frame = run(name, **params)
+        if name in PLANS or frame.empty:
+            return frame
+        keep = pd.Series(True, index=frame.index)
+        if "fy" in frame.columns:
+            keep &= frame["fy"].astype(str) <= fy
+        for column in ("month", "event_date"):
+            if column in frame.columns:
+                keep &= pd.to_datetime(frame[column]) < first_after
+        return frame if keep.all() else frame[keep].reset_index(drop=True)
+    return run_as_of
+
+
 def build(run: Run, fy: str) -> Appraisal:
-    """Every section of the appraisal of one financial year."""
+    """Every section of the appraisal of one financial year, from what was known at the end of it."""
+    run = known_by(run, fy)
     previous_fy = fiscal.previous_fy(fy)
     first, numbers = summary(run, fy, previous_fy)
     sections = [first, what_happened(run, fy), performance(run, fy, previous_fy),

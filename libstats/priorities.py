@@ -323,7 +323,7 @@ def refusal(event, panel: pd.DataFrame | None, events: pd.DataFrame, _data: _Pan
         data = _data or _Panel(panel)
         if start + pd.DateOffset(months=WINDOW_MONTHS - 1) > data.months[-1]:
             after = max(0, (data.months[-1].year - start.year) * 12 + data.months[-1].month - start.month + 1)
-            reasons.append(f"the warehouse's figures end in {data.months[-1]:%B %Y}, {after} months after it: "
+            reasons.append(f"the figures available end in {data.months[-1]:%B %Y}, {after} months after it: "
                            f"a full {WINDOW_MONTHS} months after are needed.")
         elif start - pd.DateOffset(months=WINDOW_MONTHS) < data.months[0]:
             reasons.append(f"the warehouse's figures start in {data.months[0]:%B %Y}: a full {WINDOW_MONTHS} months "
