@@ -80,11 +80,14 @@ class Tile:
     previous: float | None
     provenance: set[str] = field(default_factory=set)
     previous_provenance: set[str] = field(default_factory=set)
+    # People are never added across boroughs (one person can hold both cards): for the whole service the
+    # active borrowers tile is each borough's tile side by side: (borough, its tile).
+    parts: tuple[tuple[str, "Tile"], ...] = ()
 
     @property
     def change(self) -> float | None:
         """Change on the year before: a fraction for counts and money, points for shares."""
-        if self.value is None or self.previous is None or self.previous == 0:
+        if self.parts or self.value is None or self.previous is None or self.previous == 0:
             return None
         if self.headline.kind == "share":
             return self.value - self.previous
@@ -97,11 +100,17 @@ class Tile:
 
     @property
     def value_text(self) -> str:
+        if self.parts:
+            return " · ".join(f"{name} {part.value_text}" for name, part in self.parts)
         return format_value(self.value, self.headline.kind)
 
     @property
     def change_text(self) -> str | None:
         """'+5.2% on 2014-15' (or '-1.3 points on 2014-15' for a share)."""
+        if self.parts:
+            changes = [f"{name} {_percent_change(part.value, part.previous)}" for name, part in self.parts
+                       if part.value is not None and part.previous]
+            return f"{', '.join(changes)} on {self.previous_fy}" if changes else None
         change = self.change
         if change is None:
             return None
@@ -119,6 +128,11 @@ class Tile:
     @property
     def is_modelled(self) -> bool:
         return "modelled" in self.provenance
+
+
+def _percent_change(value: float, previous: float) -> str:
+    change = value / previous - 1
+    return "no change" if round(change * 100, 1) == 0 else f"{change * 100:+.1f}%"
 
 
 def provenance_words(provenance: set[str]) -> str:
@@ -148,8 +162,12 @@ def split_provenance(text: str | None) -> set[str]:
     return set(text.split(",")) if isinstance(text, str) and text else set()
 
 
-def headline_tiles(totals: pd.DataFrame, population: pd.DataFrame, fy: str, previous_fy: str) -> list[Tile]:
-    """The headline tiles from year totals (fy, metric, value, provenance) and population (fy, population, provenance)."""
+def headline_tiles(totals: pd.DataFrame, population: pd.DataFrame, fy: str, previous_fy: str,
+                   borrowers_by_borough: dict[str, pd.DataFrame] | None = None) -> list[Tile]:
+    """The headline tiles from year totals (fy, metric, value, provenance) and population (fy, population, provenance).
+
+    borrowers_by_borough: for the whole service, each borough's year totals of active_borrowers, shown side by
+    side on that tile instead of a sum (the same person may borrow in both boroughs)."""
     lookup = {(r.fy, r.metric): (float(r.value), split_provenance(r.provenance)) for r in totals.itertuples()}
     pops = {r.fy: (float(r.population), split_provenance(r.provenance)) for r in population.itertuples()}
 
@@ -159,7 +177,7 @@ def headline_tiles(totals: pd.DataFrame, population: pd.DataFrame, fy: str, prev
             return None, set().union(*(p[1] for p in parts if p))
         values = [p[0] for p in parts]
         provenance = set().union(*(p[1] for p in parts))
-        if h.code in ("visits", "book_issues", "active_borrowers"):
+        if h.code in ("visits", "book_issues", "active_borrowers"):     # active borrowers: one borough's
             return sum(values), provenance
         if h.code == "visits_per_1000":
             pop = pops.get(year)
@@ -176,6 +194,16 @@ def headline_tiles(totals: pd.DataFrame, population: pd.DataFrame, fy: str, prev
 
     tiles = []
     for h in HEADLINES:
+        if h.code == "active_borrowers" and borrowers_by_borough:
+            parts = []
+            for name, frame in borrowers_by_borough.items():
+                got = {r.fy: (float(r.value), split_provenance(r.provenance)) for r in frame.itertuples()
+                       if r.metric == "active_borrowers"}
+                now, before = got.get(fy, (None, set())), got.get(previous_fy, (None, set()))
+                parts.append((name, Tile(h, fy, previous_fy, now[0], before[0], now[1], before[1])))
+            tiles.append(Tile(h, fy, previous_fy, None, None, set().union(*(t.provenance for _, t in parts)),
+                              set().union(*(t.previous_provenance for _, t in parts)), tuple(parts)))
+            continue
         value, provenance = compute(h, fy)
         previous, previous_provenance = compute(h, previous_fy)
         tiles.append(Tile(h, fy, previous_fy, value, previous, provenance, previous_provenance))

@@ -18,26 +18,37 @@ if len(months) < 12:
 totals = ui.run("year_totals", fys=[previous_fy, fy], metrics=metrics.headline_metrics(),
                 borough=borough, months=months)
 population = ui.run("population_by_year", fys=[previous_fy, fy], borough=borough)
-tiles = metrics.headline_tiles(totals, population, fy, previous_fy)
+# People are never added across boroughs: the whole service's active borrowers tile shows each borough's.
+borrowers = None if borough else {b: ui.run("year_totals", fys=[previous_fy, fy], metrics=["active_borrowers"],
+                                            borough=b, months=months) for b in ("Bexley", "Bromley")}
+tiles = metrics.headline_tiles(totals, population, fy, previous_fy, borrowers)
 
 st.subheader("Headline figures", anchor="headlines")
+
+
+def show_tile(tile: metrics.Tile, label: str) -> None:
+    direction = "normal" if tile.headline.higher_is_better else "inverse"
+    st.metric(
+        label, tile.value_text, delta=tile.change_text, border=True,
+        delta_color="off" if tile.is_flat or tile.change is None else direction,
+        delta_arrow="off" if tile.is_flat else "auto",
+        help=f"{tile.headline.help} {tile.source_text}",
+    )
+    marker = "◆ Modelled estimate" if tile.provenance == {"modelled"} else \
+        "◆ Part modelled" if tile.is_modelled else "✓ Published figure" if tile.provenance == {"published"} else \
+        "Imported figures" if tile.provenance else "No figure"
+    st.caption(f"{marker} · {previous_fy}: {metrics.provenance_words(tile.previous_provenance)}")
+
+
 for row in (tiles[:3], tiles[3:]):
     for column, tile in zip(st.columns(3), row):
         with column:
-            direction = "normal" if tile.headline.higher_is_better else "inverse"
-            st.metric(
-                tile.headline.label, tile.value_text, delta=tile.change_text, border=True,
-                delta_color="off" if tile.is_flat or tile.change is None else direction,
-                delta_arrow="off" if tile.is_flat else "auto",
-                help=f"{tile.headline.help} {tile.source_text}",
-            )
-            marker = "◆ Modelled estimate" if tile.provenance == {"modelled"} else \
-                "◆ Part modelled" if tile.is_modelled else "✓ Published figure" if tile.provenance == {"published"} else \
-                "Imported figures" if tile.provenance else "No figure"
-            st.caption(f"{marker} · {previous_fy}: {metrics.provenance_words(tile.previous_provenance)}")
+            # a tile of people for the whole service is each borough's tile, one above the other (never a sum)
+            for name, part in tile.parts or (("", tile),):
+                show_tile(part, f"{tile.headline.label}, {name}" if name else tile.headline.label)
 if scope == "Whole service":
-    st.caption("Active borrowers for the whole service add the two boroughs' returns: someone who "
-               "borrows in both boroughs counts twice.")
+    st.caption("Active borrowers are shown for each borough, never added: someone who borrows in both "
+               "boroughs would count twice in a sum.")
 
 
 

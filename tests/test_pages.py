@@ -55,11 +55,14 @@ def test_overview_defaults_to_the_latest_complete_year_for_the_whole_service(fix
     shown = tiles(at)
     assert shown["Visits"] == ("42,000", "+2.9% on 2014-15")
     assert shown["Book issues"] == ("16,800", "+2.9% on 2014-15")
-    assert shown["Active borrowers"] == ("11,000", "+10.0% on 2014-15")
+    # people are not added across boroughs (the old tile summed them to 11,000)
+    assert "Active borrowers" not in shown
+    assert shown["Active borrowers, Bexley"] == ("5,000", "+25.0% on 2014-15")
+    assert shown["Active borrowers, Bromley"] == ("6,000", "no change on 2014-15")
     assert shown["PC utilisation"] == ("30.0%", "-3.3 points on 2014-15")
     assert shown["Net cost per visit"] == ("£2.00", "+4.3% on 2014-15")
     assert shown["Visits per 1,000 population"] == ("84", "+2.9% on 2014-15")
-    assert any("counts twice" in c.value for c in at.caption)
+    assert any("never added" in c.value for c in at.caption)
 
 
 def test_overview_for_bexley_shows_the_hand_computed_tiles(fixture_db, make_app):
