@@ -311,9 +311,13 @@ def drivers_title(movers: pd.DataFrame, measure: ExplorerMeasure, previous_fy: s
 
 
 def drivers_summary(movers: pd.DataFrame, measure: ExplorerMeasure, previous_fy: str) -> str:
-    rises = movers[movers["Change"] > 0]
-    falls = movers[movers["Change"] < 0]
-    return (f"{len(rises)} branch(es) rose and {len(falls)} fell against {previous_fy}; together they changed "
+    rises, falls = int((movers["Change"] > 0).sum()), int((movers["Change"] < 0).sum())
+    same = len(movers) - rises - falls
+    counted = [f"{rises:,} {'branch' if rises == 1 else 'branches'} rose", f"{falls:,} fell"]
+    if same:
+        counted.append(f"{same:,} did not change")
+    return (f"Of the {len(movers):,} {'branch' if len(movers) == 1 else 'branches'} compared, "
+            f"{', '.join(counted[:-1])} and {counted[-1]} against {previous_fy}; together they changed "
             f"{measure.label.lower()} by {movers['Change'].sum():+,.0f}.")
 
 

@@ -82,7 +82,8 @@ flags = flags[flags["Month"].isin(
 if flags.empty:
     st.write(f"No figure of {fy} fails a data-quality check.")
 else:
-    st.write(f"{len(flags)} figure(s) of {fy} fail a data-quality check "
+    st.write(f"{len(flags)} {'figure' if len(flags) == 1 else 'figures'} of {fy} "
+             f"{'fails' if len(flags) == 1 else 'fail'} a data-quality check "
              f"({(flags['Status'] == 'open').sum()} still open): see the Data page's register.")
     st.dataframe(flags.drop(columns=["Branch", "Borough"]), hide_index=True, width="stretch", key="branch_flags")
 st.caption(overview.monthly_provenance_note(year_figures, [fy, previous_fy]))

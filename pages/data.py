@@ -42,7 +42,7 @@ with tabs[2]:
         if selection.borough:
             register = register[register["Borough"] == selection.borough]
         counts = register["Status"].value_counts()
-        st.write(f"{selection.scope}: {len(register):,} figure(s) fail one of CIPFA's checks: {counts.get('open', 0):,} open, "
+        st.write(f"{selection.scope}: {len(register):,} {'figure fails' if len(register) == 1 else 'figures fail'} one of CIPFA's checks: {counts.get('open', 0):,} open, "
                  f"{counts.get('explained', 0):,} explained, {counts.get('corrected', 0):,} corrected.")
         status = st.multiselect("Status", ["open", "explained", "corrected"], default=["open"], key="register_status")
         shown = register[register["Status"].isin(status)].assign(Measure=lambda r: r["Measure"].map(labels))

@@ -48,7 +48,8 @@ if page.target_tile:
     columns[2].caption(page.target_tile.caption)
 if page.excluded is not None and not page.excluded.empty:
     many = len(page.excluded) > 12            # at national scale: a scrolling grid, closed until asked for
-    with st.expander(f"{len(page.excluded)} branch(es) left out of the like-for-like comparison, and why",
+    with st.expander(f"{len(page.excluded)} {'branch' if len(page.excluded) == 1 else 'branches'} left out of the "
+                     "like-for-like comparison, and why",
                      expanded=like_for_like and not many):
         if many:
             st.dataframe(page.excluded, hide_index=True, width="stretch", key="yoy_excluded")
