@@ -83,6 +83,8 @@ class Tile:
     # People are never added across boroughs (one person can hold both cards): for the whole service the
     # active borrowers tile is each borough's tile side by side: (borough, its tile).
     parts: tuple[tuple[str, "Tile"], ...] = ()
+    # Why there is no figure, when that is a rule and not missing data (a yearly sum over a part year).
+    withheld: str | None = None
 
     @property
     def change(self) -> float | None:
@@ -102,6 +104,8 @@ class Tile:
     def value_text(self) -> str:
         if self.parts:
             return " · ".join(f"{name} {part.value_text}" for name, part in self.parts)
+        if self.withheld:
+            return "Part year"
         return format_value(self.value, self.headline.kind)
 
     @property
@@ -162,12 +166,18 @@ def split_provenance(text: str | None) -> set[str]:
     return set(text.split(",")) if isinstance(text, str) and text else set()
 
 
+# Annual figures a part year cannot be divided by: a year's spending over some months' visits is no cost per visit.
+ANNUAL_RATIOS = {"net_cost_per_visit": "Spending is a whole year's figure: there is no net cost per visit for a "
+                                       "part year (it would divide a year's spending by some months' visits)."}
+
+
 def headline_tiles(totals: pd.DataFrame, population: pd.DataFrame, fy: str, previous_fy: str,
-                   borrowers_by_borough: dict[str, pd.DataFrame] | None = None) -> list[Tile]:
+                   borrowers_by_borough: dict[str, pd.DataFrame] | None = None, months: int = 12) -> list[Tile]:
     """The headline tiles from year totals (fy, metric, value, provenance) and population (fy, population, provenance).
 
     borrowers_by_borough: for the whole service, each borough's year totals of active_borrowers, shown side by
-    side on that tile instead of a sum (the same person may borrow in both boroughs)."""
+    side on that tile instead of a sum (the same person may borrow in both boroughs). months: how many months
+    of each year are compared; for a part year the ratios of an annual figure to months' figures are withheld."""
     lookup = {(r.fy, r.metric): (float(r.value), split_provenance(r.provenance)) for r in totals.itertuples()}
     pops = {r.fy: (float(r.population), split_provenance(r.provenance)) for r in population.itertuples()}
 
@@ -203,6 +213,9 @@ def headline_tiles(totals: pd.DataFrame, population: pd.DataFrame, fy: str, prev
                 parts.append((name, Tile(h, fy, previous_fy, now[0], before[0], now[1], before[1])))
             tiles.append(Tile(h, fy, previous_fy, None, None, set().union(*(t.provenance for _, t in parts)),
                               set().union(*(t.previous_provenance for _, t in parts)), tuple(parts)))
+            continue
+        if months < 12 and h.code in ANNUAL_RATIOS:
+            tiles.append(Tile(h, fy, previous_fy, None, None, withheld=ANNUAL_RATIOS[h.code]))
             continue
         value, provenance = compute(h, fy)
         previous, previous_provenance = compute(h, previous_fy)

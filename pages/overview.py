@@ -1,4 +1,6 @@
 """Overview: one financial year's headline figures against the year before, its months and its events."""
+import urllib.parse
+
 import streamlit as st
 
 from libstats import filters, metrics, overview, ui
@@ -21,7 +23,7 @@ population = ui.run("population_by_year", fys=[previous_fy, fy], borough=borough
 # People are never added across boroughs: the whole service's active borrowers tile shows each borough's.
 borrowers = None if borough else {b: ui.run("year_totals", fys=[previous_fy, fy], metrics=["active_borrowers"],
                                             borough=b, months=months) for b in ("Bexley", "Bromley")}
-tiles = metrics.headline_tiles(totals, population, fy, previous_fy, borrowers)
+tiles = metrics.headline_tiles(totals, population, fy, previous_fy, borrowers, months=len(months))
 
 st.subheader("Headline figures", anchor="headlines")
 
@@ -34,6 +36,9 @@ def show_tile(tile: metrics.Tile, label: str) -> None:
         delta_arrow="off" if tile.is_flat else "auto",
         help=f"{tile.headline.help} {tile.source_text}",
     )
+    if tile.withheld:
+        st.caption(tile.withheld)
+        return
     marker = "◆ Modelled estimate" if tile.provenance == {"modelled"} else \
         "◆ Part modelled" if tile.is_modelled else "✓ Published figure" if tile.provenance == {"published"} else \
         "Imported figures" if tile.provenance else "No figure"
@@ -46,6 +51,13 @@ for row in (tiles[:3], tiles[3:]):
             # a tile of people for the whole service is each borough's tile, one above the other (never a sum)
             for name, part in tile.parts or (("", tile),):
                 show_tile(part, f"{tile.headline.label}, {name}" if name else tile.headline.label)
+# A borough total that moves because libraries left or joined its return is a change of scope, not of use.
+events = ui.run("events_in_year", fy=fy, borough=borough)
+for change in events[events["kind"] == "scope"].itertuples():
+    like_for_like = f"/year_on_year?fy={fy}&scope={urllib.parse.quote(scope)}"
+    st.warning(f"Part of the change on {previous_fy} is a change of scope, not of use: {change.title} "
+               f"({change.borough}). [Compare like for like]({like_for_like}): the same libraries in both years.",
+               icon=":material/warning:")
 if scope == "Whole service":
     st.caption("Active borrowers are shown for each borough, never added: someone who borrows in both "
                "boroughs would count twice in a sum.")
@@ -66,7 +78,6 @@ def month_by_month() -> None:
 
 
 month_by_month()
-events = ui.run("events_in_year", fy=fy, borough=borough)
 st.subheader(f"What happened in {fy}", anchor="events")
 if events.empty:
     st.write(f"No events are recorded for {fy}.")

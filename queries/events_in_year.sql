@@ -8,7 +8,8 @@ select
     branch,
     title,
     description,
-    provenance
+    provenance,
+    kind
 from event
 where fy_of(event_date) = $fy
   and ($borough is null or borough is null or borough = $borough)

@@ -20,3 +20,16 @@ def test_one_branch_is_one_branch():
     movers = pd.DataFrame({"Branch": ["Crayford", "Sidcup"], "Change": [10.0, -4.0]})
     assert yoy.drivers_summary(movers, VISITS, "2015-16").startswith(
         "Of the 2 branches compared, 1 branch rose and 1 fell against 2015-16")
+
+
+def test_the_overview_says_when_a_change_is_a_change_of_scope(seed_db, make_app, tmp_path):
+    import shutil
+    path = tmp_path / "library.duckdb"
+    shutil.copy(seed_db, path)
+    at = make_app(path, fy="2016-17", scope="Bexley")
+    said = [w.value for w in at.warning]
+    assert len(said) == 1 and said[0].startswith(
+        "Part of the change on 2015-16 is a change of scope, not of use: Four Bexley libraries move to community "
+        "management (Bexley). [Compare like for like](/year_on_year?fy=2016-17&scope=Bexley)")
+    at = make_app(path, fy="2015-16", scope="Bexley")
+    assert not at.warning, "no change of scope in 2015-16"

@@ -50,3 +50,16 @@ def test_words():
     assert metrics.provenance_words({"modelled", "published"}) == "part modelled (published and modelled)"
     assert metrics.format_value(0.4031, "share") == "40.3%"
     assert metrics.format_value(1234567.4, "count") == "1,234,567"
+
+
+def test_a_part_year_has_no_net_cost_per_visit():
+    """A year's spending over seven months' visits (the old £8.27 for Bexley's £4.2) is not a cost per visit."""
+    t = totals([("2017-18", "visits", 7000, "modelled"), ("2016-17", "visits", 7000, "modelled"),
+                ("2017-18", "net_expenditure", 42000, "modelled"), ("2016-17", "net_expenditure", 42000, "modelled")])
+    pop = pd.DataFrame(columns=["fy", "population", "provenance"])
+    whole = {x.headline.code: x for x in metrics.headline_tiles(t, pop, "2017-18", "2016-17")}
+    assert whole["net_cost_per_visit"].value_text == "£6.00"
+    part = {x.headline.code: x for x in metrics.headline_tiles(t, pop, "2017-18", "2016-17", months=7)}
+    assert part["net_cost_per_visit"].value_text == "Part year" and part["net_cost_per_visit"].change is None
+    assert part["net_cost_per_visit"].withheld.startswith("Spending is a whole year's figure")
+    assert part["visits"].value_text == "7,000", "counts over the same months are still compared"
