@@ -3,7 +3,7 @@ import logging
 
 import streamlit as st
 
-from libstats import filters
+from libstats import db, filters, ui
 
 st.set_page_config(page_title="Bexley & Bromley Libraries: performance", page_icon="📚", layout="wide")
 
@@ -19,6 +19,16 @@ PAGES = {
         st.Page("pages/data.py", title="Data", icon=":material/upload_file:", url_path="data"),
     ],
 }
+
+try:
+    ui.database()           # opened once per process; refused while another program holds the files
+except db.DatabaseLocked:
+    st.error("Another program, most likely an import or a build from the command line, has the statistics "
+             "database open. The dashboard opens as soon as it has finished: reload this page in a moment.")
+    st.stop()
+except db.StoreError as problem:
+    st.error(f"The dashboard cannot open its statistics database: {ui.plain(problem)}")
+    st.stop()
 
 navigation = st.navigation(PAGES, position="hidden" if filters.meeting_mode() else "sidebar")
 filters.sidebar()

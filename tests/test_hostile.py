@@ -200,3 +200,25 @@ def test_a_disk_that_fills_during_an_import_says_so_and_writes_nothing(fixture_d
     after = snapshot(path)
     for table in before:
         assert before[table].equals(after[table]), table
+
+
+def test_the_dashboard_says_plainly_when_the_command_line_holds_the_database(fixture_db, tmp_path, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    from tests.conftest import ROOT, _fresh_streamlit_caches
+    from tests.test_importer import holding
+    path = tmp_path / "library.duckdb"
+    shutil.copy(fixture_db, path)
+    db.Database(path).close()
+    monkeypatch.setenv("LIBSTATS_DB", str(path))
+    with holding(path):
+        _fresh_streamlit_caches()
+        at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60).run()
+        assert not at.exception
+        assert [e.value for e in at.error] == [
+            "Another program, most likely an import or a build from the command line, has the statistics database "
+            "open. The dashboard opens as soon as it has finished: reload this page in a moment."]
+    _fresh_streamlit_caches()
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60).run()
+    assert not at.error and at.title, "once the other program has finished, the dashboard opens"
+    _fresh_streamlit_caches()
