@@ -52,6 +52,36 @@ def make_file(db_path: Path, rows: int, path: Path) -> int:
         con.close()
 
 
+def plain_load(csv_path: Path) -> float:
+    """The floor: the same file loaded by DuckDB alone (insert … select … from read_csv), into a new table."""
+    import duckdb
+    con = duckdb.connect(":memory:")
+    try:
+        con.execute("create table figures (month varchar, borough varchar, branch varchar, metric varchar, value double)")
+        started = time.perf_counter()
+        con.execute("insert into figures select * from read_csv($path, header = true)", {"path": str(csv_path)})
+        return time.perf_counter() - started
+    finally:
+        con.close()
+
+
+def register_seconds(db_path: Path) -> dict:
+    """The data-quality register over the whole warehouse: its query, then the words for each flag."""
+    from libstats import db, quality
+    database = db.Database(db_path, read_only=True)
+    try:
+        catalogue = database.run("metric_catalogue")
+        labels = dict(zip(catalogue["metric"], catalogue["label"]))
+        started = time.perf_counter()
+        flags = database.run("quality_flags", **quality.flags_parameters(None))
+        queried = time.perf_counter()
+        register = quality.register(flags, database.run("import_reasons"), database.run("events_all", borough=None),
+                                    labels)
+        return {"query": queried - started, "words": time.perf_counter() - queried, "flagged": len(register)}
+    finally:
+        database.close()
+
+
 def plan_for(database, content: bytes, name: str):
     from libstats import importer
     parsed = importer.read_file(name, content)
@@ -70,7 +100,7 @@ def bench_size(src: Path, work: Path, rows: int, reps: int, warmup: int, budget:
     actual = make_file(src, rows, csv_path)
     content = csv_path.read_bytes()
     name = csv_path.name
-    out = {"rows": actual, "validate": [], "apply": [], "warnings": None, "error": None, "note": None}
+    out = {"rows": actual, "validate": [], "apply": [], "floor": [], "warnings": None, "error": None, "note": None}
     copy = work / "import_work.duckdb"
     spent = 0.0
     try:
@@ -95,6 +125,7 @@ def bench_size(src: Path, work: Path, rows: int, reps: int, warmup: int, budget:
                 continue
             out["validate"].append(checked - started)
             out["apply"].append(done - checked)
+            out["floor"].append(plain_load(csv_path))
             spent += done - started
             if spent > budget and len(out["apply"]) < reps:
                 out["note"] = f"{len(out['apply'])} of {reps} runs (time budget)"
@@ -119,6 +150,10 @@ def main() -> None:
     args.work.mkdir(parents=True, exist_ok=True)
     results: dict = {"unavailable": available()}
     if results["unavailable"] is None:
+        try:
+            results["register"] = register_seconds(args.db)
+        except Exception as exc:
+            results["register"] = {"error": f"{type(exc).__name__}: {exc}"}
         for rows in sorted(int(r) for r in args.rows.split(",")):
             large = rows > 100_000
             try:
