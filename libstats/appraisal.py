@@ -50,6 +50,7 @@ def _compare(run: Run, measure: yoy.ExplorerMeasure, fy: str, previous_fy: str, 
     if not months:
         return None, months
     per_branch = run("branch_year_totals", fys=[previous_fy, fy], metrics=measure.metrics, borough=borough, months=months)
+    per_branch = yoy.merged_units(per_branch, run("branches"), (previous_fy, fy))
     counted = per_branch[per_branch["metric"].isin(measure.numerator)]
     included, excluded = yoy.like_for_like(counted.groupby(["branch", "fy"], as_index=False)["months"].max(),
                                            run("branches"), fy, previous_fy, len(months))

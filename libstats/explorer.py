@@ -71,6 +71,7 @@ def _compared(run: Run, measure: yoy.ExplorerMeasure, fy: str, previous_fy: str,
     if not months:
         return None
     per_branch = run("branch_year_totals", fys=[previous_fy, fy], metrics=measure.metrics, borough=borough, months=months)
+    per_branch = yoy.merged_units(per_branch, run("branches"), (previous_fy, fy))
     if chosen:
         per_branch = per_branch[per_branch["branch"].isin(chosen)]
     counted = per_branch[per_branch["metric"].isin(measure.numerator)]
@@ -164,8 +165,15 @@ def branches(run: Run, measure_code: str, fy: str, previous_fy: str, borough: st
     if compared is None:
         return None
     names = run("branches")
-    ranking = yoy.branch_table(compared.per_branch, measure, fy, previous_fy, dict(zip(names["branch"], names["borough"])),
-                               yoy.branch_trends(_trends(run, measure, borough, chosen), measure))
+    borough_of = dict(zip(names["branch"], names["borough"]))
+    trends = _trends(run, measure, borough, chosen)
+    # a merged unit ("Penge (with Anerley)") is in its successor's borough, and its trend is the two together
+    for unit in set(compared.per_branch["branch"]) - set(borough_of):
+        borough_of[unit] = borough_of.get(unit.split(" (with ")[0])
+    trends = yoy.merged_units(trends, names, (previous_fy, fy)) if len(set(compared.per_branch["branch"]) -
+                                                                    set(names["branch"])) else trends
+    ranking = yoy.branch_table(compared.per_branch, measure, fy, previous_fy, borough_of,
+                               yoy.branch_trends(trends, measure))
     drivers = None
     if measure.kind == "sum":
         movers = yoy.drivers(ranking, compared.included if like_for_like else list(ranking["Branch"]))

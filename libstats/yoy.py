@@ -154,6 +154,39 @@ class Comparison:
         return a is not None and b is not None and round(a * 100, 1) != round(b * 100, 1)
 
 
+def merged_units(per_branch: pd.DataFrame, branches: pd.DataFrame, fys: tuple[str, str]) -> pd.DataFrame:
+    """per_branch with a branch that closed into another (branches.merged_into) and its successor as one unit,
+    "Penge (with Anerley)", when the closed one has figures in either of the years compared: its users moved
+    across, so comparing the two apart reads the move as a fall at one and a rise at the other.
+
+    per_branch: branch, fy, metric, value, provenance, months (rows of one unit are added up; months is the
+    larger of the two, as the successor's months cover the unit's).
+    """
+    if "merged_into" not in branches or per_branch.empty:
+        return per_branch
+    merged = branches.dropna(subset=["merged_into"])
+    merged = merged[merged["merged_into"].astype(str).str.len() > 0]
+    present = set(per_branch.loc[per_branch["fy"].isin(fys), "branch"])
+    unit = {}
+    for closed, successor in zip(merged["branch"], merged["merged_into"]):
+        if closed in present:
+            name = f"{successor} (with {closed})"
+            unit[closed] = unit[successor] = name
+    if not unit:
+        return per_branch
+    out = per_branch.assign(branch=per_branch["branch"].map(lambda b: unit.get(b, b)))
+    keys = [c for c in out.columns if c not in ("value", "provenance", "months")]
+    aggregations = {"value": "sum"}
+    if "months" in out:
+        aggregations["months"] = "max"
+    grouped = out.groupby(keys, as_index=False, dropna=False).agg(aggregations)
+    if "provenance" in out:
+        provenance = out.groupby(keys, dropna=False)["provenance"].agg(
+            lambda p: ",".join(sorted({x for v in p.dropna() for x in str(v).split(",") if x})))
+        grouped = grouped.merge(provenance.reset_index(), on=keys, how="left")
+    return grouped[list(per_branch.columns)]
+
+
 def like_for_like(branch_months: pd.DataFrame, branches: pd.DataFrame, fy: str, previous_fy: str,
                   months_compared: int) -> tuple[list[str], pd.DataFrame]:
     """Which branches report every compared month in both years, and why the others are left out.

@@ -9,6 +9,7 @@ select
     opened,
     closed,
     reports_until,
-    note
+    note,
+    merged_into
 from branch
 order by borough, branch_type = 'digital', branch

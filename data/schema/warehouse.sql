@@ -22,6 +22,9 @@ create table branch (
     closed       date,                           -- last day open; null: still open
     reports_until date,                          -- last day its figures are in the borough's return
     note         varchar,
+    -- the branch that took in its users when it closed (Anerley into Penge): like for like compares the two
+    -- as one unit across the merger, not "one out, one in" (checked against branch by the seed's tests)
+    merged_into  varchar,
     check (closed is null or opened is null or closed >= opened)
 );
 
