@@ -9,7 +9,9 @@ st.set_page_config(page_title="Bexley & Bromley Libraries: performance", page_ic
 
 PAGES = {
     "Bexley & Bromley Libraries": [
-        st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", url_path="overview", default=True),
+        # The default page is served at "/" whatever its url_path; the hidden twin makes /overview open it too.
+        st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", url_path="home", default=True),
+        st.Page("pages/overview.py", title="Overview", url_path="overview", visibility="hidden"),
         st.Page("pages/appraisal.py", title="Annual appraisal", icon=":material/summarize:", url_path="appraisal"),
         st.Page("pages/year_on_year.py", title="Year on year", icon=":material/compare_arrows:", url_path="year_on_year"),
         st.Page("pages/branches.py", title="Branches", icon=":material/local_library:", url_path="branches"),

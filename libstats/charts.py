@@ -183,8 +183,10 @@ def trend(yearly: pd.DataFrame, label: str, title: str, value_format: str = ",.0
             name="Events (listed below)", mode="markers+text", text=[str(n) for n in events["number"]],
             textposition="top center", hovertext=list(events["title"]),
             marker=dict(symbol="diamond", size=12, color=VERMILION), hovertemplate="%{hovertext}<extra></extra>"))
-    fig.update_xaxes(dtick="M12", tick0="2010-04-01", tickformat="%b %Y")
-    fig = _layout(fig, title, label, "Financial years (marker at the middle of each year; hollow = modelled)")
+    # A tick per financial year, named as the year ("2011-12"), at the middle of the year where its marker is.
+    years = sorted(set(yearly["fy"]))
+    fig.update_xaxes(tickvals=[fy_midpoint(fy) for fy in years], ticktext=years)
+    fig = _layout(fig, title, label, "Financial year (hollow marker = modelled)")
     fig.update_layout(hovermode="closest")
     return _y_format(fig, value_format)
 
@@ -259,16 +261,23 @@ def peer_bars(frame: pd.DataFrame, title: str, x_title: str, value_format: str, 
     return fig
 
 
-def presentation(fig: go.Figure) -> go.Figure:
+def presentation(fig: go.Figure, height: int = 560) -> go.Figure:
     """The same figure for a projector: taller, larger type, thicker lines, near-black instead of blue.
 
     Near-black against orange (dashed) still reads apart in greyscale.
     """
     fig = go.Figure(fig)
-    fig.update_layout(height=560, font=dict(size=22), title=dict(font=dict(size=28)),
-                      legend=dict(font=dict(size=20)), margin=dict(t=130))
-    fig.update_xaxes(tickfont=dict(size=20), title_font=dict(size=20))
-    fig.update_yaxes(tickfont=dict(size=20), title_font=dict(size=20))
+    fig.update_layout(height=height, font=dict(size=22), title=dict(font=dict(size=26 if height >= 500 else 19)),
+                      legend=dict(font=dict(size=20)), margin=dict(t=110))
+    small = height < 500                  # beside a table: axis titles must fit half a screen's width
+    fig.update_xaxes(tickfont=dict(size=18 if small else 20), title_font=dict(size=15 if small else 20))
+    fig.update_yaxes(tickfont=dict(size=18 if small else 20), title_font=dict(size=15 if small else 20))
+    rows = max((len(t.y) for t in fig.data if t.type == "bar" and t.orientation == "h" and t.y is not None), default=0)
+    if rows:
+        # Every bar keeps its name: the type shrinks to the room each bar has rather than Plotly skipping names.
+        size = max(12, min(20, int((height - 190) / rows * 0.85)))
+        fig.update_yaxes(tickfont=dict(size=size))
+        fig.update_traces(textfont=dict(size=size), selector=dict(type="bar"))
     for trace in fig.data:
         # Only scatter traces have a line and a marker size; a bar's marker has neither (its
         # `line` is the bar's outline, and it has no `size` at all).

@@ -61,14 +61,28 @@ def sidebar() -> Selection:
 
 _this_run = threading.local()
 
-# Presentation form for a projector: no sidebar, large type. A constant stylesheet: nothing from a
-# user or a file goes into it.
+# Presentation form for a projector: no sidebar, large type, and one appraisal section to a 1280x720
+# screen. A constant stylesheet: nothing from a user or a file goes into it.
+# The root size follows the screen's width (16 px at 1280, 24 px at 1920), so everything measured in rem
+# keeps its proportions on a 1080p projector. Tile values are set on their inner paragraph with the
+# same weight as the rule for all paragraphs, after it, so the value stays the biggest thing on screen.
 MEETING_CSS = """<style>
+html { font-size: clamp(16px, 1.25vw, 26px); }
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stExpandSidebarButton"] { display: none !important; }
-.stApp { font-size: 1.35rem; }
-.stApp p, .stApp li, .stApp td, .stApp th { font-size: 1.35rem; }
-[data-testid="stMetricValue"] { font-size: 3.4rem; }
-h1 { font-size: 3.2rem !important; } h2, h3 { font-size: 2.3rem !important; }
+[data-testid="stMainBlockContainer"] { padding: 0.75rem 2rem 1rem !important; max-width: none !important; }
+header[data-testid="stHeader"] { background: transparent !important; pointer-events: none; }
+header[data-testid="stHeader"] [data-testid="stToolbar"] { pointer-events: auto; }
+.st-key-leave_meeting { position: fixed; top: 0.75rem; right: 3.5rem; z-index: 999991; width: auto !important; }
+.stApp { font-size: 1.3rem; }
+.stApp p, .stApp li { font-size: 1.3rem; }
+.stApp td, .stApp th { font-size: 0.95rem; padding: 0.3rem 0.45rem; }
+[data-testid="stColumn"] td { white-space: nowrap; }
+[data-testid="stColumn"] p, [data-testid="stColumn"] li { font-size: 1.1rem; }
+[data-testid="stMetricLabel"] p { font-size: 1.3rem; }
+[data-testid="stMetricValue"], .stApp [data-testid="stMetricValue"] p { font-size: 3.2rem; line-height: 1.15; }
+h1 { font-size: 2.6rem !important; } h2 { font-size: 2rem !important; } h3 { font-size: 1.45rem !important; }
+h2, h3 { padding-top: 0.25rem !important; padding-bottom: 0.5rem !important; }
+.meeting-announcement { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
 </style>"""
 
 
