@@ -23,6 +23,7 @@ PAGES = {
 }
 
 navigation = st.navigation(PAGES, position="hidden" if filters.meeting_mode() else "sidebar")
+st.html(filters.APP_CSS)
 filters.sidebar()
 filters.meeting_controls()
 st.sidebar.caption("Bexley and Bromley shared library service, 2012–2017. Figures are for financial years (April to March).")

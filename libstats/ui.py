@@ -103,7 +103,8 @@ def chart(fig, key: str, summary: str, table: pd.DataFrame, table_caption: str |
         fig = _presentation(fig, meeting_height)
     config = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "filename": key, "scale": 2}}
     # alt: the sentence is also the chart's accessible name, so a screen reader announces the finding.
-    st.plotly_chart(fig, key=key, width="stretch", config=config, alt=summary)
+    # theme=None: the figure's own colours and fonts (Streamlit's chart theme greys all chart text to 3.72:1).
+    st.plotly_chart(fig, key=key, width="stretch", config=config, alt=summary, theme=None)
     if not meeting:
         st.markdown(summary)
     with st.expander("The numbers behind this chart (table)"):

@@ -1,0 +1,67 @@
+"""Readable everywhere, in Chromium: contrast of chart text and captions, the focus ring, page titles."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.conftest import wait_for_app
+
+pytestmark = pytest.mark.browser
+
+
+def luminance(colour: str) -> float:
+    """WCAG relative luminance of a CSS rgb()/rgba() or #rrggbb colour."""
+    if colour.startswith("#"):
+        channels = [int(colour[i:i + 2], 16) for i in (1, 3, 5)]
+    else:
+        channels = [float(x) for x in re.findall(r"[\d.]+", colour)[:3]]
+    linear = [c / 255 / 12.92 if c / 255 <= 0.04045 else ((c / 255 + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast(a: str, b: str) -> float:
+    light, dark = sorted((luminance(a), luminance(b)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def test_contrast_helper_matches_the_published_ratios():
+    assert round(contrast("#808495", "#ffffff"), 2) == 3.72
+    assert round(contrast("rgb(0, 0, 0)", "#ffffff"), 1) == 21.0
+
+
+def test_chart_text_and_captions_are_at_least_4_5_to_1(live_server, page):
+    page.goto(f"{live_server}/?fy=2015-16&scope=Bexley")
+    wait_for_app(page)
+    page.wait_for_selector(".js-plotly-plot .main-svg .xtick text", timeout=60_000)
+    fills = page.evaluate("""() => [...document.querySelectorAll(
+        '.js-plotly-plot .xtick text, .js-plotly-plot .ytick text, .js-plotly-plot .xtitle, .js-plotly-plot .ytitle, .js-plotly-plot .gtitle, .js-plotly-plot .legendtext')]
+        .map(t => getComputedStyle(t).fill)""")
+    assert len(fills) > 10
+    for fill in set(fills):
+        assert contrast(fill, "#ffffff") >= 4.5, fill
+    captions = page.evaluate("""() => [...document.querySelectorAll('[data-testid=stCaptionContainer]')]
+        .map(c => [getComputedStyle(c).color, getComputedStyle(c.closest('[data-testid=stSidebar]') || document.body).backgroundColor])""")
+    assert captions
+    for colour, background in captions:
+        background = "#ffffff" if background in ("rgba(0, 0, 0, 0)", "transparent") else background
+        assert contrast(colour, background) >= 4.5, (colour, background)
+    marks = page.evaluate("""() => [...document.querySelectorAll('.js-plotly-plot .scatterlayer .js-line')]
+        .map(l => getComputedStyle(l).stroke)""")
+    for stroke in set(marks):
+        assert contrast(stroke, "#ffffff") >= 3, stroke
+
+
+def test_a_radio_reached_by_keyboard_shows_a_focus_ring_of_3_to_1(live_server, page):
+    page.goto(f"{live_server}/?fy=2015-16&scope=Bexley")
+    wait_for_app(page)
+    sidebar = page.get_by_test_id("stSidebar")
+    sidebar.get_by_role("radio", name="Bexley").focus()
+    page.keyboard.press("ArrowDown")          # by keyboard, so :focus-visible applies (it also picks Bromley)
+    wait_for_app(page)
+    style = page.evaluate("""() => { const input = document.activeElement; const label = input.closest('label');
+        const s = getComputedStyle(label); return [input.type, s.outlineStyle, s.outlineWidth, s.outlineColor,
+        getComputedStyle(document.querySelector('[data-testid=stSidebar]')).backgroundColor]; }""")
+    kind, outline, width, colour, background = style
+    assert kind == "radio" and outline == "solid" and float(width.removesuffix("px")) >= 2, style
+    assert contrast(colour, background) >= 3 and contrast(colour, "#ffffff") >= 3, style
