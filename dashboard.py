@@ -23,6 +23,8 @@ PAGES = {
 }
 
 navigation = st.navigation(PAGES, position="hidden" if filters.meeting_mode() else "sidebar")
+# Each page its own title in the browser's tab and history (and for screen readers, WCAG 2.4.2).
+st.set_page_config(page_title=f"{navigation.title} · Bexley & Bromley Libraries")
 st.html(filters.APP_CSS)
 filters.sidebar()
 filters.meeting_controls()

@@ -112,6 +112,16 @@ class Tile:
         return f"{change * 100:+.1f}% on {self.previous_fy}"
 
     @property
+    def delta_text(self) -> str | None:
+        """The change as a tile shows it, in words as well as colour: '-6.6% on 2014-15 (down, worse)'."""
+        change = self.change
+        if change is None or self.is_flat:
+            return self.change_text
+        up = change > 0
+        better = up == self.headline.higher_is_better
+        return f"{self.change_text} ({'up' if up else 'down'}, {'better' if better else 'worse'})"
+
+    @property
     def source_text(self) -> str:
         """Where this year's figure and last year's come from, in words."""
         return f"{self.fy}: {provenance_words(self.provenance)}. {self.previous_fy}: {provenance_words(self.previous_provenance)}."

@@ -65,3 +65,20 @@ def test_a_radio_reached_by_keyboard_shows_a_focus_ring_of_3_to_1(live_server, p
     kind, outline, width, colour, background = style
     assert kind == "radio" and outline == "solid" and float(width.removesuffix("px")) >= 2, style
     assert contrast(colour, background) >= 3 and contrast(colour, "#ffffff") >= 3, style
+
+
+PAGES = {"": "Overview", "overview": "Overview", "appraisal": "Annual appraisal", "year_on_year": "Year on year",
+         "branches": "Branches", "priorities": "Priorities", "value_for_money": "Value for money", "peers": "Peers",
+         "data": "Data"}
+
+
+def test_every_page_has_its_own_title_and_no_heading_level_is_skipped(live_server, page):
+    for path, title in PAGES.items():
+        page.goto(f"{live_server}/{path}?fy=2015-16&scope=Bexley")
+        wait_for_app(page)
+        page.wait_for_function(f"document.title.startsWith({title!r})", timeout=30_000)
+        assert page.title() == f"{title} · Bexley & Bromley Libraries"
+        levels = [int(t[1]) for t in page.evaluate(
+            "[...document.querySelectorAll('[data-testid=stMain] :is(h1,h2,h3,h4,h5,h6)')].map(h => h.tagName)")]
+        assert levels and levels[0] == 1, (path, levels)
+        assert all(b - a <= 1 for a, b in zip(levels, levels[1:])), f"/{path} skips a heading level: {levels}"
