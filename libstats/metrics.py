@@ -219,3 +219,25 @@ def change_words(value: float | None, previous: float | None, previous_fy: str) 
     if round(change * 100, 1) == 0:
         return f"the same as {previous_fy}"
     return f"{'up' if change > 0 else 'down'} {abs(change) * 100:.1f}% on {previous_fy}"
+
+
+# The column names the queries use, as a reader would say them (tables on the page; downloads keep the names).
+COLUMN_WORDS = {"series": "Series", "fy": "Financial year", "value": "Value", "provenance": "Source", "month": "Month",
+                "metric": "Measure", "branch": "Branch", "borough": "Borough", "months": "Months", "index": "Index",
+                "authority": "Authority", "population": "Population"}
+
+
+def readable_table(table: pd.DataFrame, labels: dict[str, str]) -> pd.DataFrame:
+    """A table as a person reads it: measure names for codes (in headings and in a measure column), words for
+    column names, and a dash where there is no figure instead of None. Numbers stay numbers, for the
+    table's own sorting and its thousands separators."""
+    shown = table.rename(columns=lambda c: labels.get(c, COLUMN_WORDS.get(c, c)) if isinstance(c, str) else c)
+    for column in shown.columns:
+        values = shown[column]
+        if pd.api.types.is_numeric_dtype(values) or pd.api.types.is_datetime64_any_dtype(values):
+            continue
+        text = values.astype("object").where(values.notna(), "—")
+        if column == "Measure":
+            text = text.map(lambda v: labels.get(v, v) if isinstance(v, str) else v)
+        shown[column] = text
+    return shown

@@ -95,7 +95,7 @@ def chart(fig, key: str, summary: str, table: pd.DataFrame, table_caption: str |
     mode the sentence (the key number in words) comes first, in large type (unless the page has put it
     above already: headline=False), above a chart meeting_height pixels tall.
     """
-    from libstats import export, filters
+    from libstats import export, filters, metrics
     meeting = filters.meeting_mode()
     if meeting:
         if headline:
@@ -110,10 +110,19 @@ def chart(fig, key: str, summary: str, table: pd.DataFrame, table_caption: str |
     with st.expander("The numbers behind this chart (table)"):
         if table_caption:
             st.caption(table_caption)
-        st.dataframe(table, hide_index=True, width="stretch", key=f"{key}_table")
+        shown = metrics.readable_table(table, labels())
+        numbers = {c: st.column_config.NumberColumn(format="localized") for c in shown.columns
+                   if pd.api.types.is_numeric_dtype(shown[c]) and not pd.api.types.is_bool_dtype(shown[c])}
+        st.dataframe(shown, hide_index=True, width="stretch", key=f"{key}_table", column_config=numbers)
         st.download_button("Download these numbers (CSV)", lambda: export.to_csv(table), f"{key}.csv", "text/csv",
                            key=f"{key}_csv", icon=":material/download:")
 
+
+
+def labels() -> dict[str, str]:
+    """Each measure's name by its code, from the glossary."""
+    catalogue = run("metric_catalogue")
+    return dict(zip(catalogue["metric"], catalogue["label"]))
 
 
 def ranking_columns(fy: str, previous_fy: str, value_format: str) -> dict:

@@ -50,3 +50,17 @@ def test_words():
     assert metrics.provenance_words({"modelled", "published"}) == "part modelled (published and modelled)"
     assert metrics.format_value(0.4031, "share") == "40.3%"
     assert metrics.format_value(1234567.4, "count") == "1,234,567"
+
+
+def test_a_table_reads_as_a_person_says_it_and_keeps_its_numbers():
+    import pandas as pd
+
+    from libstats import metrics
+    table = pd.DataFrame({"metric": ["pc_hours_available", "visits"], "fy": ["2015-16", "2015-16"],
+                          "value": [102055.0, 3.0], "provenance": ["published", None]})
+    shown = metrics.readable_table(table, {"pc_hours_available": "PC hours available", "visits": "Visits"})
+    assert list(shown.columns) == ["Measure", "Financial year", "Value", "Source"]
+    assert list(shown["Measure"]) == ["PC hours available", "Visits"]
+    assert list(shown["Source"]) == ["published", "—"], "no literal None"
+    assert shown["Value"].tolist() == [102055.0, 3.0], "numbers stay numbers (the table adds the separators)"
+    assert list(table.columns) == ["metric", "fy", "value", "provenance"], "the download keeps its own"

@@ -159,3 +159,11 @@ def test_a_bad_url_falls_back_to_the_defaults(fixture_db, make_app):
     at = make_app(fixture_db, fy="2109-10", scope="<script>")
     assert at.sidebar.selectbox(key="fy").value == "2015-16"
     assert at.sidebar.radio(key="scope").value == "Whole service"
+
+
+def test_the_numbers_behind_a_chart_have_thousands_separators(fixture_db, make_app):
+    import json
+    at = make_app(fixture_db, fy="2015-16", scope="Bexley")
+    (table,) = [d for d in at.dataframe if "Change (%)" in d.value.columns]
+    columns = json.loads(table.proto.columns)
+    assert columns["2015-16"]["type_config"]["format"] == "localized", columns
