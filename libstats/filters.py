@@ -33,8 +33,23 @@ class Selection:
 
 
 def _from_url(name: str, allowed) -> str | None:
+    """The URL's value for name if it is one of allowed (ignoring case), else None."""
     value = st.query_params.get(name)
-    return value if value in allowed else None
+    return match(value, allowed)
+
+
+def match(value: str | None, allowed) -> str | None:
+    """The one of allowed that value names, without regard to case or surrounding spaces."""
+    if value is None:
+        return None
+    wanted = value.strip().casefold()
+    return next((a for a in allowed if a.casefold() == wanted), None)
+
+
+def say_what_the_link_opened(what: str, asked: str | None, shown: str) -> None:
+    """A link asked for something that does not exist: say so, and what is shown instead (the URL's text escaped)."""
+    if asked is not None and asked.strip():
+        st.info(f"No {what} called “{ui.plain(asked)}”: showing {ui.plain(shown)}.", icon=":material/link_off:")
 
 
 def sidebar() -> Selection:
@@ -53,6 +68,10 @@ def sidebar() -> Selection:
         )
         scope = st.radio("Scope", SCOPES, index=SCOPES.index(url_scope), key="scope",
                          help="The whole shared service, or one borough.")
+    if st.query_params.get("fy") not in (None, fy) and _from_url("fy", years) is None:
+        say_what_the_link_opened("financial year", st.query_params.get("fy"), fy)
+    if st.query_params.get("scope") not in (None, scope) and _from_url("scope", SCOPES) is None:
+        say_what_the_link_opened("scope", st.query_params.get("scope"), scope)
     st.query_params["fy"] = fy
     st.query_params["scope"] = scope
     _this_run.selection = Selection(fy, scope, years, complete)

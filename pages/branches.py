@@ -13,7 +13,10 @@ options = list(branches["branch"])
 wanted = st.query_params.get("branch")
 in_scope = branches[branches["borough"].isin([selection.borough] if selection.borough else ["Bexley", "Bromley"])]
 central = in_scope[in_scope["short_name"] == "Central"]["branch"]
-default = wanted if wanted in borough_of else (central.iloc[0] if len(central) else in_scope["branch"].iloc[0])
+named = filters.match(wanted, options)
+default = named or (central.iloc[0] if len(central) else in_scope["branch"].iloc[0])
+if named is None:
+    filters.say_what_the_link_opened("branch", wanted, default)
 name = st.selectbox("Branch", options, index=options.index(default), key="branch",
                     format_func=lambda b: f"{borough_of[b]} · {b}", help="Grouped by borough. The link keeps the branch.")
 st.query_params["branch"] = name
