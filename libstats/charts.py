@@ -293,6 +293,8 @@ def presentation(fig: go.Figure, height: int = 560) -> go.Figure:
             trace.line.width = trace.line.width * 1.6
         if trace.marker.color == BLUE:
             trace.marker.color = "#111111"
+        if trace.marker.line.color == BLUE:
+            trace.marker.line.color = "#111111"
         if isinstance(trace.marker.size, (int, float)):
             trace.marker.size = trace.marker.size * 1.5
     return fig

@@ -91,6 +91,15 @@ a:focus-visible, button:focus-visible, [role="tab"]:focus-visible, summary:focus
 label:has(> input:focus-visible), label:has(input[type="checkbox"]:focus-visible), label:has(input[type="radio"]:focus-visible) {
   outline: 3px solid #1f1f1f !important; outline-offset: 2px !important; box-shadow: 0 0 0 2px #ffffff !important;
 }
+/* Tiles at 800 px (or 320, or 200% zoom) cut their text with an ellipsis ("1,02…", "Active borro…"):
+   labels and changes wrap instead, and a value shrinks with its tile (cqi: a hundredth of the tile's width). */
+[data-testid="stMetric"] { container-type: inline-size; }
+[data-testid="stMetricValue"] p { font-size: min(2.25rem, 16cqi); }
+[data-testid="stMetricLabel"], [data-testid="stMetricLabel"] div, [data-testid="stMetricLabel"] p,
+[data-testid="stMetricDelta"], [data-testid="stMetricDelta"] div, [data-testid="stMetricDelta"] p {
+  white-space: normal !important; overflow: visible !important; text-overflow: clip !important; height: auto !important; }
+[data-testid="stMetricLabel"] > div { min-width: 0; flex: 1 1 auto; }
+[data-testid="stMain"] h2 { font-size: 1.75rem; }
 </style>"""
 
 # Presentation form for a projector: no sidebar, large type, and one appraisal section to a 1280x720
@@ -106,12 +115,12 @@ header[data-testid="stHeader"] { background: transparent !important; pointer-eve
 header[data-testid="stHeader"] [data-testid="stToolbar"] { pointer-events: auto; }
 .st-key-leave_meeting { position: fixed; top: 0.75rem; right: 3.5rem; z-index: 999991; width: auto !important; }
 .stApp { font-size: 1.3rem; }
-.stApp p, .stApp li { font-size: 1.3rem; }
-.stApp td, .stApp th { font-size: 0.95rem; padding: 0.3rem 0.45rem; }
+.stApp p, .stApp li { font-size: 1.2rem; }
+.stApp td, .stApp th { font-size: 0.95rem; padding: 0.3rem 0.45rem; max-width: none !important; }
 [data-testid="stColumn"] td { white-space: nowrap; }
 [data-testid="stColumn"] p, [data-testid="stColumn"] li { font-size: 1.1rem; }
 [data-testid="stMetricLabel"] p { font-size: 1.3rem; }
-[data-testid="stMetricValue"], .stApp [data-testid="stMetricValue"] p { font-size: 3.2rem; line-height: 1.15; }
+[data-testid="stMetricValue"], .stApp [data-testid="stMetricValue"] p { font-size: min(3.2rem, 16cqi); line-height: 1.15; }
 h1 { font-size: 2.6rem !important; } h2 { font-size: 2rem !important; } h3 { font-size: 1.45rem !important; }
 h2, h3 { padding-top: 0.25rem !important; padding-bottom: 0.5rem !important; }
 .meeting-announcement { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }

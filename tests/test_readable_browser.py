@@ -82,3 +82,25 @@ def test_every_page_has_its_own_title_and_no_heading_level_is_skipped(live_serve
             "[...document.querySelectorAll('[data-testid=stMain] :is(h1,h2,h3,h4,h5,h6)')].map(h => h.tagName)")]
         assert levels and levels[0] == 1, (path, levels)
         assert all(b - a <= 1 for a, b in zip(levels, levels[1:])), f"/{path} skips a heading level: {levels}"
+
+
+CUT_TEXT = """() => [...document.querySelectorAll('[data-testid=stMetric] .stMarkdownEllipsis, [data-testid=stMain] :is(h1, h2, h3)')]
+    .filter(e => e.scrollWidth > e.clientWidth + 1 || getComputedStyle(e).textOverflow === 'ellipsis' && e.scrollWidth > e.clientWidth)
+    .map(e => e.textContent)"""
+
+
+@pytest.mark.parametrize("width", [800, 320])
+def test_no_tile_or_heading_is_cut_off_on_a_narrow_screen(live_server, browser, width):
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    try:
+        for path in ("?fy=2015-16&scope=Bexley", "appraisal?fy=2015-16"):
+            page.goto(f"{live_server}/{path}")
+            wait_for_app(page)
+            page.wait_for_selector(".js-plotly-plot .main-svg", timeout=60_000)
+            assert page.evaluate(CUT_TEXT) == [], f"/{path} at {width} px"
+        page.goto(f"{live_server}/?fy=2015-16&scope=Bexley")
+        wait_for_app(page)
+        assert page.locator('[data-testid="stMetricValue"]').first.inner_text() == "1,024,069"
+    finally:
+        context.close()
