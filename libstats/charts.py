@@ -273,13 +273,19 @@ def presentation(fig: go.Figure, height: int = 560) -> go.Figure:
     fig = go.Figure(fig)
     fig.update_layout(height=height, font=dict(size=22), title=dict(font=dict(size=26 if height >= 500 else 19)),
                       legend=dict(font=dict(size=20)), margin=dict(t=110))
-    small = height < 500                  # beside a table: axis titles must fit half a screen's width
+    small = height < 500                  # beside a table: titles must fit half a screen's width
+    title = fig.layout.title.text or ""
+    if small and len(title) > 44 and "<br>" not in title:
+        # Plotly never wraps a title: break it at its last colon (else comma) so it is not cut off.
+        cut = title.rfind(": ") if ": " in title else title.rfind(", ")
+        if cut > 0:
+            fig.update_layout(title_text=title[:cut + 1] + "<br>" + title[cut + 2:], margin=dict(t=130))
     fig.update_xaxes(tickfont=dict(size=18 if small else 20), title_font=dict(size=15 if small else 20))
     fig.update_yaxes(tickfont=dict(size=18 if small else 20), title_font=dict(size=15 if small else 20))
     rows = max((len(t.y) for t in fig.data if t.type == "bar" and t.orientation == "h" and t.y is not None), default=0)
     if rows:
         # Every bar keeps its name: the type shrinks to the room each bar has rather than Plotly skipping names.
-        size = max(12, min(20, int((height - 190) / rows * 0.85)))
+        size = max(11, min(20, int((height - 250) / rows * 0.8)))
         fig.update_yaxes(tickfont=dict(size=size))
         fig.update_traces(textfont=dict(size=size), selector=dict(type="bar"))
     for trace in fig.data:
