@@ -115,10 +115,10 @@ header[data-testid="stHeader"] { background: transparent !important; pointer-eve
 header[data-testid="stHeader"] [data-testid="stToolbar"] { pointer-events: auto; }
 .st-key-leave_meeting { position: fixed; top: 0.75rem; right: 3.5rem; z-index: 999991; width: auto !important; }
 .stApp { font-size: 1.3rem; }
-.stApp p, .stApp li { font-size: 1.2rem; }
+.stApp p, .stApp li { font-size: 1.15rem; }
 .stApp td, .stApp th { font-size: 0.95rem; padding: 0.3rem 0.45rem; max-width: none !important; }
-[data-testid="stColumn"] td { white-space: nowrap; }
-[data-testid="stColumn"] p, [data-testid="stColumn"] li { font-size: 1.1rem; }
+[data-testid="stColumn"] td, [data-testid="stColumn"] th { font-size: 0.9rem; }
+[data-testid="stColumn"] p, [data-testid="stColumn"] li { font-size: 1rem; }
 [data-testid="stMetricLabel"] p { font-size: 1.3rem; }
 [data-testid="stMetricValue"], .stApp [data-testid="stMetricValue"] p { font-size: min(3.2rem, 16cqi); line-height: 1.15; }
 h1 { font-size: 2.6rem !important; } h2 { font-size: 2rem !important; } h3 { font-size: 1.45rem !important; }

@@ -30,6 +30,14 @@ def assert_drawn_without_error(page, where: str) -> None:
             timeout=30_000)
 
 
+def assert_fits_the_screen(page, where: str) -> None:
+    """Nothing to scroll: the main block and the document are no taller than the window."""
+    page.wait_for_timeout(200)
+    heights = page.evaluate("""() => { const m = document.querySelector('[data-testid=stMain]');
+        return [m.scrollHeight, m.clientHeight, document.scrollingElement.scrollHeight, innerHeight]; }""")
+    assert heights[0] <= heights[1] + 4 and heights[2] <= heights[3] + 4, f"{where} scrolls: {heights}"
+
+
 def test_meeting_mode_steps_through_every_appraisal_section_of_every_year(live_server, seed_db, browser):
     context = browser.new_context(viewport={"width": 1280, "height": 720})
     page = context.new_page()
@@ -38,6 +46,7 @@ def test_meeting_mode_steps_through_every_appraisal_section_of_every_year(live_s
         for fy in seeded_years(seed_db):
             page.goto(f"{live_server}/appraisal?fy={fy}&scope=Whole%20service&meeting=on")
             assert_drawn_without_error(page, f"{fy} section 1")
+            assert_fits_the_screen(page, f"{fy} section 1")
             where = page.get_by_text(f"Annual appraisal {fy} · section 1 of", exact=False)
             where.wait_for(timeout=60_000)
             assert where.count() == 1, f"{fy}: the section counter is missing"
@@ -48,6 +57,7 @@ def test_meeting_mode_steps_through_every_appraisal_section_of_every_year(live_s
                 page.get_by_text(f"Annual appraisal {fy} · section {step} of {total}", exact=False).wait_for(
                     timeout=30_000)
                 assert_drawn_without_error(page, f"{fy} section {step}")
+                assert_fits_the_screen(page, f"{fy} section {step}")
                 bars_seen += page.locator(".js-plotly-plot .barlayer .point").count() > 0
             assert f"section={total}" in page.url
     finally:
@@ -114,10 +124,7 @@ def test_every_section_fits_a_1280x720_screen_and_the_last_offers_the_pack(live_
                 page.keyboard.press("ArrowRight")
                 page.get_by_text(f"section {step} of 5", exact=False).first.wait_for(timeout=30_000)
                 assert_drawn_without_error(page, f"section {step}")
-                page.wait_for_timeout(300)
-            heights = page.evaluate("""() => { const m = document.querySelector('[data-testid=stMain]');
-                return [m.scrollHeight, m.clientHeight, document.scrollingElement.scrollHeight, innerHeight]; }""")
-            assert heights[0] <= heights[1] + 4 and heights[2] <= heights[3] + 4, f"section {step} scrolls: {heights}"
+            assert_fits_the_screen(page, f"section {step}")
             assert page.locator('[aria-live="polite"]').filter(has_text=f"Section {step} of 5").count() == 1
             if step in (1, 4, 5):            # the tables that carry the argument are on the screen
                 assert page.locator('[data-testid="stTable"]').count() >= 1, f"section {step} lost its table"
