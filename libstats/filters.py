@@ -97,7 +97,8 @@ label:has(> input:focus-visible), label:has(input[type="checkbox"]:focus-visible
 [data-testid="stMetricValue"] p { font-size: min(2.25rem, 16cqi); }
 [data-testid="stMetricLabel"], [data-testid="stMetricLabel"] div, [data-testid="stMetricLabel"] p,
 [data-testid="stMetricDelta"], [data-testid="stMetricDelta"] div, [data-testid="stMetricDelta"] p {
-  white-space: normal !important; overflow: visible !important; text-overflow: clip !important; height: auto !important; }
+  white-space: normal !important; overflow: visible !important; text-overflow: clip !important; height: auto !important;
+  word-break: normal !important; overflow-wrap: break-word !important; }
 [data-testid="stMetricLabel"] > div { min-width: 0; flex: 1 1 auto; }
 [data-testid="stMain"] h2 { font-size: 1.75rem; }
 </style>"""
