@@ -9,7 +9,9 @@ st.set_page_config(page_title="Bexley & Bromley Libraries: performance", page_ic
 
 PAGES = {
     "Bexley & Bromley Libraries": [
-        st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", url_path="overview", default=True),
+        # The default page is served at "/" whatever its url_path; the hidden twin makes /overview open it too.
+        st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", url_path="home", default=True),
+        st.Page("pages/overview.py", title="Overview", url_path="overview", visibility="hidden"),
         st.Page("pages/appraisal.py", title="Annual appraisal", icon=":material/summarize:", url_path="appraisal"),
         st.Page("pages/year_on_year.py", title="Year on year", icon=":material/compare_arrows:", url_path="year_on_year"),
         st.Page("pages/branches.py", title="Branches", icon=":material/local_library:", url_path="branches"),
@@ -31,6 +33,9 @@ except db.StoreError as problem:
     st.stop()
 
 navigation = st.navigation(PAGES, position="hidden" if filters.meeting_mode() else "sidebar")
+# Each page its own title in the browser's tab and history (and for screen readers, WCAG 2.4.2).
+st.set_page_config(page_title=f"{navigation.title} · Bexley & Bromley Libraries")
+st.html(filters.APP_CSS)
 filters.sidebar()
 filters.meeting_controls()
 st.sidebar.caption("Bexley and Bromley shared library service, 2012–2017. Figures are for financial years (April to March).")

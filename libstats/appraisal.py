@@ -31,6 +31,8 @@ class Section:
     sentences: list[str] = field(default_factory=list)
     tables: list[tuple[str, pd.DataFrame]] = field(default_factory=list)
     charts: list[tuple[str, go.Figure, str, pd.DataFrame]] = field(default_factory=list)   # key, figure, summary, data
+    # The same tables worded to fit beside a chart on a projector (meeting mode), where tables has a long one.
+    room_tables: list[tuple[str, pd.DataFrame]] = field(default_factory=list)
 
 
 @dataclass
@@ -39,6 +41,16 @@ class Appraisal:
     previous_fy: str
     sections: list[Section]
     headline_numbers: dict[str, str]
+
+
+def section_number(asked: str | None, count: int) -> tuple[int, str | None]:
+    """The section a meeting-mode link asks for, and the text it gave when that is no section (shown as 1)."""
+    if asked is None or asked == "":
+        return 1, None
+    text = asked.strip()
+    if text.isdecimal() and 1 <= int(text) <= count:
+        return int(text), None
+    return 1, asked
 
 
 def _measures(run: Run) -> dict[str, yoy.ExplorerMeasure]:
@@ -65,7 +77,7 @@ def summary(run: Run, fy: str, previous_fy: str) -> tuple[Section, dict[str, str
     """Headline figures for the service and each borough: change as reported and like for like, target, nation."""
     measures = _measures(run)
     section = Section("summary", SECTIONS["summary"])
-    rows, numbers = [], {}
+    rows, room, numbers = [], [], {}
     national = {fy_: v for fy_, v, _ in priorities.NATIONAL_VISITS}
     uk_change = (national[fy] / national[previous_fy] - 1) if fy in national and previous_fy in national else None
     for scope, borough in SCOPES:
@@ -86,6 +98,8 @@ def summary(run: Run, fy: str, previous_fy: str) -> tuple[Section, dict[str, str
                 "UK change": _pct(uk_change) if code == "visits" else "—",
                 "Source": metrics.marked(metrics.provenance_words(provenance)),
             })
+            room.append({**rows[-1], "Against target": ("Met" if status.met else "Not met") + f" ({status.target_text})"
+                         if status else "no target"})
             numbers[f"{scope} {m.label.lower()}"] = m.value_text(comparison.reported[0])
         borrowers = run("annual_by_borough", metrics=["active_borrowers"], borough=borough)
         if borough is not None and not borrowers.empty:
@@ -96,8 +110,14 @@ def summary(run: Run, fy: str, previous_fy: str) -> tuple[Section, dict[str, str
                          "Change like for like": "—", "Against target": "—", "UK change": "—",
                          "Source": metrics.marked(metrics.provenance_words(metrics.split_provenance(
                              borrowers.set_index("fy")["provenance"].get(fy))))})
+            room.append(rows[-1])
     table = pd.DataFrame(rows)
     section.tables.append(("Headline figures", table))
+    # On the projector the UK change (one figure) is in the sentence above, and the source is its marker.
+    room = pd.DataFrame(room, columns=table.columns).drop(columns=["UK change"])
+    room["Source"] = [source[:1] for source in room["Source"]]
+    section.room_tables.append(("Headline figures (✓ published, ◆ modelled)", room.rename(
+        columns={"Change as reported": "Change", "Change like for like": "Like for like"})))
     service_visits = table[(table["Scope"] == "Whole service") & (table["Measure"] == "Visits")]
     if len(service_visits):
         r = service_visits.iloc[0]
@@ -208,9 +228,18 @@ def value_for_money(run: Run, fy: str, previous_fy: str) -> Section:
     section.charts.append(("vfm_cost_per_visit",
                            charts.trend(trend.assign(months=12), "Net cost per visit (£)",
                                         "Net cost per visit, by borough and year", ",.2f"),
-                           "Net expenditure divided by visits for each borough and year; hollow markers are modelled.",
+                           cost_per_visit_summary(year, fy),
                            trend.assign(value=trend["value"].round(2))))
     return section
+
+
+def cost_per_visit_summary(year: pd.DataFrame, fy: str) -> str:
+    """The key number of the cost-per-visit chart in words: each borough's figure for the year."""
+    figures = [f"{row['Borough']} £{row['Net cost per visit (£)']:,.2f}" for row in year.to_dict("records")]
+    if not figures:
+        return f"No net cost per visit for {fy}: net expenditure divided by visits, by borough and year."
+    return (f"Net cost per visit in {fy}: {' and '.join(figures)} (net expenditure divided by visits; "
+            "hollow markers are modelled years).")
 
 
 def next_year(run: Run, fy: str) -> Section:
@@ -228,7 +257,15 @@ def next_year(run: Run, fy: str) -> Section:
                 targets.append({"Measure": label, "Scope": scope,
                                 "Target": f"{value * 100:.0f}%" if metric == "pc_utilisation" else f"{value:,.0f}",
                                 "Set by": str(rows.iloc[0]["note"] or "")})
-    section.tables.append((f"Targets for {upcoming}", pd.DataFrame(targets, columns=["Measure", "Scope", "Target", "Set by"])))
+    table = pd.DataFrame(targets, columns=["Measure", "Scope", "Target", "Set by"])
+    section.tables.append((f"Targets for {upcoming}", table))
+    if len(table):
+        # On the projector: one row per measure, a column per scope, and how each measure's targets were set.
+        room = table.pivot(index="Measure", columns="Scope", values="Target").reindex(
+            index=list(dict.fromkeys(table["Measure"])), columns=[c for c in ("Service", "Bexley", "Bromley")
+                                                                  if c in set(table["Scope"])]).fillna("—")
+        room["Set by"] = [" / ".join(dict.fromkeys(table.loc[table["Measure"] == m, "Set by"])) for m in room.index]
+        section.room_tables.append((f"Targets for {upcoming}", room.reset_index().rename_axis(columns=None)))
     # The board meets in June: of the year ahead it knows the plan, and can project it from the year just
     # ended. That is a projection, labelled so, never the year's actual figures (the appraisal is as of then).
     previous = fiscal.previous_fy(fy)

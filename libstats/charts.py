@@ -12,7 +12,11 @@ from libstats import fiscal
 # Okabe-Ito: distinguishable with every common colour-vision deficiency, and in greyscale the
 # two main series differ in lightness too. Colour is never the only signal: lines also differ in
 # dash and marker shape.
-BLUE, ORANGE, VERMILION, GREEN, SKY, GREY = "#0072B2", "#E69F00", "#D55E00", "#009E73", "#56B4E9", "#6b6b6b"
+# Okabe-Ito's orange (#E69F00, 2.25:1) and sky blue (#56B4E9, 2.31:1) are too light for marks on white
+# (WCAG 1.4.11 asks 3:1): the same hues darkened, 3.99:1 and 3.56:1.
+BLUE, ORANGE, VERMILION, GREEN, SKY, GREY = "#0072B2", "#B86E00", "#D55E00", "#009E73", "#3A8FC4", "#6b6b6b"
+# Chart text: near-black, as on the page (Streamlit's chart theme would make it #808495, 3.72:1).
+TEXT = "#1f1f1f"
 # Every figure here sets its own template: resolve it once, and stop new figures first taking the
 # default one (applying a template by name copies it, which costs more than drawing the chart).
 # plotly_white cut down to what these charts use (the layout of 2-D axes, the scatter and bar defaults):
@@ -48,8 +52,8 @@ def _layout(fig: go.Figure, title: str, y_title: str, x_title: str) -> go.Figure
         legend=dict(orientation="h", yanchor="bottom", y=1.02, xanchor="left", x=0, font=dict(size=14)),
         hovermode="x unified",
     )
-    fig.update_xaxes(title_text=x_title, showgrid=False)
-    fig.update_yaxes(title_text=y_title, rangemode="tozero", separatethousands=True, gridcolor="#e5e5e5",
+    fig.update_xaxes(title_text=x_title, showgrid=False, color=TEXT)
+    fig.update_yaxes(color=TEXT, title_text=y_title, rangemode="tozero", separatethousands=True, gridcolor="#e5e5e5",
                      automargin=True, tickformat=",d")
     return fig
 
@@ -183,8 +187,10 @@ def trend(yearly: pd.DataFrame, label: str, title: str, value_format: str = ",.0
             name="Events (listed below)", mode="markers+text", text=[str(n) for n in events["number"]],
             textposition="top center", hovertext=list(events["title"]),
             marker=dict(symbol="diamond", size=12, color=VERMILION), hovertemplate="%{hovertext}<extra></extra>"))
-    fig.update_xaxes(dtick="M12", tick0="2010-04-01", tickformat="%b %Y")
-    fig = _layout(fig, title, label, "Financial years (marker at the middle of each year; hollow = modelled)")
+    # A tick per financial year, named as the year ("2011-12"), at the middle of the year where its marker is.
+    years = sorted(set(yearly["fy"]))
+    fig.update_xaxes(tickvals=[fy_midpoint(fy) for fy in years], ticktext=years)
+    fig = _layout(fig, title, label, "Financial year (hollow marker = modelled)")
     fig.update_layout(hovermode="closest")
     return _y_format(fig, value_format)
 
@@ -259,16 +265,29 @@ def peer_bars(frame: pd.DataFrame, title: str, x_title: str, value_format: str, 
     return fig
 
 
-def presentation(fig: go.Figure) -> go.Figure:
+def presentation(fig: go.Figure, height: int = 560) -> go.Figure:
     """The same figure for a projector: taller, larger type, thicker lines, near-black instead of blue.
 
     Near-black against orange (dashed) still reads apart in greyscale.
     """
     fig = go.Figure(fig)
-    fig.update_layout(height=560, font=dict(size=22), title=dict(font=dict(size=28)),
-                      legend=dict(font=dict(size=20)), margin=dict(t=130))
-    fig.update_xaxes(tickfont=dict(size=20), title_font=dict(size=20))
-    fig.update_yaxes(tickfont=dict(size=20), title_font=dict(size=20))
+    fig.update_layout(height=height, font=dict(size=22), title=dict(font=dict(size=26 if height >= 500 else 19)),
+                      legend=dict(font=dict(size=20)), margin=dict(t=110))
+    small = height < 500                  # beside a table: titles must fit half a screen's width
+    title = fig.layout.title.text or ""
+    if small and len(title) > 44 and "<br>" not in title:
+        # Plotly never wraps a title: break it at its last colon (else comma) so it is not cut off.
+        cut = title.rfind(": ") if ": " in title else title.rfind(", ")
+        if cut > 0:
+            fig.update_layout(title_text=title[:cut + 1] + "<br>" + title[cut + 2:], margin=dict(t=130))
+    fig.update_xaxes(tickfont=dict(size=18 if small else 20), title_font=dict(size=15 if small else 20))
+    fig.update_yaxes(tickfont=dict(size=18 if small else 20), title_font=dict(size=15 if small else 20))
+    rows = max((len(t.y) for t in fig.data if t.type == "bar" and t.orientation == "h" and t.y is not None), default=0)
+    if rows:
+        # Every bar keeps its name: the type shrinks to the room each bar has rather than Plotly skipping names.
+        size = max(11, min(20, int((height - 250) / rows * 0.8)))
+        fig.update_yaxes(tickfont=dict(size=size))
+        fig.update_traces(textfont=dict(size=size), selector=dict(type="bar"))
     for trace in fig.data:
         # Only scatter traces have a line and a marker size; a bar's marker has neither (its
         # `line` is the bar's outline, and it has no `size` at all).
@@ -280,6 +299,8 @@ def presentation(fig: go.Figure) -> go.Figure:
             trace.line.width = trace.line.width * 1.6
         if trace.marker.color == BLUE:
             trace.marker.color = "#111111"
+        if trace.marker.line.color == BLUE:
+            trace.marker.line.color = "#111111"
         if isinstance(trace.marker.size, (int, float)):
             trace.marker.size = trace.marker.size * 1.5
     return fig

@@ -33,8 +33,23 @@ class Selection:
 
 
 def _from_url(name: str, allowed) -> str | None:
+    """The URL's value for name if it is one of allowed (ignoring case), else None."""
     value = st.query_params.get(name)
-    return value if value in allowed else None
+    return match(value, allowed)
+
+
+def match(value: str | None, allowed) -> str | None:
+    """The one of allowed that value names, without regard to case or surrounding spaces."""
+    if value is None:
+        return None
+    wanted = value.strip().casefold()
+    return next((a for a in allowed if a.casefold() == wanted), None)
+
+
+def say_what_the_link_opened(what: str, asked: str | None, shown: str) -> None:
+    """A link asked for something that does not exist: say so, and what is shown instead (the URL's text escaped)."""
+    if asked is not None and asked.strip():
+        st.info(f"No {what} called “{ui.plain(asked)}”: showing {ui.plain(shown)}.", icon=":material/link_off:")
 
 
 def sidebar() -> Selection:
@@ -53,6 +68,10 @@ def sidebar() -> Selection:
         )
         scope = st.radio("Scope", SCOPES, index=SCOPES.index(url_scope), key="scope",
                          help="The whole shared service, or one borough.")
+    if st.query_params.get("fy") not in (None, fy) and _from_url("fy", years) is None:
+        say_what_the_link_opened("financial year", st.query_params.get("fy"), fy)
+    if st.query_params.get("scope") not in (None, scope) and _from_url("scope", SCOPES) is None:
+        say_what_the_link_opened("scope", st.query_params.get("scope"), scope)
     st.query_params["fy"] = fy
     st.query_params["scope"] = scope
     _this_run.selection = Selection(fy, scope, years, complete)
@@ -61,14 +80,51 @@ def sidebar() -> Selection:
 
 _this_run = threading.local()
 
-# Presentation form for a projector: no sidebar, large type. A constant stylesheet: nothing from a
-# user or a file goes into it.
+# Every page: captions (which carry the provenance notes) darker than Streamlit's 4.35:1 grey, and one
+# focus ring, near-black with a white gap, for every control a keyboard reaches (Streamlit's own is a
+# faint tint on radios, switches and navigation links). Radios and switches hide their input, so the
+# ring goes on the label that holds the focused input. A constant stylesheet.
+APP_CSS = """<style>
+[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p { color: #4a4a4a !important; }
+a:focus-visible, button:focus-visible, [role="tab"]:focus-visible, summary:focus-visible,
+[data-baseweb="select"] > div:focus-within,
+label:has(> input:focus-visible), label:has(input[type="checkbox"]:focus-visible), label:has(input[type="radio"]:focus-visible) {
+  outline: 3px solid #1f1f1f !important; outline-offset: 2px !important; box-shadow: 0 0 0 2px #ffffff !important;
+}
+/* Tiles at 800 px (or 320, or 200% zoom) cut their text with an ellipsis ("1,02…", "Active borro…"):
+   labels and changes wrap instead, and a value shrinks with its tile (cqi: a hundredth of the tile's width). */
+[data-testid="stMetric"] { container-type: inline-size; }
+[data-testid="stMetricValue"] p { font-size: min(2.25rem, 16cqi); }
+[data-testid="stMetricLabel"], [data-testid="stMetricLabel"] div, [data-testid="stMetricLabel"] p,
+[data-testid="stMetricDelta"], [data-testid="stMetricDelta"] div, [data-testid="stMetricDelta"] p {
+  white-space: normal !important; overflow: visible !important; text-overflow: clip !important; height: auto !important;
+  word-break: normal !important; overflow-wrap: break-word !important; }
+[data-testid="stMetricLabel"] > div { min-width: 0; flex: 1 1 auto; }
+[data-testid="stMain"] h2 { font-size: 1.75rem; }
+</style>"""
+
+# Presentation form for a projector: no sidebar, large type, and one appraisal section to a 1280x720
+# screen. A constant stylesheet: nothing from a user or a file goes into it.
+# The root size follows the screen's width (16 px at 1280, 24 px at 1920), so everything measured in rem
+# keeps its proportions on a 1080p projector. Tile values are set on their inner paragraph with the
+# same weight as the rule for all paragraphs, after it, so the value stays the biggest thing on screen.
 MEETING_CSS = """<style>
+html { font-size: clamp(16px, 1.25vw, 26px); }
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stExpandSidebarButton"] { display: none !important; }
-.stApp { font-size: 1.35rem; }
-.stApp p, .stApp li, .stApp td, .stApp th { font-size: 1.35rem; }
-[data-testid="stMetricValue"] { font-size: 3.4rem; }
-h1 { font-size: 3.2rem !important; } h2, h3 { font-size: 2.3rem !important; }
+[data-testid="stMainBlockContainer"] { padding: 0.75rem 2rem 1rem !important; max-width: none !important; }
+header[data-testid="stHeader"] { background: transparent !important; pointer-events: none; }
+header[data-testid="stHeader"] [data-testid="stToolbar"] { pointer-events: auto; }
+.st-key-leave_meeting { position: fixed; top: 0.75rem; right: 3.5rem; z-index: 999991; width: auto !important; }
+.stApp { font-size: 1.3rem; }
+.stApp p, .stApp li { font-size: 1.15rem; }
+.stApp td, .stApp th { font-size: 0.95rem; padding: 0.3rem 0.45rem; max-width: none !important; }
+[data-testid="stColumn"] td, [data-testid="stColumn"] th { font-size: 0.9rem; }
+[data-testid="stColumn"] p, [data-testid="stColumn"] li { font-size: 1rem; }
+[data-testid="stMetricLabel"] p { font-size: 1.3rem; }
+[data-testid="stMetricValue"], .stApp [data-testid="stMetricValue"] p { font-size: min(3.2rem, 16cqi); line-height: 1.15; }
+h1 { font-size: 2.6rem !important; } h2 { font-size: 2rem !important; } h3 { font-size: 1.45rem !important; }
+h2, h3 { padding-top: 0.25rem !important; padding-bottom: 0.5rem !important; }
+.meeting-announcement { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
 </style>"""
 
 

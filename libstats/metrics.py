@@ -125,6 +125,16 @@ class Tile:
         return f"{change * 100:+.1f}% on {self.previous_fy}"
 
     @property
+    def delta_text(self) -> str | None:
+        """The change as a tile shows it, in words as well as colour: '-6.6% on 2014-15 (down, worse)'."""
+        change = self.change
+        if change is None or self.is_flat:
+            return self.change_text
+        up = change > 0
+        better = up == self.headline.higher_is_better
+        return f"{self.change_text} ({'up' if up else 'down'}, {'better' if better else 'worse'})"
+
+    @property
     def source_text(self) -> str:
         """Where this year's figure and last year's come from, in words."""
         return f"{self.fy}: {provenance_words(self.provenance)}. {self.previous_fy}: {provenance_words(self.previous_provenance)}."
@@ -250,3 +260,25 @@ def change_words(value: float | None, previous: float | None, previous_fy: str) 
     if round(change * 100, 1) == 0:
         return f"the same as {previous_fy}"
     return f"{'up' if change > 0 else 'down'} {abs(change) * 100:.1f}% on {previous_fy}"
+
+
+# The column names the queries use, as a reader would say them (tables on the page; downloads keep the names).
+COLUMN_WORDS = {"series": "Series", "fy": "Financial year", "value": "Value", "provenance": "Source", "month": "Month",
+                "metric": "Measure", "branch": "Branch", "borough": "Borough", "months": "Months", "index": "Index",
+                "authority": "Authority", "population": "Population"}
+
+
+def readable_table(table: pd.DataFrame, labels: dict[str, str]) -> pd.DataFrame:
+    """A table as a person reads it: measure names for codes (in headings and in a measure column), words for
+    column names, and a dash where there is no figure instead of None. Numbers stay numbers, for the
+    table's own sorting and its thousands separators."""
+    shown = table.rename(columns=lambda c: labels.get(c, COLUMN_WORDS.get(c, c)) if isinstance(c, str) else c)
+    for column in shown.columns:
+        values = shown[column]
+        if pd.api.types.is_numeric_dtype(values) or pd.api.types.is_datetime64_any_dtype(values):
+            continue
+        text = values.astype("object").where(values.notna(), "—")
+        if column == "Measure":
+            text = text.map(lambda v: labels.get(v, v) if isinstance(v, str) else v)
+        shown[column] = text
+    return shown

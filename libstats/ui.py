@@ -70,46 +70,59 @@ def show(shown) -> None:
     chart(shown.figure, shown.key, shown.summary, shown.table)
 
 
-_PRESENTED: dict[int, tuple[weakref.ref, object]] = {}
+_PRESENTED: dict[tuple[int, int], tuple[weakref.ref, object]] = {}
 
 
-def _presentation(fig):
-    """The projector version of a figure, made once per figure (pages reuse cached figures)."""
+def _presentation(fig, height: int):
+    """The projector version of a figure, made once per figure and height (pages reuse cached figures)."""
     from libstats import charts
-    hit = _PRESENTED.get(id(fig))
+    hit = _PRESENTED.get((id(fig), height))
     if hit is not None and hit[0]() is fig:
         return hit[1]
-    big = charts.presentation(fig)
+    big = charts.presentation(fig, height)
     if len(_PRESENTED) > 512:
         for key in [k for k, (ref, _) in _PRESENTED.items() if ref() is None]:
             _PRESENTED.pop(key, None)
-    _PRESENTED[id(fig)] = (weakref.ref(fig), big)
+    _PRESENTED[(id(fig), height)] = (weakref.ref(fig), big)
     return big
 
 
-def chart(fig, key: str, summary: str, table: pd.DataFrame, table_caption: str | None = None) -> None:
+def chart(fig, key: str, summary: str, table: pd.DataFrame, table_caption: str | None = None,
+          headline: bool = True, meeting_height: int = 560) -> None:
     """A chart with its text alternative (a sentence, and the numbers as a table) and its downloads.
 
     The camera button on the chart saves it as a PNG; the CSV button saves its numbers. In meeting
-    mode the sentence (the key number in words) comes first, in large type, above a taller chart.
+    mode the sentence (the key number in words) comes first, in large type (unless the page has put it
+    above already: headline=False), above a chart meeting_height pixels tall.
     """
-    from libstats import export, filters
+    from libstats import export, filters, metrics
     meeting = filters.meeting_mode()
     if meeting:
-        st.subheader(summary)
-        fig = _presentation(fig)
+        if headline:
+            st.subheader(summary)
+        fig = _presentation(fig, meeting_height)
     config = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "filename": key, "scale": 2}}
     # alt: the sentence is also the chart's accessible name, so a screen reader announces the finding.
-    st.plotly_chart(fig, key=key, width="stretch", config=config, alt=summary)
+    # theme=None: the figure's own colours and fonts (Streamlit's chart theme greys all chart text to 3.72:1).
+    st.plotly_chart(fig, key=key, width="stretch", config=config, alt=summary, theme=None)
     if not meeting:
         st.markdown(summary)
     with st.expander("The numbers behind this chart (table)"):
         if table_caption:
             st.caption(table_caption)
-        st.dataframe(table, hide_index=True, width="stretch", key=f"{key}_table")
+        shown = metrics.readable_table(table, labels())
+        numbers = {c: st.column_config.NumberColumn(format="localized") for c in shown.columns
+                   if pd.api.types.is_numeric_dtype(shown[c]) and not pd.api.types.is_bool_dtype(shown[c])}
+        st.dataframe(shown, hide_index=True, width="stretch", key=f"{key}_table", column_config=numbers)
         st.download_button("Download these numbers (CSV)", lambda: export.to_csv(table), f"{key}.csv", "text/csv",
                            key=f"{key}_csv", icon=":material/download:")
 
+
+
+def labels() -> dict[str, str]:
+    """Each measure's name by its code, from the glossary."""
+    catalogue = run("metric_catalogue")
+    return dict(zip(catalogue["metric"], catalogue["label"]))
 
 
 def ranking_columns(fy: str, previous_fy: str, value_format: str) -> dict:

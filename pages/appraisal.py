@@ -1,4 +1,6 @@
 """Annual appraisal: the year in the order a board report follows, with commentary, targets and the board pack."""
+import html
+
 import streamlit as st
 
 from libstats import appraisal, filters, fiscal, report, ui
@@ -12,13 +14,22 @@ meeting = filters.meeting_mode()
 sections = pack.sections
 
 if meeting:
-    step = min(max(int(st.query_params.get("section", "1") or 1), 1), len(sections))
-    back, where, forward = st.columns([1, 4, 1], vertical_alignment="center")
+    step, asked = appraisal.section_number(st.query_params.get("section"), len(sections))
+    last = step == len(sections)
+    back, where, forward, _ = st.columns([1.4, 5, 1.9, 2.3], vertical_alignment="center")
     back.button("Previous", key="appraisal_previous", shortcut="Left", disabled=step == 1,
                 icon=":material/arrow_back:", on_click=filters.go_to_section, args=(step - 1,))
     where.markdown(f"**Annual appraisal {fy} · section {step} of {len(sections)}** · arrow keys step through")
-    forward.button("Next", key="appraisal_next", shortcut="Right", disabled=step == len(sections),
-                   icon=":material/arrow_forward:", on_click=filters.go_to_section, args=(step + 1,))
+    # The last section keeps the button working (a disabled button drops the keyboard focus to the page):
+    # it goes back to the start, for questions.
+    forward.button("Back to the start" if last else "Next", key="appraisal_next", shortcut=None if last else "Right",
+                   icon=":material/first_page:" if last else ":material/arrow_forward:",
+                   on_click=filters.go_to_section, args=(1 if last else step + 1,))
+    # Read out by screen readers each time a new section comes up (a constant sentence and section titles).
+    st.html(f'<div aria-live="polite" role="status" data-testid="section_announcement" class="meeting-announcement">'
+            f'Section {step} of {len(sections)}: {html.escape(sections[step - 1].title)}</div>')
+    if asked is not None:
+        st.info(f"There is no section “{ui.plain(asked)}” in this appraisal: showing section 1.")
     sections = [sections[step - 1]]
 else:
     st.title(f"Annual appraisal {fy}")
@@ -30,21 +41,37 @@ editing = not meeting and st.toggle("Write commentary and set next year's target
 
 for section in sections:
     st.header(section.title, anchor=section.key)
-    key_numbers = {summary for _, _, summary, _ in section.charts[:1]} if meeting else set()
-    for sentence in section.sentences:
-        if sentence not in key_numbers:          # in meeting mode it stands above the chart in large type
-            st.markdown(sentence)
-    if section.key in commentary:
-        with st.container(border=True):
-            st.caption(f"Head of service, written by {ui.plain(notes.at[section.key, 'written_by'])} on "
-                       f"{notes.at[section.key, 'written_at']:%d %B %Y at %H:%M}")
-            st.text(commentary[section.key])
-    for key, figure, summary, data in section.charts[:1] if meeting else section.charts:
-        ui.chart(figure, f"appraisal_{key}", summary, data)
-    if not meeting:
-        for name, table in section.tables:
+    shown_charts = section.charts[:1] if meeting else section.charts
+    key_numbers = {summary for _, _, summary, _ in shown_charts} if meeting else set()
+    if meeting:
+        # One screen: the key number in words across the top, then the chart beside the section's tables.
+        for summary in key_numbers:
+            st.subheader(summary)
+        both = bool(shown_charts and section.tables)
+        chart_side, text_side = st.columns([0.85, 1.15], gap="small") if both else (st.container(), st.container())
+    else:
+        chart_side = text_side = st.container()
+    with text_side:
+        for sentence in section.sentences:
+            if sentence not in key_numbers:          # in meeting mode it stands above the chart in large type
+                st.markdown(sentence)
+        if section.key in commentary:
+            with st.container(border=True):
+                st.caption(f"Head of service, written by {ui.plain(notes.at[section.key, 'written_by'])} on "
+                           f"{notes.at[section.key, 'written_at']:%d %B %Y at %H:%M}")
+                st.text(commentary[section.key])
+    with chart_side:
+        for key, figure, summary, data in shown_charts:
+            ui.chart(figure, f"appraisal_{key}", summary, data, headline=False, meeting_height=430)
+    with text_side:
+        for name, table in (section.room_tables or section.tables) if meeting else section.tables:
             st.markdown(f"**{name}**")
-            st.table(table, hide_index=True)
+            st.table(table, hide_index=True, alt=name)
+    if meeting and section is pack.sections[-1]:
+        # The board can take the pack away without leaving meeting mode; the HTML is made on the click.
+        st.download_button(f"Download the board pack (HTML, {fy})", lambda: report.build_html(pack, commentary).encode("utf-8"),
+                           f"appraisal_{fy}.html", "text/html", key="meeting_download_html", icon=":material/download:",
+                           help="One file with interactive charts; it opens offline. The PDF is on the page outside meeting mode.")
     if editing:
         with st.expander(f"Commentary on “{section.title}”", expanded=True):
             with st.form(f"commentary_{section.key}", border=False):

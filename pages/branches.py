@@ -13,7 +13,10 @@ options = list(branches["branch"])
 wanted = st.query_params.get("branch")
 in_scope = branches[branches["borough"].isin([selection.borough] if selection.borough else ["Bexley", "Bromley"])]
 central = in_scope[in_scope["short_name"] == "Central"]["branch"]
-default = wanted if wanted in borough_of else (central.iloc[0] if len(central) else in_scope["branch"].iloc[0])
+named = filters.match(wanted, options)
+default = named or (central.iloc[0] if len(central) else in_scope["branch"].iloc[0])
+if named is None:
+    filters.say_what_the_link_opened("branch", wanted, default)
 name = st.selectbox("Branch", options, index=options.index(default), key="branch",
                     format_func=lambda b: f"{borough_of[b]} · {b}", help="Grouped by borough. The link keeps the branch.")
 st.query_params["branch"] = name
@@ -32,7 +35,7 @@ catalogue = ui.run("metric_catalogue")
 figures = ui.run("branch_figures", branch=name)
 year_figures = figures[figures["fy"].isin([fy, previous_fy])]
 
-st.subheader(f"Month by month, {fy} against {previous_fy}", anchor="months")
+st.header(f"Month by month, {fy} against {previous_fy}", anchor="months")
 has = set(figures["metric"])
 available = [m for m in catalogue["metric"] if m in has]
 if year_figures.empty:
@@ -48,7 +51,7 @@ else:
                  key="branch_month_table", column_config={c: st.column_config.NumberColumn(format="localized")
                                                           for c in [*fiscal.MONTH_ABBR, fy, previous_fy]})
 
-st.subheader("Where the branch stands", anchor="standing")
+st.header("Where the branch stands", anchor="standing")
 standing = ui.computed(branch_view.standing_of, name, fy)
 if standing.empty:
     st.write(f"{name} has no visits or book issues in {fy} to rank" +
@@ -58,10 +61,10 @@ else:
 
 left, right = st.columns(2)
 with left:
-    st.subheader("Opening hours and status", anchor="hours")
+    st.header("Opening hours and status", anchor="hours")
     st.table(branch_view.periods_table(ui.run("branch_periods", branch=name)), hide_index=True)
 with right:
-    st.subheader("Events", anchor="events")
+    st.header("Events", anchor="events")
     events = ui.run("branch_events", branch=name)
     if events.empty:
         st.write("No events are recorded for this branch.")
@@ -69,7 +72,7 @@ with right:
         st.table(overview.events_table(events.assign(borough=info["borough"], branch=name)).drop(columns=["Where"]),
                  hide_index=True)
 
-st.subheader(f"Data completeness, {fy}", anchor="completeness")
+st.header(f"Data completeness, {fy}", anchor="completeness")
 expected = list(ui.run("branch_expected_months", branch=name, fy=fy)["month"])
 grid, missing = branch_view.completeness(expected, figures, fy)
 st.write(f"Months missing: {', '.join(missing)}." if missing else
@@ -88,7 +91,7 @@ else:
     st.dataframe(flags.drop(columns=["Branch", "Borough"]), hide_index=True, width="stretch", key="branch_flags")
 st.caption(overview.monthly_provenance_note(year_figures, [fy, previous_fy]))
 
-st.subheader("Download", anchor="download")
+st.header("Download", anchor="download")
 left, right = st.columns(2)
 file_stem = name.lower().replace(" ", "_").replace("(", "").replace(")", "").replace("'", "")
 left.download_button("Download every figure (CSV)", lambda: export.to_csv(figures), f"{file_stem}_figures.csv",

@@ -25,13 +25,13 @@ borrowers = None if borough else {b: ui.run("year_totals", fys=[previous_fy, fy]
                                             borough=b, months=months) for b in ("Bexley", "Bromley")}
 tiles = metrics.headline_tiles(totals, population, fy, previous_fy, borrowers, months=len(months))
 
-st.subheader("Headline figures", anchor="headlines")
+st.header("Headline figures", anchor="headlines")
 
 
 def show_tile(tile: metrics.Tile, label: str) -> None:
     direction = "normal" if tile.headline.higher_is_better else "inverse"
     st.metric(
-        label, tile.value_text, delta=tile.change_text, border=True,
+        label, tile.value_text, delta=tile.delta_text, border=True,
         delta_color="off" if tile.is_flat or tile.change is None else direction,
         delta_arrow="off" if tile.is_flat else "auto",
         help=f"{tile.headline.help} {tile.source_text}",
@@ -67,7 +67,7 @@ if scope == "Whole service":
 @st.fragment
 def month_by_month() -> None:
     """The chart of one measure: choosing another reruns only this fragment, not the page."""
-    st.subheader("Month by month against the year before", anchor="months")
+    st.header("Month by month against the year before", anchor="months")
     measure = metrics.MONTHLY_MEASURES[st.columns(3)[0].selectbox(
         "Measure", list(metrics.MONTHLY_MEASURES), key="overview_measure",
         format_func=lambda code: metrics.MONTHLY_MEASURES[code].label,
@@ -78,7 +78,7 @@ def month_by_month() -> None:
 
 
 month_by_month()
-st.subheader(f"What happened in {fy}", anchor="events")
+st.header(f"What happened in {fy}", anchor="events")
 if events.empty:
     st.write(f"No events are recorded for {fy}.")
 else:

@@ -21,7 +21,7 @@ for tab, (priority, heading) in zip(tabs, (
     with tab:
         if not tab.open:
             continue
-        st.subheader(heading, anchor=priority)
+        st.header(heading, anchor=priority)
         if priority in by_priority:
             views.intervention(by_priority[priority], priority)
         else:
@@ -29,7 +29,7 @@ for tab, (priority, heading) in zip(tabs, (
 
 with tabs[2]:
     if tabs[2].open:
-        st.subheader("A new library management system for both boroughs", anchor="lms")
+        st.header("A new library management system for both boroughs", anchor="lms")
         lms = events[events["priority"] == "lms"]
         if lms.empty:
             st.write("No event for the new library management system is recorded.")
@@ -38,13 +38,13 @@ with tabs[2]:
             st.caption("The go-live month is not in public sources: it is an estimate. The warehouse records no "
                        "figure for the system itself; its month shows as a dip in recorded loans while issues "
                        "were logged offline (modelled).")
-        st.subheader("External funding secured", anchor="funding")
+        st.header("External funding secured", anchor="funding")
         ui.show(ui.computed(priorities.funding_chart))
         st.caption("⚠ Modelled: funding secured is not in the published returns; these yearly amounts are estimates.")
 
 with tabs[3]:
     if tabs[3].open:
-        st.subheader("The shared service against the national trend", anchor="shared")
+        st.header("The shared service against the national trend", anchor="shared")
         shared = ui.computed(priorities.shared_service_chart)
         if shared is None:
             st.info("The comparison with the national trend needs the service's visits for 2010-11, which are not held.")
@@ -53,7 +53,7 @@ with tabs[3]:
             st.caption("UK visits: 314m in 2010-11, 250m in 2015-16 and 233m in 2017-18 are published; the years "
                        "between are interpolated (modelled). The service's figures are modelled except 2015-16 (published "
                        "for both boroughs) and Bexley's 2016-17.")
-        st.subheader("Savings against net expenditure", anchor="savings")
+        st.header("Savings against net expenditure", anchor="savings")
         net = ui.run("annual_by_borough", metrics=["net_expenditure"], borough=None)
         st.table(priorities.savings_table(net, priorities.SAVINGS).style.format(
             {"Net expenditure (£)": "£{:,.0f}", "Saving (£)": "£{:,.0f}", "Saving as % of net expenditure": "{:.1f}%"}),
@@ -63,7 +63,7 @@ with tabs[3]:
 
 with tabs[4]:
     if tabs[4].open:
-        st.subheader("Before and after any event", anchor="any")
+        st.header("Before and after any event", anchor="any")
         usable, left_out = ui.computed(views.event_choices)
         candidates = {e.event_id: e for e in events.itertuples() if e.event_id in usable}
         st.write(f"{len(candidates)} of the {len(events)} events can be measured this way: one or a few libraries "

@@ -9,17 +9,17 @@ st.title(f"Value for money: {selection.scope}, {fy}")
 
 page = ui.computed(vfm.page, fy, selection.previous_fy, borough)
 for name, tiles, source in page.tiles:
-    st.subheader(f"{name}, {fy}", anchor=f"vfm_{name.lower()}")
+    st.header(f"{name}, {fy}", anchor=f"vfm_{name.lower()}")
     for column, (label, value, change) in zip(st.columns(len(tiles)), tiles):
         column.metric(label, value, change, delta_color="inverse", border=True)
     st.caption(f"Source: {source}. Costs per head use the mid-year population (mostly modelled).")
 if page.tiles_note:
     st.caption(page.tiles_note)
 
-st.subheader("Cost per visit across the years", anchor="trend")
+st.header("Cost per visit across the years", anchor="trend")
 ui.show(page.trend)
 
-st.subheader("Every year", anchor="table")
+st.header("Every year", anchor="table")
 st.dataframe(page.table, hide_index=True, width="stretch", key="vfm_table", column_config={
     c: st.column_config.NumberColumn(format="£%.2f" if "per" in c else "£%,.0f" if "£" in c else "localized")
     for c in page.table.columns if c not in ("Borough", "Financial year", "Source")})

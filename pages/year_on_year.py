@@ -33,7 +33,7 @@ page = ui.computed(explorer.summary, measure.code, *choice, selection.scope, bra
 if page.notice:
     st.warning(page.notice)
     st.stop()
-st.subheader(page.headline, anchor="headline")
+st.header(page.headline, anchor="headline")
 if page.explanation:
     st.caption(page.explanation)
 if page.part_year:
@@ -78,14 +78,14 @@ with sections[2]:
     if sections[2].open:
         ranking, value_format, drivers = ui.computed(explorer.branches, measure.code, *choice, branches_chosen,
                                                      like_for_like)
-        st.subheader("Branches", anchor="branches")
+        st.header("Branches", anchor="branches")
         st.dataframe(ranking, hide_index=True, width="stretch", key="yoy_ranking",
                      column_config=ui.ranking_columns(fy, previous_fy, value_format))
         if drivers:
             ui.show(drivers)
 with sections[3]:
     if sections[3].open:
-        st.subheader("In proportion", anchor="normalised")
+        st.header("In proportion", anchor="normalised")
         rate = ui.computed(explorer.proportions, measure.code, *choice, branches_chosen)
         if rate:
             label, value = rate

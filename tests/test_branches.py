@@ -5,7 +5,7 @@ import datetime as dt
 
 import pandas as pd
 
-from libstats import branch
+from libstats import branch, ui
 from tests.test_pages import chart, table, values
 
 
@@ -93,3 +93,24 @@ def test_crayford_closure_months_are_not_due(seed_db, make_app):
     spec = chart(at)
     this_year = values(next(t for t in spec["data"] if t["name"] == "2012-13")["y"])
     assert this_year[3:7] == [None] * 4, "the closure is a gap in the line"
+
+
+def test_a_link_to_no_branch_says_so_and_branch_names_ignore_case(fixture_db, make_app):
+    from tests.conftest import shown
+    at = open_branch(make_app, fixture_db, fy="2015-16", scope="Bexley", branch="Nowhere")
+    assert [shown(i.value) for i in at.info] == ["No branch called “Nowhere”: showing Central (Bexleyheath)."]
+    assert at.selectbox(key="branch").value == "Central (Bexleyheath)"
+    at = open_branch(make_app, fixture_db, fy="2015-16", scope="Bexley", branch="crayford")
+    assert at.selectbox(key="branch").value == "Crayford" and not at.info
+    at = open_branch(make_app, fixture_db, fy="2015-16", scope="Bexley", branch="[sign in](http://evil.example)")
+    assert ui.plain("[sign in](http://evil.example)") in at.info[0].value, "the URL's text is shown as text"
+
+
+def test_a_link_to_no_year_or_scope_says_what_it_opened(fixture_db, make_app):
+    from tests.conftest import shown
+    at = make_app(fixture_db, fy="1999-00", scope="Mars")
+    notes = [shown(i.value) for i in at.info]
+    assert "No financial year called “1999-00”: showing 2015-16." in notes, notes
+    assert "No scope called “Mars”: showing Whole service." in notes, notes
+    at = make_app(fixture_db, fy="2015-16", scope="bexley")
+    assert at.radio(key="scope").value == "Bexley" and not [i for i in at.info if "No scope" in i.value]

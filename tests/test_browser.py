@@ -20,10 +20,10 @@ def test_overview_in_chromium_shows_the_published_bexley_figures(live_server, pa
     page.wait_for_selector(".js-plotly-plot .main-svg", timeout=60_000)
     visits = tile(page, "Visits")
     assert visits.locator('[data-testid="stMetricValue"]').inner_text() == "1,024,069"
-    assert visits.locator('[data-testid="stMetricDelta"]').inner_text().strip() == "-4.3% on 2014-15"
+    assert visits.locator('[data-testid="stMetricDelta"]').inner_text().strip() == "-4.3% on 2014-15 (down, worse)"
     issues = tile(page, "Book issues")
     assert issues.locator('[data-testid="stMetricValue"]').inner_text() == "781,565"
-    assert issues.locator('[data-testid="stMetricDelta"]').inner_text().strip() == "-6.6% on 2014-15"
+    assert issues.locator('[data-testid="stMetricDelta"]').inner_text().strip() == "-6.6% on 2014-15 (down, worse)"
     assert "Visits down 4.3% on 2014-15 (1,024,069 in 2015-16)" in page.locator(".js-plotly-plot").first.inner_text()
 
 
@@ -65,10 +65,10 @@ def test_year_on_year_redraws_when_measure_and_scope_change(live_server, page):
     wait_for_app(page)
     assert "Book issues month by month: 2015-16 against 2014-15, like for like" in chart_titles(page)
     page.get_by_test_id("stSidebar").get_by_text("Bromley", exact=True).click()
-    page.wait_for_function("[...document.querySelectorAll('h3')].some(h => h.textContent.startsWith('Book issues: Bromley'))",
+    page.wait_for_function("[...document.querySelectorAll('h2')].some(h => h.textContent.startsWith('Book issues: Bromley'))",
                            timeout=30_000)
     wait_for_app(page)
-    assert "Book issues: Bromley, 2015-16" in page.locator("h3").first.inner_text()
+    assert "Book issues: Bromley, 2015-16" in page.locator("h2").first.inner_text()
 
 
 @pytest.mark.parametrize("path,title", [

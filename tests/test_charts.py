@@ -33,3 +33,12 @@ def test_the_projector_copy_of_a_line_chart_is_darker_and_thicker():
     this_year = next(t for t in big.data if t.name == "2015-16")
     assert this_year.line.color == "#111111" and this_year.line.width == 3.5 * 1.6
     assert this_year.marker.size == 9 * 1.5
+
+
+def test_a_trend_names_its_ticks_as_financial_years():
+    import pandas as pd
+    yearly = pd.DataFrame({"series": ["Bexley"] * 3, "fy": ["2010-11", "2011-12", "2012-13"], "value": [1.0, 2.0, 3.0],
+                           "provenance": ["modelled", "published", "published"], "months": [12, 12, 12]})
+    fig = charts.trend(yearly, "Visits", "Visits across the years")
+    assert list(fig.layout.xaxis.ticktext) == ["2010-11", "2011-12", "2012-13"]
+    assert [pd.Timestamp(v) for v in fig.layout.xaxis.tickvals] == [charts.fy_midpoint(y) for y in ["2010-11", "2011-12", "2012-13"]]

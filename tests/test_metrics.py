@@ -63,3 +63,17 @@ def test_a_part_year_has_no_net_cost_per_visit():
     assert part["net_cost_per_visit"].value_text == "Part year" and part["net_cost_per_visit"].change is None
     assert part["net_cost_per_visit"].withheld.startswith("Spending is a whole year's figure")
     assert part["visits"].value_text == "7,000", "counts over the same months are still compared"
+
+
+def test_a_table_reads_as_a_person_says_it_and_keeps_its_numbers():
+    import pandas as pd
+
+    from libstats import metrics
+    table = pd.DataFrame({"metric": ["pc_hours_available", "visits"], "fy": ["2015-16", "2015-16"],
+                          "value": [102055.0, 3.0], "provenance": ["published", None]})
+    shown = metrics.readable_table(table, {"pc_hours_available": "PC hours available", "visits": "Visits"})
+    assert list(shown.columns) == ["Measure", "Financial year", "Value", "Source"]
+    assert list(shown["Measure"]) == ["PC hours available", "Visits"]
+    assert list(shown["Source"]) == ["published", "—"], "no literal None"
+    assert shown["Value"].tolist() == [102055.0, 3.0], "numbers stay numbers (the table adds the separators)"
+    assert list(table.columns) == ["metric", "fy", "value", "provenance"], "the download keeps its own"

@@ -53,15 +53,15 @@ def test_overview_defaults_to_the_latest_complete_year_for_the_whole_service(fix
     assert at.sidebar.radio(key="scope").value == "Whole service"
     assert at.title[0].value == "Whole service: 2015-16 at a glance"
     shown = tiles(at)
-    assert shown["Visits"] == ("42,000", "+2.9% on 2014-15")
-    assert shown["Book issues"] == ("16,800", "+2.9% on 2014-15")
+    assert shown["Visits"] == ("42,000", "+2.9% on 2014-15 (up, better)")
+    assert shown["Book issues"] == ("16,800", "+2.9% on 2014-15 (up, better)")
     # people are not added across boroughs (the old tile summed them to 11,000)
     assert "Active borrowers" not in shown
-    assert shown["Active borrowers, Bexley"] == ("5,000", "+25.0% on 2014-15")
+    assert shown["Active borrowers, Bexley"] == ("5,000", "+25.0% on 2014-15 (up, better)")
     assert shown["Active borrowers, Bromley"] == ("6,000", "no change on 2014-15")
-    assert shown["PC utilisation"] == ("30.0%", "-3.3 points on 2014-15")
-    assert shown["Net cost per visit"] == ("£2.00", "+4.3% on 2014-15")
-    assert shown["Visits per 1,000 population"] == ("84", "+2.9% on 2014-15")
+    assert shown["PC utilisation"] == ("30.0%", "-3.3 points on 2014-15 (down, worse)")
+    assert shown["Net cost per visit"] == ("£2.00", "+4.3% on 2014-15 (up, worse)")
+    assert shown["Visits per 1,000 population"] == ("84", "+2.9% on 2014-15 (up, better)")
     assert any("never added" in c.value for c in at.caption)
 
 
@@ -69,12 +69,12 @@ def test_overview_for_bexley_shows_the_hand_computed_tiles(fixture_db, make_app)
     at = make_app(fixture_db, fy="2015-16", scope="Bexley")
     shown = tiles(at)
     assert shown == {
-        "Visits": ("18,000", "+7.1% on 2014-15"),
-        "Book issues": ("7,200", "+7.1% on 2014-15"),
-        "Active borrowers": ("5,000", "+25.0% on 2014-15"),
-        "Visits per 1,000 population": ("90", "+7.1% on 2014-15"),
-        "PC utilisation": ("30.0%", "-5.0 points on 2014-15"),
-        "Net cost per visit": ("£2.00", "+11.1% on 2014-15"),
+        "Visits": ("18,000", "+7.1% on 2014-15 (up, better)"),
+        "Book issues": ("7,200", "+7.1% on 2014-15 (up, better)"),
+        "Active borrowers": ("5,000", "+25.0% on 2014-15 (up, better)"),
+        "Visits per 1,000 population": ("90", "+7.1% on 2014-15 (up, better)"),
+        "PC utilisation": ("30.0%", "-5.0 points on 2014-15 (down, worse)"),
+        "Net cost per visit": ("£2.00", "+11.1% on 2014-15 (up, worse)"),
     }
     captions = [c.value for c in at.caption]
     assert captions[0] == "✓ Published figure · 2014-15: modelled estimate"
@@ -155,10 +155,18 @@ def test_overview_on_the_real_seed_shows_the_published_bexley_figures(seed_db, m
     assert shown["Visits"][0] == "1,024,069"
     assert shown["Book issues"][0] == "781,565"
     assert shown["Active borrowers"][0] == "41,775"
-    assert shown["Visits"][1].endswith("on 2014-15")
+    assert shown["Visits"][1] == "-4.3% on 2014-15 (down, worse)"
 
 
 def test_a_bad_url_falls_back_to_the_defaults(fixture_db, make_app):
     at = make_app(fixture_db, fy="2109-10", scope="<script>")
     assert at.sidebar.selectbox(key="fy").value == "2015-16"
     assert at.sidebar.radio(key="scope").value == "Whole service"
+
+
+def test_the_numbers_behind_a_chart_have_thousands_separators(fixture_db, make_app):
+    import json
+    at = make_app(fixture_db, fy="2015-16", scope="Bexley")
+    (table,) = [d for d in at.dataframe if "Change (%)" in d.value.columns]
+    columns = json.loads(table.proto.columns)
+    assert columns["2015-16"]["type_config"]["format"] == "localized", columns

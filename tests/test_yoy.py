@@ -72,7 +72,7 @@ def test_page_on_the_fixture_bexley_visits(fixture_db, make_app):
     at = make_app(fixture_db, fy="2015-16", scope="Bexley")
     at.switch_page("pages/year_on_year.py").run()
     assert not at.exception and not at.error
-    assert at.subheader[0].value == "Visits: Bexley, 2015-16, up 7.1% on 2014-15, like for like"
+    assert at.header[0].value == "Visits: Bexley, 2015-16, up 7.1% on 2014-15, like for like"
     shown = tiles(at)
     assert shown["As reported, 2015-16"] == ("18,000", "+7.1% on 2014-15")
     assert shown["Like for like, 2015-16"] == ("18,000", "+7.1% on 2014-15")
@@ -105,17 +105,17 @@ def test_every_control_changes_what_is_shown(fixture_db, make_app):
     at = make_app(fixture_db, fy="2015-16", scope="Bexley")
     at.switch_page("pages/year_on_year.py").run()
     at.selectbox(key="yoy_measure").set_value("pc_utilisation").run()
-    assert at.subheader[0].value == "PC utilisation: Bexley, 2015-16, down 5.0 points on 2014-15, like for like"
+    assert at.header[0].value == "PC utilisation: Bexley, 2015-16, down 5.0 points on 2014-15, like for like"
     at.selectbox(key="yoy_measure").set_value("visits").run()
     at.multiselect(key="yoy_branches").set_value(["Crayford"]).run()
-    assert at.subheader[0].value == "Visits: Crayford, 2015-16, the same as 2014-15, like for like"
+    assert at.header[0].value == "Visits: Crayford, 2015-16, the same as 2014-15, like for like"
     # Per opening hour for chosen branches: 6,000 visits / (20 hours × 366 days / 7) in 2015-16.
     assert tiles(section(at, "In proportion"))["Visits per opening hour"][0] == f"{6000 / (20 * 366 / 7):,.1f}"
     at.toggle(key="yoy_like_for_like").set_value(False).run()
-    assert at.subheader[0].value == "Visits: Crayford, 2015-16, the same as 2014-15"
+    assert at.header[0].value == "Visits: Crayford, 2015-16, the same as 2014-15"
     at.multiselect(key="yoy_branches").set_value([]).run()
     at.selectbox(key="yoy_measure").set_value("active_borrowers").run()
-    assert at.subheader[0].value == "Active borrowers: Bexley, 2015-16, up 25.0% on 2014-15"
+    assert at.header[0].value == "Active borrowers: Bexley, 2015-16, up 25.0% on 2014-15"
     assert at.multiselect(key="yoy_branches").disabled
 
 
@@ -133,7 +133,7 @@ def test_whole_service_active_borrowers_show_each_borough(fixture_db, make_app):
 def test_bexley_2016_17_scope_change_is_not_read_as_a_decline(seed_db, make_app):
     at = make_app(seed_db, fy="2016-17", scope="Bexley")
     at.switch_page("pages/year_on_year.py").run()
-    headline = at.subheader[0].value
+    headline = at.header[0].value
     assert headline.startswith("Visits: Bexley, 2016-17, up ")
     assert headline.endswith("like for like (down 15.1% on 2015-16 as reported)")
     left_out = table(at, "Why it is left out")
@@ -157,5 +157,5 @@ def test_anerley_and_penge_are_one_unit_across_the_merger(seed_db, make_app):
     at.switch_page("pages/year_on_year.py").run()
     left_out = table(at, "Why it is left out").set_index("Branch")
     assert list(left_out.index) == ["Mobile library (Bromley)"]
-    assert at.subheader[0].value == \
+    assert at.header[0].value == \
         "Visits: Bromley, 2014-15, down 6.3% on 2013-14, like for like (down 8.0% on 2013-14 as reported)"
