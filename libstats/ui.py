@@ -28,6 +28,16 @@ def plain(text: object) -> str:
     return _ADDRESSES.sub(WORD_JOINER, escaped)
 
 
+def escaped(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of a table whose text cells are made plain (st.table reads markdown in its cells): for tables
+    that carry words from people, such as who set the targets."""
+    out = frame.copy()
+    for column in out.columns:
+        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
+            out[column] = out[column].map(lambda v: plain(v) if isinstance(v, str) else v)
+    return out
+
+
 @st.cache_resource(show_spinner="Opening the statistics database…")
 def database() -> db.Database:
     """One connection per process: the warehouse (built from the seed on first run if it is missing) read-only,

@@ -66,7 +66,7 @@ for section in sections:
     with text_side:
         for name, table in (section.room_tables or section.tables) if meeting else section.tables:
             st.markdown(f"**{name}**")
-            st.table(table, hide_index=True, alt=name)
+            st.table(ui.escaped(table), hide_index=True, alt=name)     # "Set by" holds a person's name
     if meeting and section is pack.sections[-1]:
         # The board can take the pack away without leaving meeting mode; the HTML is made on the click.
         st.download_button(f"Download the board pack (HTML, {fy})", lambda: report.build_html(pack, commentary).encode("utf-8"),

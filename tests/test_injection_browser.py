@@ -22,6 +22,9 @@ def hostile_server(seed_db, tmp_path):
     shutil.copy(seed_db, path)
     database = db.Database(path)
     appraisal.save_commentary(database, "2016-17", "summary", f"Body {IMAGE}", f"{LINK} {IMAGE} {COLOUR}")
+    import pandas as pd
+    appraisal.save_targets(database, "2017-18", pd.DataFrame({"Measure": ["Visits"], "Scope": ["Bexley"],
+                                                              "Target": [900000]}), f"{LINK} {IMAGE}")
     database.close()
     with serve(ROOT / "dashboard.py", {"LIBSTATS_DB": str(path)}, tmp_path / "streamlit.log", timeout=60) as url:
         yield url
@@ -83,4 +86,5 @@ def test_the_commentary_author_is_shown_as_text_to_every_reader(hostile_server, 
     written.wait_for(timeout=60_000)
     assert written.inner_text().replace("\u2060", "").startswith(f"Head of service, written by {LINK} {IMAGE} {COLOUR} on ")
     assert page.get_by_text(f"Body {IMAGE}").count() == 1, "the body is shown as typed too (st.text)"
+    assert f"Set by {LINK} {IMAGE}" in page_text(page), "the targets table names who set them, as typed"
     assert_shown_as_text(page, asked, "the appraisal")
