@@ -15,6 +15,7 @@ import difflib
 import hashlib
 import io
 import re
+import time
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
@@ -57,6 +58,7 @@ MAX_SHEET_CELLS = 500_000            # cells read from a workbook, all sheets to
 MAX_UNZIPPED = 200_000_000           # bytes a workbook may expand to (a compressed sheet can be tiny)
 MAX_CELL = 1_000                     # characters in one cell: no figure, name or date needs more
 SUGGESTED = 1_000                    # distinct unknown branch names given a "Did you mean …?"
+TIME_BUDGET = 300.0                  # seconds reading and checking one file may take (a national return: ~15 s)
 csv.field_size_limit(max(MAX_CELL * 200, 131_072))     # the csv module's own guard; longer cells are refused below
 # The most a branch can plausibly report in one month, by measure (a figure above it is a problem, not a warning):
 # visits at one a second, day and night, for 31 days; hours at 1,000 PCs open every hour; anything else 10^9.
@@ -193,6 +195,20 @@ def _report(progress: Progress | None, fraction: float, message: str) -> None:
         progress(min(max(fraction, 0.0), 1.0), message)
 
 
+class _Budget:
+    """The time a file may take to read and check, looked at between steps: past it, the file is refused."""
+
+    def __init__(self, name: str):
+        self.name, self.started = name, time.monotonic()
+
+    def check(self) -> None:
+        spent = time.monotonic() - self.started
+        if spent > TIME_BUDGET:
+            raise FileNotUnderstood(
+                f"{self.name} took more than {TIME_BUDGET:,.0f} seconds to read and check ({spent:,.0f} s), so it was "
+                "stopped and nothing was imported: split it into smaller files, or save a spreadsheet as CSV.")
+
+
 # ---------------------------------------------------------------------------------------------- reading
 
 def read_file(name: str, content: bytes, metric: str | None = None,
@@ -202,6 +218,7 @@ def read_file(name: str, content: bytes, metric: str | None = None,
     if not content or not content.strip():
         raise FileNotUnderstood(f"{name} is empty.")
     checksum = checksum_of(content)
+    budget = _Budget(name)
     notes: list[str] = []
     content, encoding_note = _as_utf8(name, content)
     if encoding_note:
@@ -240,6 +257,7 @@ def read_file(name: str, content: bytes, metric: str | None = None,
         if metric and shape != "wide_by_month":
             notes.append("The metric given was not needed: this file names its own metrics.")
         _check_header(name, grid[index], index + 1)
+        budget.check()
         # Each layout's parser gives (records, problems found reading, blank cells skipped, notes).
         records, problems, skipped, parser_notes = parser(grid[index], columns, body, index + 1, shape, metric)
     header_row = index + 1
@@ -248,6 +266,7 @@ def read_file(name: str, content: bytes, metric: str | None = None,
     if len(records) > MAX_ROWS:
         raise FileNotUnderstood(f"{name} has {len(records):,} figures; one file may hold at most {MAX_ROWS:,}. "
                                 "Split it, by year or by borough, and load the parts.")
+    budget.check()
     records, long_cells = _without_long_cells(records)
     problems = list(problems) + long_cells
     notes += parser_notes
@@ -969,6 +988,7 @@ def validate(db: Database, parsed: ParsedFile, today: dt.date | None = None,
     """Check every figure before anything is written: all problems at once, the warnings, and the diff."""
     today = today or dt.date.today()
     _report(progress, 0.0, "Checking branches, months, metrics and values")
+    budget = _Budget(parsed.name)
     version = db.data_version()
     cat = Catalogue.load(db)
     rec = parsed.records.copy()
@@ -987,6 +1007,7 @@ def validate(db: Database, parsed: ParsedFile, today: dt.date | None = None,
     rec["value"], value_bad, found = _resolve_values(cat, rec)
     problems += found
     bad |= value_bad
+    budget.check()
     _report(progress, 0.4, "Looking for figures given twice and branches that were closed")
     dup_bad, found = _duplicates(cat, rec)
     problems += found
@@ -996,9 +1017,11 @@ def validate(db: Database, parsed: ParsedFile, today: dt.date | None = None,
     bad |= closed_bad
 
     good = rec[~bad]
+    budget.check()
     _report(progress, 0.6, "Comparing with the figures already stored")
     stored = _stored(db, good)
     diff = _diff(cat, good, stored)
+    budget.check()
     _report(progress, 0.8, "Running the plausibility checks")
     figures = diff.rename(columns={"new_value": "value", "value_col": "column"}).assign(
         changes=lambda d: d["status"] != "unchanged")

@@ -222,3 +222,12 @@ def test_the_dashboard_says_plainly_when_the_command_line_holds_the_database(fix
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60).run()
     assert not at.error and at.title, "once the other program has finished, the dashboard opens"
     _fresh_streamlit_caches()
+
+
+def test_a_file_that_takes_too_long_to_check_is_stopped_and_says_so(database, monkeypatch):
+    monkeypatch.setattr(importer, "TIME_BUDGET", 0.0)
+    parsed_content = (LONG_HEADER + "2016-04,Bexley,Crayford,visits,510\n").encode()
+    with pytest.raises(importer.FileNotUnderstood) as stopped:
+        check(database, "slow.csv", parsed_content)
+    assert str(stopped.value).startswith("slow.csv took more than 0 seconds to read and check")
+    assert str(stopped.value).endswith("split it into smaller files, or save a spreadsheet as CSV.")
