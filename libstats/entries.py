@@ -135,7 +135,7 @@ def restore(backup_file: Path, store: Path) -> tuple[dict[str, int], Path | None
 
 
 LEGACY_COPIES = (
-    # (what, statement): copying a warehouse built before the entries store into a new entries store.
+    # The statements that copy a warehouse built before the entries store into a new entries store, in order.
     "copy_legacy_imports", "copy_legacy_entered_figures", "copy_legacy_history", "copy_legacy_warnings",
     "copy_legacy_commentary", "copy_legacy_target_years", "copy_legacy_targets", "copy_legacy_import_sequence",
 )

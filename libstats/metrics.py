@@ -81,7 +81,7 @@ class Tile:
     provenance: set[str] = field(default_factory=set)
     previous_provenance: set[str] = field(default_factory=set)
     # People are never added across boroughs (one person can hold both cards): for the whole service the
-    # active borrowers tile is each borough's tile side by side: (borough, its tile).
+    # active borrowers tile has no figure of its own, only each borough's tile: (borough, its tile).
     parts: tuple[tuple[str, "Tile"], ...] = ()
     # Why there is no figure, when that is a rule and not missing data (a yearly sum over a part year).
     withheld: str | None = None
@@ -89,7 +89,7 @@ class Tile:
     @property
     def change(self) -> float | None:
         """Change on the year before: a fraction for counts and money, points for shares."""
-        if self.parts or self.value is None or self.previous is None or self.previous == 0:
+        if self.value is None or self.previous is None or self.previous == 0:
             return None
         if self.headline.kind == "share":
             return self.value - self.previous
@@ -102,8 +102,6 @@ class Tile:
 
     @property
     def value_text(self) -> str:
-        if self.parts:
-            return " · ".join(f"{name} {part.value_text}" for name, part in self.parts)
         if self.withheld:
             return "Part year"
         return format_value(self.value, self.headline.kind)
@@ -111,10 +109,6 @@ class Tile:
     @property
     def change_text(self) -> str | None:
         """'+5.2% on 2014-15' (or '-1.3 points on 2014-15' for a share)."""
-        if self.parts:
-            changes = [f"{name} {_percent_change(part.value, part.previous)}" for name, part in self.parts
-                       if part.value is not None and part.previous]
-            return f"{', '.join(changes)} on {self.previous_fy}" if changes else None
         change = self.change
         if change is None:
             return None
@@ -142,11 +136,6 @@ class Tile:
     @property
     def is_modelled(self) -> bool:
         return "modelled" in self.provenance
-
-
-def _percent_change(value: float, previous: float) -> str:
-    change = value / previous - 1
-    return "no change" if round(change * 100, 1) == 0 else f"{change * 100:+.1f}%"
 
 
 def provenance_words(provenance: set[str]) -> str:
