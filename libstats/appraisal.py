@@ -12,6 +12,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from libstats import charts, fiscal, metrics, overview, priorities, vfm, yoy
+from libstats import provenance as prov
 
 Run = Callable[..., pd.DataFrame]
 SECTIONS = {
@@ -88,7 +89,7 @@ def summary(run: Run, fy: str, previous_fy: str) -> tuple[Section, dict[str, str
                 continue
             target = run("targets_for", metric=code, scope="Service" if borough is None else borough)
             totals = run("year_totals", fys=[fy], metrics=m.metrics, borough=borough, months=months)
-            provenance = set().union(*map(metrics.split_provenance, totals["provenance"]))
+            provenance = prov.combine(*totals["provenance"])
             status = yoy.target_status(target, fy, comparison.reported[0], m)
             rows.append({
                 "Scope": scope, "Measure": m.label, fy: m.value_text(comparison.reported[0]),
@@ -96,10 +97,10 @@ def summary(run: Run, fy: str, previous_fy: str) -> tuple[Section, dict[str, str
                 "Change like for like": _pct(yoy.Comparison.change(comparison.like_for_like)),
                 "Against target": status.verdict if status else "no target set",
                 "UK change": _pct(uk_change) if code == "visits" else "—",
-                "Source": metrics.marked(metrics.provenance_words(provenance)),
+                "Source": prov.marked((provenance)),
             })
             room.append({**rows[-1], "Against target": ("Met" if status.met else "Not met") + f" ({status.target_text})"
-                         if status else "no target"})
+                         if status else "no target", "_provenance": provenance})
             numbers[f"{scope} {m.label.lower()}"] = m.value_text(comparison.reported[0])
         borrowers = run("annual_by_borough", metrics=["active_borrowers"], borough=borough)
         if borough is not None and not borrowers.empty:
@@ -108,15 +109,15 @@ def summary(run: Run, fy: str, previous_fy: str) -> tuple[Section, dict[str, str
                          fy: f"{values.get(fy, float('nan')):,.0f}" if fy in values else "no figure",
                          "Change as reported": _pct(yoy.Comparison.change((values.get(fy), values.get(previous_fy)))),
                          "Change like for like": "—", "Against target": "—", "UK change": "—",
-                         "Source": metrics.marked(metrics.provenance_words(metrics.split_provenance(
+                         "Source": prov.marked((prov.parse(
                              borrowers.set_index("fy")["provenance"].get(fy))))})
-            room.append(rows[-1])
+            room.append({**rows[-1], "_provenance": borrowers.set_index("fy")["provenance"].get(fy)})
     table = pd.DataFrame(rows)
     section.tables.append(("Headline figures", table))
     # On the projector the UK change (one figure) is in the sentence above, and the source is its marker.
-    room = pd.DataFrame(room, columns=table.columns).drop(columns=["UK change"])
-    room["Source"] = [source[:1] for source in room["Source"]]
-    section.room_tables.append(("Headline figures (✓ published, ◆ modelled)", room.rename(
+    room = pd.DataFrame(room, columns=[*table.columns, "_provenance"]).drop(columns=["UK change"])
+    room["Source"] = room.pop("_provenance").map(prov.marker)
+    section.room_tables.append(("Headline figures (✓ published, ◐ part modelled, ◆ modelled)", room.rename(
         columns={"Change as reported": "Change", "Change like for like": "Like for like"})))
     service_visits = table[(table["Scope"] == "Whole service") & (table["Measure"] == "Visits")]
     if len(service_visits):
@@ -214,7 +215,7 @@ def value_for_money(run: Run, fy: str, previous_fy: str) -> Section:
         "Net cost per book issue": [f"£{v:,.2f}" for v in year["Net cost per book issue (£)"]],
         "Net cost per head": [f"£{v:,.2f}" for v in year["Net cost per head (£)"]],
         "Shared-service saving": [f"£{priorities.SAVINGS.get(b, 0):,.0f}" for b in year["Borough"]],
-        "Source": [metrics.marked(s) for s in year["Source"]],
+        "Source": [prov.marked(p) for p in year["provenance"]],
     })
     section.tables.append((f"Value for money, {fy}", shown))
     for row in year.to_dict("records"):
@@ -223,8 +224,8 @@ def value_for_money(run: Run, fy: str, previous_fy: str) -> Section:
             f"{row['Borough']}: net cost per visit £{row['Net cost per visit (£)']:,.2f}, per book issue "
             f"£{row['Net cost per book issue (£)']:,.2f}; the shared service saves about £{saving:,.0f} a year "
             f"({saving / row['Net expenditure (£)'] * 100:.1f}% of net expenditure).")
-    trend = table[["Borough", "Financial year", "Net cost per visit (£)", "Source"]].rename(
-        columns={"Borough": "series", "Financial year": "fy", "Net cost per visit (£)": "value", "Source": "provenance"})
+    trend = table[["Borough", "Financial year", "Net cost per visit (£)", "provenance"]].rename(
+        columns={"Borough": "series", "Financial year": "fy", "Net cost per visit (£)": "value"})
     section.charts.append(("vfm_cost_per_visit",
                            charts.trend(trend.assign(months=12), "Net cost per visit (£)",
                                         "Net cost per visit, by borough and year", ",.2f"),

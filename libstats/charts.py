@@ -8,6 +8,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 
 from libstats import fiscal
+from libstats import provenance as prov
 
 # Okabe-Ito: distinguishable with every common colour-vision deficiency, and in greyscale the
 # two main series differ in lightness too. Colour is never the only signal: lines also differ in
@@ -157,10 +158,10 @@ def trend(yearly: pd.DataFrame, label: str, title: str, value_format: str = ",.0
     for i, (name, rows) in enumerate(yearly.groupby("series", sort=False)):
         rows = rows.sort_values("fy")
         style = SERIES_STYLES[i % len(SERIES_STYLES)]
-        modelled = rows["provenance"].fillna("").str.contains("modelled")
+        modelled = rows["provenance"].map(prov.is_modelled)
         symbols = [style["symbol"] + ("-open" if m else "") for m in modelled]
-        notes = [("part year, %d months" % m if m and m < 12 else "full year") + (", modelled" if mod else ", published")
-                 for m, mod in zip(rows.get("months", pd.Series([12] * len(rows))).fillna(12).astype(int), modelled)]
+        notes = [("part year, %d months" % m if m and m < 12 else "full year") + (", " + prov.label(p))
+                 for m, p in zip(rows.get("months", pd.Series([12] * len(rows))).fillna(12).astype(int), rows["provenance"])]
         fig.add_trace(go.Scatter(
             x=[fy_midpoint(fy) for fy in rows["fy"]], y=rows["value"], name=str(name), mode="lines+markers",
             line=dict(color=style["color"], dash=style["dash"], width=3),

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from libstats import provenance as prov
+
 BOOK_CATEGORIES = ("issues_adult_fiction", "issues_adult_nonfiction",
                    "issues_children_fiction", "issues_children_nonfiction")
 
@@ -131,38 +133,17 @@ class Tile:
     @property
     def source_text(self) -> str:
         """Where this year's figure and last year's come from, in words."""
-        return f"{self.fy}: {provenance_words(self.provenance)}. {self.previous_fy}: {provenance_words(self.previous_provenance)}."
+        return f"{self.fy}: {prov.words(self.provenance)}. {self.previous_fy}: {prov.words(self.previous_provenance)}."
 
     @property
     def is_modelled(self) -> bool:
-        return "modelled" in self.provenance
+        return prov.is_modelled(self.provenance)
+
+    @property
+    def badge(self) -> str:
+        return prov.badge(self.provenance)
 
 
-def provenance_words(provenance: set[str]) -> str:
-    """'published', 'modelled estimate', 'part modelled' … for a set of provenances."""
-    if not provenance:
-        return "no figures"
-    if provenance == {"published"}:
-        return "published (CIPFA return)"
-    if provenance == {"modelled"}:
-        return "modelled estimate"
-    if provenance == {"imported"}:
-        return "imported monthly returns"
-    if "modelled" in provenance:
-        return "part modelled (" + " and ".join(sorted(provenance - {"modelled"})) + " and modelled)"
-    return " and ".join(sorted(provenance))
-
-
-def marked(source: str) -> str:
-    """Source words with the marker the tiles carry (✓ published, ◆ modelled), so no reader depends on colour."""
-    if source == provenance_words({"published"}):
-        return "✓ " + source
-    return "◆ " + source if "modelled" in source else source
-
-
-def split_provenance(text: str | None) -> set[str]:
-    """The set behind a 'modelled,published' string from a query."""
-    return set(text.split(",")) if isinstance(text, str) and text else set()
 
 
 # Annual figures a part year cannot be divided by: a year's spending over some months' visits is no cost per visit.
@@ -177,8 +158,8 @@ def headline_tiles(totals: pd.DataFrame, population: pd.DataFrame, fy: str, prev
     borrowers_by_borough: for the whole service, each borough's year totals of active_borrowers, shown side by
     side on that tile instead of a sum (the same person may borrow in both boroughs). months: how many months
     of each year are compared; for a part year the ratios of an annual figure to months' figures are withheld."""
-    lookup = {(r.fy, r.metric): (float(r.value), split_provenance(r.provenance)) for r in totals.itertuples()}
-    pops = {r.fy: (float(r.population), split_provenance(r.provenance)) for r in population.itertuples()}
+    lookup = {(r.fy, r.metric): (float(r.value), prov.parse(r.provenance)) for r in totals.itertuples()}
+    pops = {r.fy: (float(r.population), prov.parse(r.provenance)) for r in population.itertuples()}
 
     def compute(h: Headline, year: str) -> tuple[float | None, set[str]]:
         parts = [lookup.get((year, m)) for m in h.metrics]
@@ -206,7 +187,7 @@ def headline_tiles(totals: pd.DataFrame, population: pd.DataFrame, fy: str, prev
         if h.code == "active_borrowers" and borrowers_by_borough:
             parts = []
             for name, frame in borrowers_by_borough.items():
-                got = {r.fy: (float(r.value), split_provenance(r.provenance)) for r in frame.itertuples()
+                got = {r.fy: (float(r.value), prov.parse(r.provenance)) for r in frame.itertuples()
                        if r.metric == "active_borrowers"}
                 now, before = got.get(fy, (None, set())), got.get(previous_fy, (None, set()))
                 parts.append((name, Tile(h, fy, previous_fy, now[0], before[0], now[1], before[1])))

@@ -6,6 +6,7 @@ import datetime as dt
 import pandas as pd
 
 from libstats import fiscal, metrics
+from libstats import provenance as prov
 
 
 def monthly_table(monthly: pd.DataFrame, fy: str, previous_fy: str) -> pd.DataFrame:
@@ -68,7 +69,7 @@ def events_table(events: pd.DataFrame) -> pd.DataFrame:
         "Where": [b if isinstance(b, str) else w for b, w in zip(events["branch"], events["borough"])],
         "Event": events["title"],
         "What happened": events["description"],
-        "Source": ["estimate" if p == "modelled" else "published" for p in events["provenance"]],
+        "Source": [prov.label(p) for p in events["provenance"]],
     })
 
 
@@ -78,15 +79,15 @@ def monthly_provenance_note(monthly: pd.DataFrame, years: list[str]) -> str:
     for year in years:
         provenance = set()
         for text in monthly.loc[monthly["fy"] == year, "provenance"]:
-            provenance |= metrics.split_provenance(text)
+            provenance |= prov.parse(text)
         if not provenance:
             continue
-        if provenance == {"published"}:
+        if provenance == {"split"}:
             parts.append(f"{year} adds up to the published CIPFA total (its split by month and branch is modelled)")
         elif provenance == {"modelled"}:
             parts.append(f"{year} is a modelled estimate")
         else:
-            parts.append(f"{year} is {metrics.provenance_words(provenance)}")
+            parts.append(f"{year} is {prov.words(provenance)}")
     marker = "⚠ Modelled figures shown. " if any("modelled" in p or "estimate" in p for p in parts) else ""
     return marker + "; ".join(parts) + "." if parts else ""
 

@@ -14,6 +14,7 @@ import statsmodels.api as sm
 from threadpoolctl import threadpool_limits
 
 from libstats import charts
+from libstats import provenance as prov
 
 WINDOW_MONTHS = 12          # months before the event, and months from it
 MIN_MONTHS = 6              # a library needs figures for at least this many months on each side
@@ -237,7 +238,7 @@ class _Panel:
     """A borough's monthly figures for one measure as arrays: months x libraries."""
 
     def __init__(self, panel: pd.DataFrame):
-        flags = panel.assign(modelled=panel["provenance"].fillna("").str.contains("modelled").astype(float),
+        flags = panel.assign(modelled=panel["provenance"].map(prov.is_modelled).astype(float),
                              imported=(panel["provenance"] == "imported").astype(float))
         wide = flags.pivot(index="month", columns="branch", values=["value", "modelled", "imported"])
         months = pd.date_range(wide.index.min(), wide.index.max(), freq="MS")

@@ -12,8 +12,9 @@ How a figure is made:
    fixed random seed.
 2. Where a published annual figure exists for a borough and year, the months are scaled to it and
    rounded so they add up to it exactly (largest-remainder rounding); a published busiest-branch
-   figure is honoured the same way. Those rows are labelled `published`: their total is published,
-   their monthly and branch split is modelled.
+   figure is honoured the same way. Those rows are labelled `split`: their total is published,
+   their monthly and branch split is modelled (a query that adds up a whole published total calls
+   the sum `published`; any part of it stays `split`).
 3. Other years keep the calibration of the nearest published year, so the series runs on without a
    jump, and are labelled `modelled`.
 """
@@ -375,7 +376,7 @@ class Generator:
                 out[:, cols] = largest_remainder(block.ravel(), int(total)).reshape(block.shape)
                 factors[fy] = (None, total / block.sum(), None)
             for j in np.flatnonzero(cols):
-                provenance[j] = "published"
+                provenance[j] = "split"
         for k, fy in enumerate(FYS):
             if fy in factors:
                 continue

@@ -7,6 +7,7 @@ from typing import Callable
 import pandas as pd
 
 from libstats import metrics
+from libstats import provenance as prov
 
 PEER_MEASURES = {
     "visits_per_1000": ("Visits per 1,000 population", ",.0f", ""),
@@ -41,7 +42,8 @@ def value_table(annual: pd.DataFrame, yearly: pd.DataFrame, population: pd.DataF
         "Volunteers": t.get("volunteers"),
         "Volunteer hours": t.get("volunteer_hours"),
     })
-    out["Source"] = [metrics.provenance_words(metrics.split_provenance(provenance.get(i, ""))) for i in out.index]
+    out["provenance"] = [provenance.get(i, "") for i in out.index]     # the weakest input: net spend and visits
+    out["Source"] = out["provenance"].map(prov.words)
     return out.reset_index().rename(columns={"borough": "Borough", "fy": "Financial year"})
 
 
@@ -112,13 +114,13 @@ def page(run: Callable[..., pd.DataFrame], fy: str, previous_fy: str, borough: s
         tiles.append((row["Borough"], row_tiles, row["Source"]))
     note = (f"Tiles for {MOST_TILE_ROWS} of {len(this_year):,} authorities (ours first); the table below has every one."
             if len(this_year) > MOST_TILE_ROWS else None)
-    trend = shown[["Borough", "Financial year", "Net cost per visit (£)", "Source"]].rename(
-        columns={"Borough": "series", "Financial year": "fy", "Net cost per visit (£)": "value", "Source": "provenance"})
+    trend = shown[["Borough", "Financial year", "Net cost per visit (£)", "provenance"]].rename(
+        columns={"Borough": "series", "Financial year": "fy", "Net cost per visit (£)": "value"})
     trend = trend.assign(months=12)
     chart = charts.Shown("vfm_trend", charts.trend(trend, "Net cost per visit (£)", "Net cost per visit, by borough and year", ",.2f"),
-                  "Net expenditure divided by visits for each year; hollow markers are modelled years.",
+                  "Net expenditure divided by visits for each year; hollow markers are years with any modelled part.",
                   trend.drop(columns=["months"]).assign(value=trend["value"].round(2)))
-    return ValuePage(shown, tiles, note, chart)
+    return ValuePage(shown.drop(columns=["provenance"]), tiles, note, chart)
 
 
 def peer_charts(run: Callable[..., pd.DataFrame], fy: str = "2015-16") -> list:

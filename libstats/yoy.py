@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 
 from libstats import metrics
+from libstats import provenance as prov
 
 BOOKS = metrics.BOOK_CATEGORIES
 
@@ -100,7 +101,7 @@ def _sum_with_provenance(frame: pd.DataFrame, by: list[str]) -> pd.DataFrame:
     says whether any figure of the group has it (no Python per group or per row).
     """
     provenance = frame["provenance"].astype(object).where(frame["provenance"].notna(), "")
-    kinds = {text: metrics.split_provenance(text) for text in provenance.unique()}
+    kinds = {text: prov.parse(text) for text in provenance.unique()}
     words = sorted(set().union(*kinds.values()))
     codes, distinct = pd.factorize(provenance)
     table = np.array([[word in kinds[text] for word in words] for text in distinct], dtype=bool)
@@ -119,7 +120,7 @@ def _sum_with_provenance(frame: pd.DataFrame, by: list[str]) -> pd.DataFrame:
 
 def _join_provenance(a: pd.Series, b: pd.Series) -> list[str]:
     pairs = pd.DataFrame({"a": a.fillna(""), "b": b.fillna("")})
-    distinct = {(x, y): ",".join(sorted(metrics.split_provenance(x) | metrics.split_provenance(y)))
+    distinct = {(x, y): ",".join(sorted(prov.parse(x) | prov.parse(y)))
                 for x, y in pairs.drop_duplicates().itertuples(index=False)}
     return [distinct[(x, y)] for x, y in zip(pairs["a"], pairs["b"])]
 
@@ -127,7 +128,7 @@ def _join_provenance(a: pd.Series, b: pd.Series) -> list[str]:
 def _union(values) -> str:
     out: set[str] = set()
     for v in values:
-        out |= metrics.split_provenance(v)
+        out |= prov.parse(v)
     return ",".join(sorted(out))
 
 
@@ -328,7 +329,7 @@ def trend_table(yearly_rows: pd.DataFrame, measure: ExplorerMeasure) -> pd.DataF
         "Financial year": yearly_rows["fy"],
         measure.label: [measure.value_text(v) for v in yearly_rows["value"]],
         "Months": yearly_rows["months"],
-        "Source": [metrics.provenance_words(metrics.split_provenance(p)) for p in yearly_rows["provenance"]],
+        "Source": [prov.words(prov.parse(p)) for p in yearly_rows["provenance"]],
     })
 
 

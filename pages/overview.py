@@ -4,6 +4,7 @@ import urllib.parse
 import streamlit as st
 
 from libstats import filters, metrics, overview, ui
+from libstats import provenance as prov
 
 selection = filters.current()
 fy, previous_fy, borough, scope = selection.fy, selection.previous_fy, selection.borough, selection.scope
@@ -39,10 +40,7 @@ def show_tile(tile: metrics.Tile, label: str) -> None:
     if tile.withheld:
         st.caption(tile.withheld)
         return
-    marker = "◆ Modelled estimate" if tile.provenance == {"modelled"} else \
-        "◆ Part modelled" if tile.is_modelled else "✓ Published figure" if tile.provenance == {"published"} else \
-        "Imported figures" if tile.provenance else "No figure"
-    st.caption(f"{marker} · {previous_fy}: {metrics.provenance_words(tile.previous_provenance)}")
+    st.caption(f"{tile.badge} · {previous_fy}: {prov.words(tile.previous_provenance)}")
 
 
 for row in (tiles[:3], tiles[3:]):

@@ -6,7 +6,7 @@ select
     fy,
     metric,
     sum(value) as value,
-    provenance_union(provenance) as provenance,
+    grain_provenance(provenance_union(provenance), borough, branch, fy, metric, count(*) = 12) as provenance,
     count(*) as months                -- one row per month: (branch, month, metric) is a key
 from figures
 where branch is not null

@@ -7,7 +7,9 @@ select
     fy,
     metric,
     sum(value) as value,
-    provenance_union(provenance) as provenance,
+    -- a whole year of a service point whose figure is published (the busiest points) is published
+    grain_provenance(provenance_union(provenance), borough, branch, fy, metric, len($months) = 12 and count(*) = 12)
+        as provenance,
     count(*) as months                -- one row per month: (branch, month, metric) is a key
 from figures
 where branch is not null

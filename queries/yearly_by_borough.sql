@@ -1,11 +1,12 @@
--- Each borough's yearly totals of some monthly metrics, with months reported and provenance.
+-- Each borough's yearly totals of some monthly metrics, with months reported and provenance (a whole
+-- year of split figures is the published total: grain_provenance).
 -- Params: $metrics (list of metric codes).
 select
     borough,
     fy,
     metric,
     sum(value) as value,
-    provenance_union(provenance) as provenance,
+    grain_provenance(provenance_union(provenance), borough, null, fy, metric, count(distinct month) = 12) as provenance,
     count(distinct month) as months
 from figures
 where branch is not null

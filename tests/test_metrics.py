@@ -47,7 +47,6 @@ def test_words():
     assert metrics.change_words(95, 100, "2014-15") == "down 5.0% on 2014-15"
     assert metrics.change_words(100, 100, "2014-15") == "the same as 2014-15"
     assert metrics.change_words(100, None, "2014-15") == "with no figure for 2014-15 to compare"
-    assert metrics.provenance_words({"modelled", "published"}) == "part modelled (published and modelled)"
     assert metrics.format_value(0.4031, "share") == "40.3%"
     assert metrics.format_value(1234567.4, "count") == "1,234,567"
 

@@ -147,11 +147,24 @@ def test_provenance_says_which_years_are_published(con):
     rows = dict(con.execute(
         "select borough || ' ' || fy, string_agg(distinct provenance, ',') from figures "
         "where metric = 'visits' group by all").fetchall())
-    assert rows["Bexley 2015-16"] == "published"
-    assert rows["Bexley 2016-17"] == "published"
-    assert rows["Bromley 2015-16"] == "published"
+    # A branch-month of a published year is a split of the published total, not itself published.
+    assert rows["Bexley 2015-16"] == "split"
+    assert rows["Bexley 2016-17"] == "split"
+    assert rows["Bromley 2015-16"] == "split"
     assert rows["Bromley 2016-17"] == "modelled"
     assert rows["Bexley 2012-13"] == "modelled"
+    assert con.execute("select count(*) from figures where provenance = 'published' and branch is not null").fetchone()[0] == 0
+    # Added up to the whole published total, at the borough's grain, the sum is published; a part of it is not.
+    whole = dict(con.execute(
+        "select borough || ' ' || fy, grain_provenance(provenance_union(provenance), borough, null, fy, metric, "
+        "count(distinct month) = 12) from figures where metric = 'visits' and branch is not null group by borough, fy, metric").fetchall())
+    assert (whole["Bexley 2015-16"], whole["Bexley 2016-17"], whole["Bromley 2015-16"]) == ("published",) * 3
+    assert whole["Bromley 2016-17"] == "modelled"
+    quarter = con.execute(
+        "select grain_provenance(provenance_union(provenance), borough, null, fy, metric, count(distinct month) = 12) "
+        "from figures where metric = 'visits' and borough = 'Bexley' and fy = '2015-16' and month < date '2015-07-01' "
+        "group by borough, fy, metric").fetchone()[0]
+    assert quarter == "split"
     # Nothing publishes events: they are modelled in every year.
     assert con.execute("select distinct provenance from figures where metric = 'events'").fetchall() == [("modelled",)]
 

@@ -12,10 +12,26 @@ create or replace macro fy_first_month(fy) as make_date(cast(substr(fy, 1, 4) as
 
 -- The provenances behind an aggregate, as one sorted list ('modelled,published'): an aggregate macro,
 -- three times faster than string_agg(distinct …) (the vocabulary is fixed by the tables' checks).
+-- A derived figure carries every input's kind, so its weakest (libstats/provenance.py words it).
 create or replace macro provenance_union(p) as concat_ws(',',
     case when bool_or(p = 'imported') then 'imported' end,
     case when bool_or(p = 'modelled') then 'modelled' end,
-    case when bool_or(p = 'published') then 'published' end);
+    case when bool_or(p = 'published') then 'published' end,
+    case when bool_or(p = 'split') then 'split' end);
+
+-- Provenance at the grain shown. A branch-month figure of a published year is a 'split' of a published
+-- total; a sum of such figures is itself 'published' only when it is the whole of a published figure:
+-- every month of the year (whole) for exactly the borough (branch null) or the service point (a branch)
+-- that a return publishes for that metric. Any other sum of split figures stays 'split'.
+create or replace macro grain_provenance(p, bor, br, year, m, whole) as
+    case when p = 'split' and whole and exists (
+        select 1 from wh.main.published_figure f
+        where f.borough = bor and f.branch is not distinct from br and f.fy = year and f.metric = m)
+    then 'published' else p end;
+
+-- The union of several provenance lists (each 'modelled,published'), e.g. of two boroughs' totals.
+create or replace macro provenance_merge(ps) as
+    array_to_string(list_sort(list_distinct(flatten(list_transform(ps, lambda x: string_split(x, ','))))), ',');
 
 -- The warehouse, as built from the seed.
 create or replace view borough as select * from wh.main.borough;

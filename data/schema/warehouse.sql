@@ -2,9 +2,10 @@
 -- Built by `python -m libstats build` from this file and the CSVs in data/seed/, opened read-only by
 -- the dashboard, and rebuilt at any time: nothing a person enters is kept here (that is the entries
 -- store, data/schema/entries/). data/schema/views.sql lays the two side by side for the queries.
--- Provenance of a figure: 'published' (part of an official CIPFA return: the borough's annual
--- total is exact; a monthly or branch split of it is modelled) or 'modelled' (an estimate made by
--- the seed generator). Imported figures live in the entries store.
+-- Provenance of a figure, at the grain it is stored: 'published' (the figure itself is in an official
+-- CIPFA return), 'split' (a branch-month share of a published total: the total is published, the
+-- split is modelled; queries that add up the whole total call the sum 'published') or 'modelled'
+-- (an estimate made by the seed generator). Imported figures live in the entries store.
 
 create table borough (
     borough      varchar primary key,            -- 'Bexley', 'Bromley'
@@ -66,7 +67,7 @@ create table monthly_figure (
     month        date not null check (day(month) = 1),
     metric       varchar not null references metric (metric),
     value        double not null check (value >= 0),
-    provenance   varchar not null check (provenance in ('published', 'modelled')),
+    provenance   varchar not null check (provenance in ('split', 'modelled')),
     primary key (branch, month, metric)
 );
 
