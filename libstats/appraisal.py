@@ -67,7 +67,9 @@ def _compare(run: Run, measure: yoy.ExplorerMeasure, fy: str, previous_fy: str, 
     counted = per_branch[per_branch["metric"].isin(measure.numerator)]
     included, excluded = yoy.like_for_like(counted.groupby(["branch", "fy"], as_index=False)["months"].max(),
                                            run("branches"), fy, previous_fy, len(months))
-    return yoy.compare(per_branch, measure, fy, previous_fy, included, excluded), months
+    scope_totals = run("year_totals", fys=[previous_fy, fy], metrics=measure.metrics, borough=borough, months=months)
+    return yoy.compare(per_branch, measure, fy, previous_fy, included, excluded,
+                       prov.combine(*scope_totals["provenance"])), months
 
 
 def _pct(change: float | None) -> str:
@@ -99,7 +101,7 @@ def summary(run: Run, fy: str, previous_fy: str) -> tuple[Section, dict[str, str
                 "UK change": _pct(uk_change) if code == "visits" else "—",
                 "Source": prov.marked((provenance)),
             })
-            room.append({**rows[-1], "Against target": ("Met" if status.met else "Not met") + f" ({status.target_text})"
+            room.append({**rows[-1], "Against target": f"{status.short_verdict} ({status.target_text})"
                          if status else "no target", "_provenance": provenance})
             numbers[f"{scope} {m.label.lower()}"] = m.value_text(comparison.reported[0])
         borrowers = run("annual_by_borough", metrics=["active_borrowers"], borough=borough)

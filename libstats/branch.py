@@ -120,4 +120,5 @@ def standing_of(run, name: str, fy: str) -> pd.DataFrame:
     """Where the branch stands in its year (see standing), from the warehouse."""
     totals = run("branch_year_totals", fys=[fy], metrics=["visits", *metrics.BOOK_CATEGORIES], borough=None,
                  months=list(range(1, 13)))
-    return standing(totals, run("branch_opening_hours", fys=[fy], borough=None), run("branches"), name)
+    return standing(totals, run("branch_opening_hours", fys=[fy], borough=None, months=list(range(1, 13))),
+                    run("branches"), name)

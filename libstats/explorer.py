@@ -14,6 +14,7 @@ from typing import Callable
 import pandas as pd
 
 from libstats import charts, overview, yoy
+from libstats import provenance as prov
 from libstats.charts import Shown
 
 Run = Callable[..., pd.DataFrame]
@@ -49,6 +50,7 @@ class _Compared:
     per_branch: pd.DataFrame
     included: list[str]
     excluded: pd.DataFrame
+    reported_provenance: set[str] | None = None
 
 
 def _measure(run: Run, code: str) -> yoy.ExplorerMeasure:
@@ -77,7 +79,10 @@ def _compared(run: Run, measure: yoy.ExplorerMeasure, fy: str, previous_fy: str,
     counted = per_branch[per_branch["metric"].isin(measure.numerator)]
     included, excluded = yoy.like_for_like(counted.groupby(["branch", "fy"], as_index=False)["months"].max(),
                                            run("branches"), fy, previous_fy, len(months))
-    return _Compared(measure, months, per_branch, included, excluded)
+    # The scope's own totals say where the reported figure comes from (a whole borough-year is published).
+    reported = None if chosen else prov.combine(*run("year_totals", fys=[previous_fy, fy], metrics=measure.metrics,
+                                                      borough=borough, months=months)["provenance"])
+    return _Compared(measure, months, per_branch, included, excluded, reported)
 
 
 def summary(run: Run, measure_code: str, fy: str, previous_fy: str, borough: str | None, scope: str,
@@ -98,14 +103,17 @@ def summary(run: Run, measure_code: str, fy: str, previous_fy: str, borough: str
     compared = _compared(run, measure, fy, previous_fy, borough, chosen)
     if compared is None:
         return Summary(f"{measure.label}: {scope_name}, {fy}", notice=f"There are no figures for {fy} yet.")
-    comparison = yoy.compare(compared.per_branch, measure, fy, previous_fy, compared.included, compared.excluded)
+    comparison = yoy.compare(compared.per_branch, measure, fy, previous_fy, compared.included, compared.excluded,
+                             compared.reported_provenance)
     tiles = []
-    for name, pair in (("As reported", comparison.reported), ("Like for like", comparison.like_for_like)):
+    for name, pair, kinds in (("As reported", comparison.reported, comparison.reported_provenance),
+                              ("Like for like", comparison.like_for_like, comparison.like_for_like_provenance)):
         change = yoy.Comparison.change(pair)
         delta = (yoy.points_phrase(pair[0], pair[1], previous_fy) if measure.unit == "%"
                  else None if change is None else f"{change * 100:+.1f}% on {previous_fy}")
         tiles.append(Tile(f"{name}, {fy}", measure.value_text(pair[0]), delta,
-                          help=f"{previous_fy}: {measure.value_text(pair[1])}"))
+                          help=f"{previous_fy}: {measure.value_text(pair[1])}. Source: {prov.words(kinds)}.",
+                          caption=prov.badge(kinds)))
     status = yoy.target_status(targets, fy, comparison.reported[0], measure) if targets is not None else None
     target_tile = (Tile(f"Target {fy}", status.target_text, status.gap_text, help=status.note, caption=status.verdict)
                    if status else None)
@@ -194,12 +202,12 @@ def proportions(run: Run, measure_code: str, fy: str, previous_fy: str, borough:
     if compared is None or measure.kind != "sum":
         return None
     if chosen:
-        hours = run("branch_opening_hours", fys=[previous_fy, fy], borough=borough)
+        hours = run("branch_opening_hours", fys=[previous_fy, fy], borough=borough, months=compared.months)
         return (f"{measure.label} per opening hour",
                 yoy.per_opening_hour(compared.per_branch, hours[hours["branch"].isin(chosen)], measure, fy, previous_fy))
     return (f"{measure.label} per 1,000 population",
             yoy.per_population(compared.per_branch, run("population_by_year", fys=[previous_fy, fy], borough=borough),
-                               measure, fy, previous_fy))
+                               measure, fy, previous_fy, compared.reported_provenance))
 
 
 def ratios(run: Run, fy: str, previous_fy: str, borough: str | None, chosen: tuple[str, ...]) -> pd.DataFrame:

@@ -415,7 +415,7 @@ targets as (
     select 'pc_utilisation', scope, fy, 0.40, 'Illustrative: 40% of available PC hours used (modelled).'
     from (select distinct scope, fy from scoped where fy >= '2012-13')
 )
-select metric, scope, fy, value, 'modelled', note from targets order by 1, 2, 3
+select metric, scope, fy, value, 'illustrative', note from targets order by 1, 2, 3
 """),
     ("peer figures", """
 insert into peer_figure (flas_code, authority, fy, metric, value, provenance, source)

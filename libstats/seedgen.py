@@ -528,12 +528,12 @@ def target_rows(monthly, annual, borough_of, reports_in):
                     by_scope[borough_of[branch]] += value
             by_scope["Service"] = by_scope["Bexley"] + by_scope["Bromley"]
             for scope in ("Service", "Bexley", "Bromley"):
-                rows.append((metric, scope, fy, float(round(by_scope[scope] * factor, -2)), "modelled", note))
+                rows.append((metric, scope, fy, float(round(by_scope[scope] * factor, -2)), "illustrative", note))
         factor, note = TARGET_RULES["active_borrowers"]
         for scope in ("Bexley", "Bromley"):
-            rows.append(("active_borrowers", scope, fy, float(round(borrowers[scope, prev] * factor, -2)), "modelled", note))
+            rows.append(("active_borrowers", scope, fy, float(round(borrowers[scope, prev] * factor, -2)), "illustrative", note))
         for scope in ("Service", "Bexley", "Bromley"):
-            rows.append(("pc_utilisation", scope, fy, TARGET_PC_UTILISATION[0], "modelled", TARGET_PC_UTILISATION[1]))
+            rows.append(("pc_utilisation", scope, fy, TARGET_PC_UTILISATION[0], "illustrative", TARGET_PC_UTILISATION[1]))
     return sorted(rows)
 
 

@@ -141,6 +141,10 @@ class Comparison:
     excluded: pd.DataFrame       # branch, reason
     reported: tuple[float | None, float | None]
     like_for_like: tuple[float | None, float | None]
+    # Where each comparison's figures come from (both years): a like-for-like total of some branches is a
+    # sum of branch figures, so in a published year it is a modelled split unless it is every branch.
+    reported_provenance: frozenset[str] = frozenset()
+    like_for_like_provenance: frozenset[str] = frozenset()
 
     @staticmethod
     def change(pair) -> float | None:
@@ -217,17 +221,26 @@ def like_for_like(branch_months: pd.DataFrame, branches: pd.DataFrame, fy: str, 
 
 
 def compare(per_branch: pd.DataFrame, measure: ExplorerMeasure, fy: str, previous_fy: str,
-            included: list[str], excluded: pd.DataFrame) -> Comparison:
+            included: list[str], excluded: pd.DataFrame, reported_provenance=None) -> Comparison:
     """Totals for both years, as reported (every branch) and like for like (included branches only).
 
     per_branch: branch, fy, metric, value, provenance (already limited to the compared months).
+    reported_provenance: the scope's own totals' provenance (year_totals: a whole borough-year of split
+    figures is published); without it, the union of the branches'.
     """
     def totals(frame):
         combined = combine(frame, measure, ["fy"]).set_index("fy")["value"]
         return (combined.get(fy), combined.get(previous_fy))
 
-    return Comparison(fy, previous_fy, included, excluded, totals(per_branch),
-                      totals(per_branch[per_branch["branch"].isin(included)]))
+    def kinds(frame):
+        return frozenset(prov.combine(*frame.loc[frame["fy"].isin((fy, previous_fy)), "provenance"]))
+
+    compared = per_branch[per_branch["branch"].isin(included)]
+    reported = frozenset(prov.combine(reported_provenance)) if reported_provenance is not None else kinds(per_branch)
+    everyone = set(per_branch.loc[per_branch["fy"].isin((fy, previous_fy)), "branch"])
+    same = set(included) >= everyone            # every branch compared: the like-for-like total is the reported one
+    return Comparison(fy, previous_fy, included, excluded, totals(per_branch), totals(compared),
+                      reported, reported if same else kinds(compared))
 
 
 def change_phrase(change: float | None, measure: ExplorerMeasure, previous_fy: str) -> str:
@@ -282,6 +295,11 @@ def branch_table(per_branch: pd.DataFrame, measure: ExplorerMeasure, fy: str, pr
         borough_total = wide.groupby("Borough")[fy].transform("sum")
         wide["Share of borough (%)"] = wide[fy] / borough_total.where(borough_total > 0) * 100
     wide["Trend"] = wide["Branch"].map(lambda b: trends.get(b, []))
+    # a branch's figures are a modelled split of the published total in a published year (the busiest
+    # point's own figure excepted): its rank and change carry that
+    sources = combined[combined["fy"].isin((fy, previous_fy))].groupby("branch")["provenance"].agg(
+        lambda p: prov.label(prov.combine(*p)))
+    wide["Source"] = wide["Branch"].map(sources).fillna("—")
     return wide.sort_values(fy, ascending=False, na_position="last").reset_index(drop=True)
 
 
@@ -361,6 +379,7 @@ class Rate:
     previous: float | None
     unit_text: str
     note: str
+    provenance: frozenset[str] = frozenset()        # the count's and the divisor's, both years
 
     @property
     def value_text(self) -> str:
@@ -372,32 +391,45 @@ class Rate:
         return None if change is None else f"{change * 100:+.1f}% ({self.previous:,.1f} before)"
 
 
+def _counted(per_branch: pd.DataFrame, fy: str, previous_fy: str, kinds) -> set[str]:
+    """Where the counts behind a rate come from: the scope's totals' provenance if given, else the branches'."""
+    if kinds is not None:
+        return prov.combine(kinds)
+    return prov.combine(*per_branch.loc[per_branch["fy"].isin((fy, previous_fy)), "provenance"])
+
+
 def per_population(per_branch: pd.DataFrame, population: pd.DataFrame, measure: ExplorerMeasure,
-                   fy: str, previous_fy: str) -> Rate:
-    """The measure per 1,000 population, as reported, for both years."""
+                   fy: str, previous_fy: str, kinds=None) -> Rate:
+    """The measure per 1,000 population, as reported, for both years (kinds: the counts' provenance)."""
     totals = combine(per_branch, measure, ["fy"]).set_index("fy")["value"]
     pop = population.set_index("fy")["population"]
+    used = population[population["fy"].isin((fy, previous_fy))]
+    source = prov.combine(_counted(per_branch, fy, previous_fy, kinds), *used.get("provenance", []))
 
     def rate(year):
         if year not in totals or year not in pop or not pop[year]:
             return None
         return float(totals[year]) / float(pop[year]) * 1000
     return Rate(rate(fy), rate(previous_fy), "per 1,000 population",
-                "As reported, divided by the population of the scope (mid-year estimates; most are modelled), × 1,000.")
+                "As reported, divided by the population of the scope (mid-year estimates), × 1,000. "
+                f"Source: {prov.words(source)}.", frozenset(source))
 
 
 def per_opening_hour(per_branch: pd.DataFrame, hours: pd.DataFrame, measure: ExplorerMeasure,
                      fy: str, previous_fy: str) -> Rate:
-    """The measure per hour the chosen branches were open, for both years."""
+    """The measure per hour the chosen branches were open, for both years (hours: of the same months)."""
     totals = combine(per_branch, measure, ["fy"]).set_index("fy")["value"]
     open_hours = hours.groupby("fy")["opening_hours"].sum()
+    used = hours[hours["fy"].isin((fy, previous_fy))]
+    source = prov.combine(_counted(per_branch, fy, previous_fy, None), *used.get("provenance", []))
 
     def rate(year):
         if year not in totals or year not in open_hours or not open_hours[year]:
             return None
         return float(totals[year]) / float(open_hours[year])
     return Rate(rate(fy), rate(previous_fy), "per opening hour",
-                "As reported, divided by the hours the chosen branches were open (weekly hours × weeks).")
+                "As reported, divided by the hours the chosen branches were open in the same months (weekly hours × "
+                f"weeks). Source: {prov.words(source)}.", frozenset(source))
 
 
 def ratio_table(per_branch: pd.DataFrame, measures: dict[str, ExplorerMeasure], fy: str, previous_fy: str) -> pd.DataFrame:
@@ -409,7 +441,9 @@ def ratio_table(per_branch: pd.DataFrame, measures: dict[str, ExplorerMeasure], 
         this, last = values.get(fy), values.get(previous_fy)
         change = points_phrase(this, last, previous_fy) if m.unit == "%" else change_phrase(
             Comparison.change((this, last)), m, previous_fy)
-        rows.append({"Ratio": m.label, fy: m.value_text(this), previous_fy: m.value_text(last), "Change": change})
+        used = per_branch[per_branch["metric"].isin((*m.numerator, *m.denominator))]
+        rows.append({"Ratio": m.label, fy: m.value_text(this), previous_fy: m.value_text(last), "Change": change,
+                     "Source": prov.label(_counted(used, fy, previous_fy, None))})
     return pd.DataFrame(rows)
 
 
@@ -419,6 +453,11 @@ class TargetStatus:
     actual: float
     measure: ExplorerMeasure
     note: str
+    provenance: str = "set"          # 'illustrative' (the seed's stand-ins), 'set' (the head of service's)
+
+    @property
+    def illustrative(self) -> bool:
+        return self.provenance == "illustrative"
 
     @property
     def met(self) -> bool:
@@ -439,9 +478,15 @@ class TargetStatus:
     def verdict(self) -> str:
         gap = abs(self.actual - self.target)
         gap_text = f"{gap * 100:.1f} points" if self.measure.unit == "%" else f"{gap:,.0f}"
+        kind = " (illustrative target)" if self.illustrative else ""
         if self.met:
-            return f"Met: {self.measure.value_text(self.actual)} against {self.target_text}, {gap_text} to spare."
-        return f"Not met: {self.measure.value_text(self.actual)} against {self.target_text}, {gap_text} short."
+            return f"Met{kind}: {self.measure.value_text(self.actual)} against {self.target_text}, {gap_text} to spare."
+        return f"Not met{kind}: {self.measure.value_text(self.actual)} against {self.target_text}, {gap_text} short."
+
+    @property
+    def short_verdict(self) -> str:
+        """'Met' / 'Not met (illustrative target)': what a line with no room for the numbers says."""
+        return ("Met" if self.met else "Not met") + (" (illustrative target)" if self.illustrative else "")
 
 
 def target_status(targets: pd.DataFrame, fy: str, actual: float | None, measure: ExplorerMeasure) -> TargetStatus | None:
@@ -450,7 +495,8 @@ def target_status(targets: pd.DataFrame, fy: str, actual: float | None, measure:
     if rows.empty or actual is None or pd.isna(actual):
         return None
     row = rows.iloc[0]
-    return TargetStatus(float(row["value"]), float(actual), measure, str(row["note"] or ""))
+    return TargetStatus(float(row["value"]), float(actual), measure, str(row["note"] or ""),
+                        str(row.get("provenance") or "set"))
 
 
 @dataclass

@@ -2,6 +2,7 @@
 import streamlit as st
 
 from libstats import explorer, filters, ui, yoy
+from libstats import provenance as prov
 
 selection = filters.current()
 fy, previous_fy, borough = selection.fy, selection.previous_fy, selection.borough
@@ -42,6 +43,8 @@ delta_color = "normal" if measure.higher_is_better else "inverse"
 columns = st.columns(len(page.tiles) if measure.kind == "annual" else 4)
 for column, tile in zip(columns, page.tiles):
     column.metric(tile.label, tile.value, tile.delta, border=True, delta_color=delta_color, help=tile.help)
+    if tile.caption:
+        column.caption(tile.caption)
 if page.target_tile:
     columns[2].metric(page.target_tile.label, page.target_tile.value, page.target_tile.delta, border=True,
                       delta_color="normal", help=page.target_tile.help)
@@ -91,6 +94,7 @@ with sections[3]:
             label, value = rate
             st.metric(label, value.value_text, value.change_text, border=True, width=320, help=value.note,
                       delta_color=delta_color)
+            st.caption(prov.badge(value.provenance))
         st.table(ui.computed(explorer.ratios, *choice, branches_chosen), hide_index=True)
         st.caption("Ratios are worked out from totals (all book issues ÷ all visits), never by adding up ratios. "
                    "These use every branch as reported.")

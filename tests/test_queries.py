@@ -7,6 +7,7 @@ from libstats import QUERIES_DIR, db
 
 SAMPLE = {
     "fy": "2015-16",
+    "previous_fy": "2014-15",
     "fys": ["2014-15", "2015-16"],
     "metrics": ["visits"],
     "borough": "Bexley",

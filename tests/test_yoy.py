@@ -77,7 +77,7 @@ def test_page_on_the_fixture_bexley_visits(fixture_db, make_app):
     assert shown["As reported, 2015-16"] == ("18,000", "+7.1% on 2014-15")
     assert shown["Like for like, 2015-16"] == ("18,000", "+7.1% on 2014-15")
     assert shown["Target 2015-16"] == ("17,000", "+1,000 against target")
-    assert any(c.value == "Met: 18,000 against 17,000, 1,000 to spare." for c in at.caption)
+    assert any(c.value == "Met (illustrative target): 18,000 against 17,000, 1,000 to spare." for c in at.caption)
     monthly = chart(at, 0)
     assert len(at.get("plotly_chart")) == 1, "only the open tab, Month by month, is drawn"
     assert values(next(t for t in monthly["data"] if t["name"] == "2015-16")["y"]) == [1500] * 12

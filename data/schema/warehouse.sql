@@ -109,7 +109,7 @@ create table target (
     scope        varchar not null,
     fy           varchar not null,
     value        double not null check (value >= 0),
-    provenance   varchar not null check (provenance in ('published', 'modelled')),
+    provenance   varchar not null check (provenance in ('published', 'illustrative')),
     note         varchar,
     primary key (metric, scope, fy)
 );
