@@ -76,13 +76,49 @@ def _pct(change: float | None) -> str:
     return "—" if change is None else f"{change * 100:+.1f}%"
 
 
+def _marked(text: str, kinds) -> str:
+    """A figure with the mark of its provenance when that is not published ('+8.0% ◐'), so a reader of a
+    table or a sentence can tell a finding from an estimate without a legend or colour."""
+    mark = "" if text in ("—", "no figure") else prov.marker(kinds)
+    return f"{text} {mark}" if mark and mark != "✓" else text
+
+
+# yoy.branch_table's Source column holds labels; back to a kind for the marker.
+_KIND_OF_LABEL = {"published": "published", "part modelled": "split", "modelled": "modelled", "imported": "imported",
+                  "published and imported": "published,imported"}
+
+
+def published_pairs(run: Run, fy: str, previous_fy: str, borough: str | None) -> list[str]:
+    """Sentences for the like-for-like comparisons a return does publish: a busiest point's own figures in both
+    years, with its visits per opening hour (hours of the same year)."""
+    points = run("published_points", fy=fy, previous_fy=previous_fy, borough=borough)
+    points = points[points["metric"] == "visits"]
+    if points.empty:
+        return []
+    hours = run("branch_opening_hours", fys=[previous_fy, fy], borough=borough, months=list(range(1, 13)))
+    out = []
+    for p in points.itertuples():
+        text = (f"{p.branch} (its return's busiest point, published in both years): visits {p.previous:,.0f} in "
+                f"{previous_fy} and {p.value:,.0f} in {fy} ({p.value / p.previous - 1:+.1%})")
+        open_hours = hours[hours["branch"] == p.branch].set_index("fy")
+        if {fy, previous_fy} <= set(open_hours.index):
+            before = p.previous / open_hours.loc[previous_fy, "opening_hours"]
+            after = p.value / open_hours.loc[fy, "opening_hours"]
+            kinds = prov.combine(*open_hours.loc[[previous_fy, fy], "provenance"])
+            text += (f"; visits per opening hour {before:,.1f} → {after:,.1f} ({after / before - 1:+.1%}"
+                     f"{'' if prov.is_published(kinds) else ', the hours ' + prov.words(kinds)})")
+        out.append(text.replace("+-", "-") + ".")
+    return out
+
+
 def summary(run: Run, fy: str, previous_fy: str) -> tuple[Section, dict[str, str]]:
     """Headline figures for the service and each borough: change as reported and like for like, target, nation."""
     measures = _measures(run)
     section = Section("summary", SECTIONS["summary"])
-    rows, room, numbers = [], [], {}
-    national = {fy_: v for fy_, v, _ in priorities.NATIONAL_VISITS}
-    uk_change = (national[fy] / national[previous_fy] - 1) if fy in national and previous_fy in national else None
+    rows, room, numbers, caveats = [], [], {}, []
+    national = {fy_: (v, p) for fy_, v, p in priorities.NATIONAL_VISITS}
+    uk_change = (national[fy][0] / national[previous_fy][0] - 1) if fy in national and previous_fy in national else None
+    uk_provenance = {national[y][1] for y in (fy, previous_fy) if y in national}
     for scope, borough in SCOPES:
         for code in ("visits", "book_issues"):
             m = measures[code]
@@ -93,41 +129,61 @@ def summary(run: Run, fy: str, previous_fy: str) -> tuple[Section, dict[str, str
             totals = run("year_totals", fys=[fy], metrics=m.metrics, borough=borough, months=months)
             provenance = prov.combine(*totals["provenance"])
             status = yoy.target_status(target, fy, comparison.reported[0], m)
+            lfl = comparison.like_for_like_provenance
             rows.append({
-                "Scope": scope, "Measure": m.label, fy: m.value_text(comparison.reported[0]),
-                "Change as reported": _pct(yoy.Comparison.change(comparison.reported)),
-                "Change like for like": _pct(yoy.Comparison.change(comparison.like_for_like)),
+                "Scope": scope, "Measure": m.label, fy: _marked(m.value_text(comparison.reported[0]), provenance),
+                "Change as reported": _marked(_pct(yoy.Comparison.change(comparison.reported)),
+                                              comparison.reported_provenance),
+                "Change like for like": _marked(_pct(yoy.Comparison.change(comparison.like_for_like)), lfl),
                 "Against target": status.verdict if status else "no target set",
-                "UK change": _pct(uk_change) if code == "visits" else "—",
-                "Source": prov.marked((provenance)),
+                "UK change": _marked(_pct(uk_change), uk_provenance) if code == "visits" else "—",
+                # the row's weakest figure (the verdict says itself when its target is illustrative)
+                "Source": prov.short(row_kinds := prov.combine(comparison.reported_provenance, lfl)),
             })
+            if prov.is_published(comparison.reported_provenance) and not prov.is_published(lfl) \
+                    and comparison.included and yoy.Comparison.change(comparison.like_for_like) is not None:
+                caveats.append(
+                    f"{scope} {m.label.lower()} like for like ({_pct(yoy.Comparison.change(comparison.like_for_like))}) "
+                    f"is not measurable from published data: it adds up {len(comparison.included)} branches whose "
+                    f"split of the published totals is modelled, so it is an estimate, not a finding.")
+                if code == "visits" and borough is not None:
+                    caveats.extend(published_pairs(run, fy, previous_fy, borough))
             room.append({**rows[-1], "Against target": f"{status.short_verdict} ({status.target_text})"
-                         if status else "no target", "_provenance": provenance})
+                         if status else "no target", "_provenance": row_kinds})
             numbers[f"{scope} {m.label.lower()}"] = m.value_text(comparison.reported[0])
         borrowers = run("annual_by_borough", metrics=["active_borrowers"], borough=borough)
         if borough is not None and not borrowers.empty:
             values = borrowers.set_index("fy")["value"]
+            kinds = borrowers.set_index("fy")["provenance"]
+            both = prov.combine(kinds.get(fy), kinds.get(previous_fy))
             rows.append({"Scope": scope, "Measure": "Active borrowers",
-                         fy: f"{values.get(fy, float('nan')):,.0f}" if fy in values else "no figure",
-                         "Change as reported": _pct(yoy.Comparison.change((values.get(fy), values.get(previous_fy)))),
+                         fy: _marked(f"{values.get(fy, float('nan')):,.0f}", kinds.get(fy)) if fy in values else "no figure",
+                         "Change as reported": _marked(_pct(yoy.Comparison.change((values.get(fy), values.get(previous_fy)))),
+                                                       both),
                          "Change like for like": "—", "Against target": "—", "UK change": "—",
-                         "Source": prov.marked((prov.parse(
-                             borrowers.set_index("fy")["provenance"].get(fy))))})
-            room.append({**rows[-1], "_provenance": borrowers.set_index("fy")["provenance"].get(fy)})
+                         "Source": prov.short(both)})
+            room.append({**rows[-1], "_provenance": both})
     table = pd.DataFrame(rows)
     section.tables.append(("Headline figures", table))
     # On the projector the UK change (one figure) is in the sentence above, and the source is its marker.
     room = pd.DataFrame(room, columns=[*table.columns, "_provenance"]).drop(columns=["UK change"])
-    room["Source"] = room.pop("_provenance").map(prov.marker)
-    section.room_tables.append(("Headline figures (✓ published, ◐ part modelled, ◆ modelled)", room.rename(
-        columns={"Change as reported": "Change", "Change like for like": "Like for like"})))
+    room["Source"] = room["_provenance"].map(prov.marker)
+    section.room_tables.append(("Headline figures (✓ published, ◐ part modelled, ◆ modelled)",
+                                room.drop(columns=["_provenance"]).rename(
+                                    columns={"Change as reported": "Change", "Change like for like": "Like for like"})))
     service_visits = table[(table["Scope"] == "Whole service") & (table["Measure"] == "Visits")]
     if len(service_visits):
         r = service_visits.iloc[0]
+        uk = r["UK change"] + (" (the UK figure for a year between published ones is interpolated)"
+                               if prov.is_modelled(uk_provenance) else "")
         section.sentences.append(
             f"The service recorded {r[fy]} visits in {fy}: {r['Change as reported']} on {previous_fy} as reported, "
             f"{r['Change like for like']} like for like (branches open in both years), against a UK change of "
-            f"{r['UK change']}.")
+            f"{uk}.")
+    section.sentences.extend(caveats)
+    if any(prov.is_modelled(p) for p in room["_provenance"] if p is not None) or caveats:
+        section.sentences.append("In the tables, ◐ marks a figure with a modelled part and ◆ a modelled one; "
+                                 "a figure without a mark is published.")
     monthly = run("monthly_totals", fys=[previous_fy, fy], metrics=["visits"], borough=None)
     title = f"Visits month by month, {fy} against {previous_fy}: whole service"
     key_number = section.sentences[0] if section.sentences else overview.chart_summary(
@@ -179,16 +235,21 @@ def performance(run: Run, fy: str, previous_fy: str) -> Section:
     table["Reason on record"] = [", ".join(reasons.get(b, [])) or "none recorded" for b in table["Branch"]]
     ranked = table.sort_values("Change (%)", ascending=False)
     shown = pd.concat([ranked.head(3), ranked.tail(3)]).drop_duplicates("Branch")
-    shown = shown[["Branch", "Borough", fy, previous_fy, "Change (%)", "Reason on record"]].copy()
+    shown = shown[["Branch", "Borough", fy, previous_fy, "Change (%)", "Reason on record", "Source"]].copy()
     shown[fy] = shown[fy].map("{:,.0f}".format)
     shown[previous_fy] = shown[previous_fy].map("{:,.0f}".format)
     shown["Change (%)"] = shown["Change (%)"].map("{:+.1f}%".format)
+    shown["Source"] = [prov.short(prov.parse(_KIND_OF_LABEL.get(s, s))) for s in shown["Source"]]
     section.tables.append(("The three biggest rises and falls in visits, like for like", shown))
     if len(ranked):
         top, bottom = ranked.iloc[0], ranked.iloc[-1]
+
+        def change(row):      # the mark before the figure: a mark glued to punctuation breaks in the PDF's text
+            mark = prov.marker(_KIND_OF_LABEL.get(row["Source"], row["Source"]))
+            return ("" if mark in ("", "✓") else mark + " ") + f"{row['Change (%)']:+.1f}%"
         section.sentences.append(
-            f"Biggest rise: {top['Branch']} ({top['Change (%)']:+.1f}%; reason on record: {top['Reason on record']}). "
-            f"Biggest fall: {bottom['Branch']} ({bottom['Change (%)']:+.1f}%; reason on record: {bottom['Reason on record']}).")
+            f"Biggest rise: {top['Branch']}, {change(top)} (reason on record: {top['Reason on record']}). "
+            f"Biggest fall: {bottom['Branch']}, {change(bottom)} (reason on record: {bottom['Reason on record']}).")
     if len(comparison.excluded):
         section.sentences.append("Left out of the like-for-like comparison: " + "; ".join(
             f"{r['Branch']} ({r['Why it is left out']})" for _, r in comparison.excluded.iterrows()))
@@ -217,7 +278,7 @@ def value_for_money(run: Run, fy: str, previous_fy: str) -> Section:
         "Net cost per book issue": [f"£{v:,.2f}" for v in year["Net cost per book issue (£)"]],
         "Net cost per head": [f"£{v:,.2f}" for v in year["Net cost per head (£)"]],
         "Shared-service saving": [f"£{priorities.SAVINGS.get(b, 0):,.0f}" for b in year["Borough"]],
-        "Source": [prov.marked(p) for p in year["provenance"]],
+        "Source": [prov.short(p) for p in year["provenance"]],
     })
     section.tables.append((f"Value for money, {fy}", shown))
     for row in year.to_dict("records"):
@@ -242,7 +303,7 @@ def cost_per_visit_summary(year: pd.DataFrame, fy: str) -> str:
     if not figures:
         return f"No net cost per visit for {fy}: net expenditure divided by visits, by borough and year."
     return (f"Net cost per visit in {fy}: {' and '.join(figures)} (net expenditure divided by visits; "
-            "hollow markers are modelled years).")
+            "hollow markers are years with a modelled part).")
 
 
 def next_year(run: Run, fy: str) -> Section:
@@ -259,8 +320,9 @@ def next_year(run: Run, fy: str) -> Section:
                 value = float(rows.iloc[0]["value"])
                 targets.append({"Measure": label, "Scope": scope,
                                 "Target": f"{value * 100:.0f}%" if metric == "pc_utilisation" else f"{value:,.0f}",
-                                "Set by": str(rows.iloc[0]["note"] or "")})
-    table = pd.DataFrame(targets, columns=["Measure", "Scope", "Target", "Set by"])
+                                "Set by": str(rows.iloc[0]["note"] or ""),
+                                "Source": prov.short(rows.iloc[0]["provenance"])})
+    table = pd.DataFrame(targets, columns=["Measure", "Scope", "Target", "Set by", "Source"])
     section.tables.append((f"Targets for {upcoming}", table))
     if len(table):
         # On the projector: one row per measure, a column per scope, and how each measure's targets were set.

@@ -129,3 +129,9 @@ def marked(kinds: Iterable[str] | str | None) -> str:
     """Words with their marker: '✓ published (CIPFA return)', '◐ part modelled (…)'."""
     mark = marker(kinds)
     return f"{mark} {words(kinds)}" if mark else words(kinds)
+
+
+def short(kinds: Iterable[str] | str | None) -> str:
+    """A source column's cell: the label with its marker ('✓ published', '◐ part modelled', '◆ modelled')."""
+    mark = marker(kinds)
+    return f"{mark} {label(kinds)}" if mark else label(kinds)

@@ -95,7 +95,7 @@ def test_the_published_and_modelled_markers_survive(packs, fy):
     text = "\n".join(pdf_text(pdf))
     shown = printed_words(year)
     assert shown["✓"] + shown["◆"] > 0, "the tables mark where their figures come from"
-    for marker in "✓◆":
+    for marker in "✓◆◐":
         assert text.count(marker) == html.count(marker) == shown[marker], (fy, marker)
 
 
