@@ -57,14 +57,17 @@ def sidebar() -> Selection:
     years_df = ui.run("financial_years", borough=None)
     years = tuple(years_df["fy"])
     complete = tuple(years_df.loc[years_df["months"] == 12, "fy"])
-    default_fy = complete[-1] if complete else years[-1]
+    published = tuple(years_df.loc[years_df["published"], "fy"])
+    # The latest year a return publishes (2016-17 on the seed), not a later one that is all modelled.
+    default_fy = published[-1] if published else complete[-1] if complete else years[-1]
     # The URL gives the starting value; after that the widgets hold the choice.
     url_fy, url_scope = _from_url("fy", years) or default_fy, _from_url("scope", SCOPES) or SCOPES[0]
     with st.sidebar:
         fy = st.selectbox(
             "Financial year", years, index=years.index(url_fy), key="fy",
-            format_func=lambda y: y if y in complete else f"{y} (part year)",
-            help="April to March. The default is the latest complete year.",
+            format_func=lambda y: y + ("" if y in complete else " (part year)") + ("" if y in published else " (modelled)"),
+            help="April to March. The default is the latest year with published figures; a year marked "
+                 "modelled has none, so every figure of it is an estimate.",
         )
         scope = st.radio("Scope", SCOPES, index=SCOPES.index(url_scope), key="scope",
                          help="The whole shared service, or one borough.")
@@ -72,6 +75,9 @@ def sidebar() -> Selection:
         say_what_the_link_opened("financial year", st.query_params.get("fy"), fy)
     if st.query_params.get("scope") not in (None, scope) and _from_url("scope", SCOPES) is None:
         say_what_the_link_opened("scope", st.query_params.get("scope"), scope)
+    if fy not in published and not meeting_mode():
+        st.warning(f"No return publishes any figure for {fy}: every number shown for it is a modelled estimate "
+                   "(◆), not a count.", icon=":material/warning:")
     st.query_params["fy"] = fy
     st.query_params["scope"] = scope
     _this_run.selection = Selection(fy, scope, years, complete)

@@ -295,7 +295,10 @@ def legacy_warehouse(path: Path) -> None:
                                              "order by column_index", {"t": table}).fetchall()]
         kept = [c for c in columns if c in open(source, encoding="utf-8").readline().strip().split(",")]
         # the old tables' own columns (the seed has grown since): names from the catalog, not from input
-        con.execute("insert into " + table + " (" + ", ".join(kept) + ") select " + ", ".join(kept)
+        # the old vocabulary: a split of a published total was called published, an illustrative target modelled
+        old = {"provenance": "case provenance when 'split' then 'published' when 'illustrative' then 'modelled' "
+                             "else provenance end"}
+        con.execute("insert into " + table + " (" + ", ".join(kept) + ") select " + ", ".join(old.get(c, c) for c in kept)
                     + " from read_csv($p, header = true, all_varchar = true)", {"p": str(source)})
     con.execute("insert into data_version values (7, current_timestamp, 'old')")
     con.execute("insert into import_batch (imported_by, file_name, checksum, rows_added) values ('ann', 'may.csv', 'c', 1)")

@@ -371,8 +371,8 @@ def test_each_plausibility_warning_with_its_key_and_message(database):
             "Row 4, column “value”: Crayford: PC hours used for August 2015 (60) are more than the PC hours "
             "available (50). Were minutes entered as hours?",
         "yoy:Crayford:2015-08:pc_hours_available":
-            "Row 4, column “value”: Crayford: PC hours available for August 2015 is 50, 83% less than August "
-            "2014 (300). A change of more than 25% on a year needs a reason.",
+            "Row 4, column “value”: Crayford: PC hours available for August 2015 is 50, 50% less than August "
+            "2014 (100). A change of more than 25% on a year needs a reason.",
         "quarter:Crayford:2015-10:events":
             "Row 5, column “value”: Crayford: Events for October 2015 is 30 while November 2015 and December "
             "2015 are zero. Is it the whole quarter's figure entered in one month?",
@@ -464,11 +464,11 @@ def test_a_correction_changes_the_named_figures_and_keeps_the_old_values(db_path
         assert plan.summary() == "correction.csv: 0 figures to add, 1 to change, 3 unchanged."
         result = importer.apply(as_db, plan, {}, "bob", "correction.csv", plan.checksum)
         assert stored(as_db, "Crayford", "2015-06", "visits") == (520.0, "imported", result.import_id)
-        assert stored(as_db, "Crayford", "2015-07", "visits") == (500.0, "published", None)   # unchanged: untouched
+        assert stored(as_db, "Crayford", "2015-07", "visits") == (500.0, "modelled", None)   # unchanged: untouched
     with reading(db_path) as con:
         history = con.execute("select branch, strftime(month, '%Y-%m'), metric, old_value, old_provenance, "
                               "old_import_id, new_value, file_row from figure_history").fetchall()
-    assert history == [("Crayford", "2015-06", "visits", 500.0, "published", None, 520.0, 2)]
+    assert history == [("Crayford", "2015-06", "visits", 500.0, "modelled", None, 520.0, 2)]
 
 
 def test_a_plan_checked_before_another_import_is_refused(database):
@@ -514,7 +514,7 @@ def test_undo_refuses_while_a_later_import_changed_its_figures(database):
     importer.undo(database, two.import_id, "bob")
     assert stored(database, "Crayford", "2015-06", "visits") == (520.0, "imported", 1)
     importer.undo(database, one.import_id, "ann")
-    assert stored(database, "Crayford", "2015-06", "visits") == (500.0, "published", None)
+    assert stored(database, "Crayford", "2015-06", "visits") == (500.0, "modelled", None)
 
 
 # ------------------------------------------------------------------------------------------ the command line
@@ -628,7 +628,7 @@ def test_cli_a_locked_database_is_a_plain_message(db_path):
 
 def big_file() -> bytes:
     """Every month from April 2016 to December 2024 at the three physical branches: 2,520 figures, no warnings."""
-    monthly = {"Central (Bexleyheath)": (1000, 100, 300, 120), "Crayford": (500, 50, 300, 60),
+    monthly = {"Central (Bexleyheath)": (1000, 100, 400, 120), "Crayford": (500, 50, 100, 60),
                "Central (Bromley)": (2000, 200, 300, 90)}
     lines = ["month,branch,metric,value"]
     for month in pd.period_range("2016-04", "2024-12", freq="M"):

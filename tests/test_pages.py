@@ -59,7 +59,8 @@ def test_overview_defaults_to_the_latest_complete_year_for_the_whole_service(fix
     assert "Active borrowers" not in shown
     assert shown["Active borrowers, Bexley"] == ("5,000", "+25.0% on 2014-15 (up, better)")
     assert shown["Active borrowers, Bromley"] == ("6,000", "no change on 2014-15")
-    assert shown["PC utilisation"] == ("30.0%", "-3.3 points on 2014-15 (down, worse)")
+    # 270 / 800 hours against 300 / 800: from totals (the mean of the three branches' ratios is 40.0%)
+    assert shown["PC utilisation"] == ("33.8%", "-3.7 points on 2014-15 (down, worse)")   # -3.75, in floating point
     assert shown["Net cost per visit"] == ("£2.00", "+4.3% on 2014-15 (up, worse)")
     assert shown["Visits per 1,000 population"] == ("84", "+2.9% on 2014-15 (up, better)")
     assert any("never added" in c.value for c in at.caption)
@@ -73,17 +74,21 @@ def test_overview_for_bexley_shows_the_hand_computed_tiles(fixture_db, make_app)
         "Book issues": ("7,200", "+7.1% on 2014-15 (up, better)"),
         "Active borrowers": ("5,000", "+25.0% on 2014-15 (up, better)"),
         "Visits per 1,000 population": ("90", "+7.1% on 2014-15 (up, better)"),
-        "PC utilisation": ("30.0%", "-5.0 points on 2014-15 (down, worse)"),
+        # (120 + 60) / (400 + 100) hours: a ratio of totals (the mean of the branches' 30% and 60% is 45%)
+        "PC utilisation": ("36.0%", "-6.0 points on 2014-15 (down, worse)"),
         "Net cost per visit": ("£2.00", "+11.1% on 2014-15 (up, worse)"),
     }
     captions = [c.value for c in at.caption]
-    assert captions[0] == "✓ Published figure · 2014-15: modelled estimate"
+    # Central's months are a split of the published total, Crayford's modelled: the sum is part modelled
+    assert captions[0] == "◐ Part modelled · 2014-15: modelled estimate"
     # A rise in net cost per visit is bad news: the arrow points up, the colour is the warning one.
     net = next(m for m in at.metric if m.label == "Net cost per visit")
     assert Metric.MetricDirection.Name(net.proto.direction) == "UP"
     assert Metric.MetricColor.Name(net.proto.color) == "RED"
     visits = next(m for m in at.metric if m.label == "Visits")
     assert Metric.MetricColor.Name(visits.proto.color) == "GREEN"
+    at = make_app(fixture_db, fy="2015-16", scope="Bromley")
+    assert [c.value for c in at.caption][0] == "✓ Published figure · 2014-15: modelled estimate"
 
 
 def test_overview_chart_is_this_year_against_last_with_a_finding_title(fixture_db, make_app):
@@ -144,9 +149,13 @@ def test_modelled_figures_say_so(fixture_db, make_app):
     captions = [c.value for c in at.caption]
     assert captions[0].startswith("◆ Modelled estimate")
     assert "⚠ Modelled figures shown. 2014-15 is a modelled estimate." in captions
-    at = make_app(fixture_db, fy="2015-16", scope="Bexley")
+    at = make_app(fixture_db, fy="2015-16", scope="Bromley")
     assert ("⚠ Modelled figures shown. 2015-16 adds up to the published CIPFA total (its split by month and "
             "branch is modelled); 2014-15 is a modelled estimate.") in [c.value for c in at.caption]
+    # Bexley's 2015-16: Central's months a split of the published total, Crayford's modelled (mixed provenance)
+    at = make_app(fixture_db, fy="2015-16", scope="Bexley")
+    assert ("⚠ Modelled figures shown. 2015-16 is part modelled (modelled split of a published total and "
+            "modelled); 2014-15 is a modelled estimate.") in [c.value for c in at.caption]
 
 
 def test_overview_on_the_real_seed_shows_the_published_bexley_figures(seed_db, make_app):
@@ -170,3 +179,17 @@ def test_the_numbers_behind_a_chart_have_thousands_separators(fixture_db, make_a
     (table,) = [d for d in at.dataframe if "Change (%)" in d.value.columns]
     columns = json.loads(table.proto.columns)
     assert columns["2015-16"]["type_config"]["format"] == "localized", columns
+
+
+def test_the_default_year_is_the_latest_with_published_figures(seed_db, make_app):
+    """2017-18 is complete on the seed but entirely modelled (and runs past the shared service): the default
+    is 2016-17, Bexley's last CIPFA return; choosing 2017-18 says every figure of it is an estimate."""
+    at = make_app(seed_db)
+    year = at.sidebar.selectbox(key="fy")
+    assert year.value == "2016-17"
+    assert at.title[0].value == "Whole service: 2016-17 at a glance"
+    assert not [w.value for w in at.warning if "No return publishes" in w.value]
+    assert "2017-18 (modelled)" in year.options and "2016-17" in year.options
+    at = make_app(seed_db, fy="2017-18")
+    assert ("No return publishes any figure for 2017-18: every number shown for it is a modelled estimate (◆), "
+            "not a count.") in [w.value for w in at.warning]

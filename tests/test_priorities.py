@@ -247,8 +247,9 @@ def test_crayford_and_central_on_the_seed_say_the_seed_sets_their_effect(seed_db
     at.run()
     said = [m.value for m in at.markdown]
     first = next(s for s in said if "Central (Bromley)" in s)
-    assert first.startswith("The year after is all modelled estimates and 7 of the 12 months of the year before are "
-                            "modelled estimates, and on the seed this effect is set by the generator's model")
+    # a branch's months in a published year are a modelled split of the borough's total: modelled too
+    assert first.startswith("These figures are modelled estimates, not counts, and on the seed this effect is set by "
+                            "the generator's model")
     assert "×1.12 from November 2016 (about +12% over the year after)" in first
     low, high = (float(v.rstrip("%")) for v in tiles(at)["Likely range"][0].split(" to "))
     assert low < 12 < high

@@ -56,9 +56,17 @@ def test_year_totals_on_the_fixture(database):
     totals = database.run("year_totals", fys=["2015-16"], metrics=["visits", "active_borrowers"],
                           borough="Bexley", months=list(range(1, 13)))
     assert dict(zip(totals["metric"], totals["value"])) == {"active_borrowers": 5000, "visits": 18000}
-    assert set(totals["provenance"]) == {"published"}
+    # Central's months are a split of the published total, Crayford's modelled: the sum is not published
+    assert dict(zip(totals["metric"], totals["provenance"])) == {"active_borrowers": "published", "visits": "modelled,split"}
     part = database.run("year_totals", fys=["2015-16"], metrics=["visits"], borough="Bexley", months=[4, 5, 6])
     assert part["value"].tolist() == [4500]
+    # Bromley's whole year of split months is its published total; a quarter of it is not
+    bromley = database.run("year_totals", fys=["2015-16"], metrics=["visits"], borough="Bromley", months=list(range(1, 13)))
+    assert (bromley["value"].tolist(), bromley["provenance"].tolist()) == ([24000], ["published"])
+    quarter = database.run("year_totals", fys=["2015-16"], metrics=["visits"], borough="Bromley", months=[4, 5, 6])
+    assert (quarter["value"].tolist(), quarter["provenance"].tolist()) == ([6000], ["split"])
+    service = database.run("year_totals", fys=["2015-16"], metrics=["visits"], borough=None, months=list(range(1, 13)))
+    assert service["provenance"].tolist() == ["modelled,published,split"]     # Bromley's published, Bexley's not
 
 
 def test_wrong_parameters_name_the_query(database):

@@ -96,8 +96,9 @@ def test_page_on_the_fixture_bexley_visits(fixture_db, make_app):
     assert tiles(at)["Visits per 1,000 population"] == ("90.0", "+7.1% (84.0 before)")
     ratios = table(at, "Ratio").set_index("Ratio")
     assert ratios.loc["Issues per visit", "2015-16"] == "0.40"
-    assert ratios.loc["PC utilisation", "2015-16"] == "30.0%"
-    assert ratios.loc["PC utilisation", "Change"] == "down 5.0 points on 2014-15"
+    assert ratios.loc["PC utilisation", "2015-16"] == "36.0%"          # 180 / 500 hours, not the mean 45.0%
+    assert ratios.loc["PC utilisation", "Change"] == "down 6.0 points on 2014-15"
+    assert ratios.loc["PC utilisation", "Source"] == "part modelled"
     assert ratios.loc["Children's share of book issues", "2015-16"] == "50.0%"
 
 
@@ -105,7 +106,7 @@ def test_every_control_changes_what_is_shown(fixture_db, make_app):
     at = make_app(fixture_db, fy="2015-16", scope="Bexley")
     at.switch_page("pages/year_on_year.py").run()
     at.selectbox(key="yoy_measure").set_value("pc_utilisation").run()
-    assert at.header[0].value == "PC utilisation: Bexley, 2015-16, down 5.0 points on 2014-15, like for like"
+    assert at.header[0].value == "PC utilisation: Bexley, 2015-16, down 6.0 points on 2014-15, like for like"
     at.selectbox(key="yoy_measure").set_value("visits").run()
     at.multiselect(key="yoy_branches").set_value(["Crayford"]).run()
     assert at.header[0].value == "Visits: Crayford, 2015-16, the same as 2014-15, like for like"
