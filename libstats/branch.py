@@ -6,6 +6,7 @@ import datetime as dt
 import pandas as pd
 
 from libstats import fiscal, metrics
+from libstats import provenance as prov
 
 STANDING_MEASURES = (("Visits", ("visits",)), ("Book issues", metrics.BOOK_CATEGORIES))
 
@@ -15,19 +16,32 @@ def label_of(catalogue: pd.DataFrame) -> dict[str, str]:
 
 
 def month_table(figures: pd.DataFrame, catalogue: pd.DataFrame, fy: str, previous_fy: str) -> pd.DataFrame:
-    """Metrics down the side, the months of the year across, then the year, last year and the change."""
+    """Metrics down the side, the months of the year across, then the year, last year and the change.
+
+    Last year adds up the same months as this year has for the measure, so a part year (one month
+    imported) is compared with the same months, never with a whole year; its column says so.
+    """
     labels = label_of(catalogue)
     order = [m for m in catalogue["metric"] if m in set(figures["metric"])]
+    figures = figures.assign(position=[fiscal.fy_month_index(pd.Timestamp(m).date()) for m in figures["month"]])
     this = figures[figures["fy"] == fy]
-    grid = this.assign(col=[fiscal.MONTH_ABBR[fiscal.fy_month_index(pd.Timestamp(m).date()) - 1] for m in this["month"]]) \
+    grid = this.assign(col=[fiscal.MONTH_ABBR[p - 1] for p in this["position"]]) \
         .pivot_table(index="metric", columns="col", values="value", aggfunc="sum") \
         .reindex(index=order, columns=list(fiscal.MONTH_ABBR))
-    totals = figures.groupby(["metric", "fy"])["value"].sum().unstack("fy").reindex(index=order)
-    grid[fy] = totals.get(fy)
-    grid[previous_fy] = totals.get(previous_fy)
+    held = set(zip(this["metric"], this["position"]))
+    last = figures[(figures["fy"] == previous_fy)]
+    partial = bool(len(this)) and this.groupby("metric")["position"].nunique().min() < 12
+    if partial:         # only the months this year has, measure by measure
+        last = last[[(m, p) in held for m, p in zip(last["metric"], last["position"])]]
+    grid[fy] = this.groupby("metric")["value"].sum().reindex(order)
+    grid[previous_fy] = last.groupby("metric")["value"].sum().reindex(order)
     grid["Change (%)"] = ((grid[fy] / grid[previous_fy].where(grid[previous_fy] > 0) - 1) * 100).round(1)
+    kinds = pd.concat([this, last]).groupby("metric")["provenance"].agg(lambda p: prov.label(prov.combine(*p)))
+    grid["Source"] = kinds.reindex(order).fillna("—")
     grid = grid.reset_index().rename(columns={"metric": "Measure"})
     grid["Measure"] = grid["Measure"].map(labels)
+    if partial:
+        grid = grid.rename(columns={fy: f"{fy} to date", previous_fy: f"{previous_fy}, same months"})
     return grid
 
 
@@ -72,7 +86,7 @@ def completeness(expected: list[dt.date], figures: pd.DataFrame, fy: str) -> tup
     rows, missing = [], []
     for month in fiscal.fy_months(fy):
         present = this[pd.to_datetime(this["month"]).dt.date == month]
-        provenance = ", ".join(sorted(set(present["provenance"]))) or "—"
+        provenance = prov.label(prov.combine(*present["provenance"]))
         if month in due and present.empty:
             status = "Missing"
             missing.append(fiscal.month_label(month))

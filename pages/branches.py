@@ -49,7 +49,8 @@ else:
     st.markdown("**Every measure, month by month**")
     st.dataframe(every_measure, hide_index=True, width="stretch",
                  key="branch_month_table", column_config={c: st.column_config.NumberColumn(format="localized")
-                                                          for c in [*fiscal.MONTH_ABBR, fy, previous_fy]})
+                                                          for c in every_measure.columns
+                                                          if c not in ("Measure", "Source", "Change (%)")})
 
 st.header("Where the branch stands", anchor="standing")
 standing = ui.computed(branch_view.standing_of, name, fy)

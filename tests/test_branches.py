@@ -114,3 +114,26 @@ def test_a_link_to_no_year_or_scope_says_what_it_opened(fixture_db, make_app):
     assert "No scope called “Mars”: showing Whole service." in notes, notes
     at = make_app(fixture_db, fy="2015-16", scope="bexley")
     assert at.radio(key="scope").value == "Bexley" and not [i for i in at.info if "No scope" in i.value]
+
+
+def test_a_part_year_is_compared_with_the_same_months(fixture_db, make_app, tmp_path):
+    """One month of 2016-17 imported: the table sets it beside April 2015, not beside all of 2015-16
+    (the old table read -90.0% for a month 20% up), and its columns say what they add up."""
+    import shutil
+    from libstats import db, importer
+    path = tmp_path / "fixture.duckdb"
+    shutil.copy(fixture_db, path)
+    content = b"month,branch,metric,value\n2016-04,Crayford,visits,600\n"
+    database = db.Database(path)
+    parsed = importer.read_file("april.csv", content)
+    plan = importer.validate(database, parsed)
+    assert plan.ok and not plan.warnings, (plan.problems, plan.warnings)
+    importer.apply(database, plan, {}, "test", "april.csv", parsed.checksum)
+    database.close()
+    at = open_branch(make_app, path, fy="2016-17", scope="Bexley", branch="Crayford")
+    grid = table(at, "Apr").set_index("Measure")
+    assert grid.loc["Visits", "2016-17 to date"] == 600
+    assert grid.loc["Visits", "2015-16, same months"] == 500
+    assert grid.loc["Visits", "Change (%)"] == 20.0
+    assert grid.loc["Visits", "Source"] == "part modelled"      # April 2016 imported, April 2015 modelled
+    assert chart(at)["layout"]["title"]["text"].startswith("Visits up 20.0% on 2015-16")
