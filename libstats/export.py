@@ -9,6 +9,16 @@ import pandas as pd
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
+def with_source(frame: pd.DataFrame) -> pd.DataFrame:
+    """Figures (with a provenance code column) with the provenance in words beside it, as the pages say it:
+    'published', 'a published total, its split by branch and month modelled', 'modelled estimate' …"""
+    from libstats import provenance as prov
+    if "provenance" not in frame:
+        return frame
+    words = {code: prov.words(code) for code in frame["provenance"].dropna().unique()}
+    return frame.assign(source=frame["provenance"].map(words))
+
+
 def neutralise(frame: pd.DataFrame) -> pd.DataFrame:
     """Text cells that start like a formula get a leading apostrophe; numbers and dates are untouched."""
     out = frame.copy()

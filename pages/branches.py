@@ -95,8 +95,8 @@ st.caption(overview.monthly_provenance_note(year_figures, [fy, previous_fy]))
 st.header("Download", anchor="download")
 left, right = st.columns(2)
 file_stem = name.lower().replace(" ", "_").replace("(", "").replace(")", "").replace("'", "")
-left.download_button("Download every figure (CSV)", lambda: export.to_csv(figures), f"{file_stem}_figures.csv",
+left.download_button("Download every figure (CSV)", lambda: export.to_csv(export.with_source(figures)), f"{file_stem}_figures.csv",
                      "text/csv", key="branch_csv", width="stretch")
-right.download_button("Download every figure (Excel)", lambda: export.to_excel(figures, name), f"{file_stem}_figures.xlsx",
+right.download_button("Download every figure (Excel)", lambda: export.to_excel(export.with_source(figures), name), f"{file_stem}_figures.xlsx",
                       "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="branch_xlsx",
                       width="stretch")

@@ -60,13 +60,15 @@ with tabs[2]:
 with tabs[3]:
     if tabs[3].open:
         st.write("Every figure in the warehouse in one shape (borough, branch, month, financial year, measure, "
-                 "value, provenance). Cells that a spreadsheet would read as a formula are written as text.")
+                 "value, provenance and source). A branch's month of a published year is provenance `split`: the "
+                 "borough's total is published, its split by branch and month is modelled. Cells that a "
+                 "spreadsheet would read as a formula are written as text.")
         count = int(ui.run("figure_count")["figures"].iat[0])
         st.caption(f"{count:,} figures.")
 
         def every_figure():
             # Read when a button is pressed, not on every run: at national scale this is 3 million rows.
-            return ui.database().run("all_figures")
+            return export.with_source(ui.database().run("all_figures"))
 
         cols = st.columns(3)
         cols[0].download_button("CSV", lambda: export.to_csv(every_figure()), "library_figures.csv", "text/csv",

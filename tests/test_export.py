@@ -35,3 +35,24 @@ def test_parquet_keeps_types_and_neutralises_text():
     table = pd.read_parquet(io.BytesIO(export.to_parquet(HOSTILE)))
     assert table["value"].tolist() == [1.0, -5.0, 3.0, 4.0, 5.0]
     assert table["branch"].tolist()[1:] == ["'+1+1", "'-2+3", "'@SUM(A1)", "Crayford"]
+
+
+def test_the_full_export_labels_a_split_of_a_published_total_as_such(seed_db):
+    """The old export called 3,744 branch-month rows of published years 'published'
+    (Bexley,Crayford,2015-04-01,…,visits,9146.0,published): only the borough totals are."""
+    from libstats import db
+    database = db.Database(seed_db, read_only=True)
+    try:
+        frame = export.with_source(database.run("all_figures"))
+    finally:
+        database.close()
+    branch_rows = frame[frame["branch"].notna()]
+    assert not (branch_rows["provenance"] == "published").any()
+    crayford = branch_rows[(branch_rows["branch"] == "Crayford") & (branch_rows["metric"] == "visits")
+                           & (branch_rows["month"].astype(str).str.startswith("2015-04"))].iloc[0]
+    assert (crayford["provenance"], crayford["source"]) == ("split", "a published total, its split by branch and month modelled")
+    text = export.to_csv(frame).decode("utf-8-sig")
+    assert ",split,a published total, its split by branch and month modelled" not in text   # quoted: it has commas
+    assert '"a published total, its split by branch and month modelled"' in text
+    annual = frame[frame["branch"].isna() & (frame["metric"] == "active_borrowers") & (frame["fy"] == "2015-16")]
+    assert set(annual["provenance"]) == {"published"}
