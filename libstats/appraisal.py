@@ -80,7 +80,7 @@ def _marked(text: str, kinds) -> str:
     """A figure with the mark of its provenance when that is not published ('+8.0% ◐'), so a reader of a
     table or a sentence can tell a finding from an estimate without a legend or colour."""
     mark = "" if text in ("—", "no figure") else prov.marker(kinds)
-    return f"{text} {mark}" if mark and mark != "✓" else text
+    return f"{text}\u00a0{mark}" if mark and mark != "✓" else text      # no line break between the two
 
 
 # yoy.branch_table's Source column holds labels; back to a kind for the marker.

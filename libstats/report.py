@@ -39,7 +39,7 @@ MODELLED_NOTE = ("Published figures come from the CIPFA returns (2015-16 for bot
 PRINT_WIDTH_PX = round((210 - 2 * 14) / 25.4 * 96)
 PRINT_TIMEOUT_S = 60
 PRINT_CHART_SCALE = 0.65
-NUMBER = re.compile(r"^([£+\-−]?\d[\d,]*(\.\d+)?%?( [◐◆])?|—)$")     # a figure (its provenance mark), or the dash
+NUMBER = re.compile(r"^([£+\-−]?\d[\d,]*(\.\d+)?%?(\s[◐◆])?|—)$")     # a figure (its provenance mark), or the dash
 # plotly.js's basic bundle (npm's plotly.js-basic-dist-min at plotly.py's own plotly.js version, see
 # `make vendor-plotly`): bar, pie and scatter, all the pack draws, and Chromium runs it in a sixth of the time.
 PLOTLY_BASIC = Path(__file__).with_name("vendor") / "plotly-basic.min.js"
