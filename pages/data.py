@@ -45,7 +45,7 @@ with tabs[2]:
         st.write(f"{selection.scope}: {len(register):,} {'figure fails' if len(register) == 1 else 'figures fail'} one of CIPFA's checks: {counts.get('open', 0):,} open, "
                  f"{counts.get('explained', 0):,} explained, {counts.get('corrected', 0):,} corrected.")
         status = st.multiselect("Status", ["open", "explained", "corrected"], default=["open"], key="register_status")
-        shown = register[register["Status"].isin(status)].assign(Measure=lambda r: r["Measure"].map(labels))
+        shown = register[register["Status"].isin(status)]     # its Measure column is already the measure's name
         st.dataframe(shown, hide_index=True, width="stretch", key="register_table")
         st.download_button("Download the register (CSV)", lambda: export.to_csv(register), "data_quality_register.csv",
                            "text/csv", key="register_csv", icon=":material/download:")
