@@ -12,7 +12,9 @@ How a figure is made:
    fixed random seed.
 2. Where a published annual figure exists for a borough and year, the months are scaled to it and
    rounded so they add up to it exactly (largest-remainder rounding); a published busiest-branch
-   figure is honoured the same way. Those rows are labelled `split`: their total is published,
+   figure is honoured the same way, and so are the library visits a return implies for a shared
+   building (a published door count less the stated non-library share, and the borough's published
+   non-library visits: visits_deduction). Those rows are labelled `split`: their total is published,
    their monthly and branch split is modelled (a query that adds up a whole published total calls
    the sum `published`; any part of it stays `split`).
 3. Other years keep the calibration of the nearest published year, so the series runs on without a
