@@ -408,25 +408,38 @@ def _events_by_branch(events: pd.DataFrame) -> dict[str, list[tuple[pd.Timestamp
     return out
 
 
-def _hours_by_branch(hours: pd.DataFrame | None) -> dict[str, list[tuple[pd.Timestamp, pd.Timestamp, float]]]:
-    """Each branch's periods of weekly opening hours (from, to, hours); to is far ahead for the current one."""
-    out: dict[str, list[tuple[pd.Timestamp, pd.Timestamp, float]]] = {}
+def _hours_by_branch(hours: pd.DataFrame | None) -> dict[str, list[tuple[pd.Timestamp, pd.Timestamp, float, str]]]:
+    """Each branch's periods of weekly opening hours (from, to, hours, provenance); to is far ahead for the
+    current one."""
+    out: dict[str, list[tuple[pd.Timestamp, pd.Timestamp, float, str]]] = {}
     if hours is None or hours.empty:
         return out
-    for branch, start, end, weekly in zip(hours["branch"], hours["valid_from"], hours["valid_to"],
-                                          hours["weekly_hours"]):
+    provenance = hours["provenance"] if "provenance" in hours.columns else ["published"] * len(hours)
+    for branch, start, end, weekly, prov in zip(hours["branch"], hours["valid_from"], hours["valid_to"],
+                                                hours["weekly_hours"], provenance):
         if pd.isna(weekly):
             continue
         out.setdefault(branch, []).append((pd.Timestamp(start), pd.Timestamp("2262-01-01") if pd.isna(end)
-                                           else pd.Timestamp(end), float(weekly)))
+                                           else pd.Timestamp(end), float(weekly), prov))
     return out
 
 
-def _weekly_hours(periods, month: pd.Timestamp) -> tuple[float, pd.Timestamp] | None:
-    for start, end, weekly in periods:
+def _weekly_hours(periods, month: pd.Timestamp) -> tuple[float, pd.Timestamp, str] | None:
+    """The weekly hours in a month, the first day of the run of periods with those hours, and their provenance."""
+    for i, (start, end, weekly, prov) in enumerate(periods):
         if start <= month <= end:
-            return weekly, start
+            since = start
+            for p_start, p_end, p_weekly, _ in reversed(periods[:i]):
+                if p_weekly != weekly or p_end + pd.Timedelta(days=1) != since:
+                    break
+                since = p_start
+            return weekly, since, prov
     return None
+
+
+def _hours_text(hours: float, provenance: str) -> str:
+    """'40', or '33 (estimated)' when the opening hours themselves are modelled."""
+    return number(hours) + (" (estimated)" if provenance == "modelled" else "")
 
 
 # A part whose change on last year is explained when its whole moved with it for a recorded reason: PC hours
@@ -445,13 +458,13 @@ def _recorded_change_reason(hours_at, yoy_at, r, labels: dict[str, str]) -> str 
             then, now, since, _ = change
             moved = w.value / w.reference - 1
             return (f"{labels.get(whole, whole)} {'rose' if moved > 0 else 'fell'} {abs(moved):.0%} when opening hours "
-                    f"went from {number(then)} to {number(now)} a week ({since:%B %Y}), and the share of them used "
+                    f"went from {then} to {now} a week ({since:%B %Y}), and the share of them used "
                     f"went only from {share_then:.0%} to {share_now:.0%}")
     return hours_reason(hours_at, r, labels)
 
 
-def _hours_change(hours_at, r) -> tuple[float, float, pd.Timestamp, float] | None:
-    """(hours then, hours now, the month the new hours began, the change per opening hour) when a recorded change
+def _hours_change(hours_at, r) -> tuple[str, str, pd.Timestamp, float] | None:
+    """(hours then, hours now, as words; the month the new hours began; the change per opening hour) when a recorded change
     of weekly opening hours accounts for a change on last year, else None.
 
     It does when the branch's weekly hours changed between the two months (branch_period) in the same direction
@@ -468,7 +481,7 @@ def _hours_change(hours_at, r) -> tuple[float, float, pd.Timestamp, float] | Non
     per_hour = ratio / hours_ratio - 1
     if (ratio > 1) != (hours_ratio > 1) or abs(per_hour) > YEAR_ON_YEAR_LIMIT:
         return None
-    return then[0], now[0], now[1], per_hour
+    return _hours_text(then[0], then[2]), _hours_text(now[0], now[2]), now[1], per_hour
 
 
 def hours_reason(hours_at, r, labels: dict[str, str]) -> str | None:
@@ -477,7 +490,7 @@ def hours_reason(hours_at, r, labels: dict[str, str]) -> str | None:
     if not change:
         return None
     then, now, since, per_hour = change
-    return (f"Opening hours went from {number(then)} to {number(now)} a week ({since:%B %Y}): per opening hour, "
+    return (f"Opening hours went from {then} to {now} a week ({since:%B %Y}): per opening hour, "
             f"{labels.get(r.metric, r.metric)} {'rose' if per_hour >= 0 else 'fell'} {abs(per_hour):.0%}, within 25%")
 
 

@@ -122,3 +122,18 @@ def test_a_corrected_figure_and_a_new_typo_after_an_import(seed):
                     & (register["Check"] == "About ten times the usual figure")]
     assert list(typo["Status"]) == ["explained"] and typo.iloc[0]["Reason"] == f"checked (import {result.import_id})"
     assert register_flags(seed) == importer_checks(seed)
+
+
+def test_the_reason_dates_the_change_of_hours_and_says_when_the_hours_are_estimates():
+    hours = pd.DataFrame({
+        "branch": ["Mottingham"] * 3,
+        "valid_from": pd.to_datetime(["2010-04-01", "2014-10-01", "2015-04-01"]),
+        "valid_to": pd.to_datetime(["2014-09-30", "2015-03-31", None]),
+        "weekly_hours": [33.0, 28.5, 28.5], "provenance": ["modelled", "modelled", "published"]})
+    flags = pd.DataFrame([flag("Mottingham", "2015-05-01", "visits", 8000.0, 10000.0, "2014-05-01")])
+    empty = pd.DataFrame(columns=["warning_key", "reason", "import_id"])
+    events = pd.DataFrame(columns=["event_date", "borough", "branch", "branches", "title"])
+    register = quality.register(flags, empty, events, {"visits": "Visits"}, hours)
+    assert register.iloc[0]["Status"] == "explained"
+    assert register.iloc[0]["Reason"] == ("Opening hours went from 33 (estimated) to 28.5 a week (October 2014): per "
+                                          "opening hour, Visits fell 7%, within 25%")
