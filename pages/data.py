@@ -37,7 +37,6 @@ with tabs[1]:
 
 with tabs[2]:
     if tabs[2].open:
-        labels = dict(zip(catalogue["metric"], catalogue["label"]))
         register = ui.quality_register()
         if selection.borough:
             register = register[register["Borough"] == selection.borough]
@@ -50,7 +49,8 @@ with tabs[2]:
         st.download_button("Download the register (CSV)", lambda: export.to_csv(register), "data_quality_register.csv",
                            "text/csv", key="register_csv", icon=":material/download:")
         st.caption("Explained: a reason was given at import, or the branch had a change on record in the year before "
-                   "(a closure, a new building). Corrected: a later import replaced the figure that failed.")
+                   "(a closure, a new building), or its opening hours changed enough to account for the change. Corrected: a "
+                   "later import replaced the figure that failed.")
         st.subheader(f"Completeness, {selection.fy}", anchor="completeness")
         st.caption("✓ figures present · 0 figures all zero · ✗ missing: due (open and in the return) but absent · "
                    "blank: not due (closed, not yet open, or out of the return).")
