@@ -133,7 +133,13 @@ def _most_series(yearly: pd.DataFrame, title: str) -> tuple[pd.DataFrame, str]:
     order = {name: i for i, name in enumerate(kept)}
     shown = shown.sort_values("series", key=lambda s: s.map(order), kind="stable")
     return shown, f"{title} ({MOST_SERIES} of {len(names):,} shown: ours and the largest; the table has all)"
+# The shared service's dates and their sources, as events.csv records them (tests/test_seed.py checks): it began on
+# 1 January 2012 and the agreement ran to 31 December 2017 (gov.uk case study); Bexley's 2016-17 CIPFA return
+# says it ended on 31 March 2017. The shading follows the case study; its label names both.
 SHARED_SERVICE = ("2012-01-01", "2017-12-31")
+SHARED_SERVICE_BEXLEY_END = "2017-03-31"
+SHARED_SERVICE_LABEL = ("Shared service, Jan 2012 – Dec 2017 (gov.uk case study); "
+                        "Bexley's 2016-17 CIPFA return: ended 31 Mar 2017")
 
 
 def fy_midpoint(fy: str) -> pd.Timestamp:
@@ -152,7 +158,7 @@ def trend(yearly: pd.DataFrame, label: str, title: str, value_format: str = ",.0
     yearly, title = _most_series(yearly, title)
     fig = go.Figure()
     fig.add_vrect(x0=SHARED_SERVICE[0], x1=SHARED_SERVICE[1], fillcolor="#9e9e9e", opacity=0.14, line_width=0,
-                  annotation_text="Shared service, Jan 2012 – Dec 2017", annotation_position="bottom left",
+                  annotation_text=SHARED_SERVICE_LABEL, annotation_position="bottom left",
                   annotation_font=dict(size=13, color="#444444"))
     top = 0.0
     for i, (name, rows) in enumerate(yearly.groupby("series", sort=False)):

@@ -509,7 +509,12 @@ def estimate_chart(result: Estimate, measure: str) -> charts.Shown:
 
 
 def savings_table(net: pd.DataFrame, savings: dict[str, float]) -> pd.DataFrame:
-    """Each borough's net expenditure by year beside the shared service's yearly saving, from 2012-13."""
+    """Each borough's net expenditure by year beside the shared service's yearly saving, from 2012-13.
+
+    The column "Shared service that year" says, with its source, whether the service ran all year: the gov.uk
+    case study has the agreement run to 31 December 2017; Bexley's 2016-17 CIPFA return says it ended on
+    31 March 2017, so Bexley's 2017-18 saving is counted on the case study's word alone.
+    """
     rows = []
     for row in net.sort_values(["borough", "fy"]).itertuples():
         saving = savings.get(row.borough)
@@ -517,8 +522,21 @@ def savings_table(net: pd.DataFrame, savings: dict[str, float]) -> pd.DataFrame:
             continue
         rows.append({"Borough": row.borough, "Financial year": row.fy, "Net expenditure (£)": row.value,
                      "Saving (£)": saving, "Saving as % of net expenditure": round(saving / row.value * 100, 1),
+                     "Shared service that year": shared_service_in(row.borough, row.fy),
                      "Source": row.provenance})
     return pd.DataFrame(rows)
+
+
+def shared_service_in(borough: str, fy: str) -> str:
+    """Whether the shared service ran in a borough's financial year, with the source of each date."""
+    if fy < "2017-18":
+        return "All year (gov.uk case study)"
+    if fy > "2017-18":
+        return "Ended before the year (gov.uk case study: 31 December 2017)"
+    said = "April to December 2017 (gov.uk case study: to 31 December 2017)"
+    if borough == "Bexley":
+        return said + "; Bexley's 2016-17 CIPFA return says it ended on 31 March 2017, before this year"
+    return said
 
 
 # The shared service's savings (gov.uk case study, "about"): yearly, from its first full year.

@@ -351,26 +351,34 @@ def flag_text(r, labels: dict[str, str]) -> str:
 
 
 def register(flags: pd.DataFrame, reasons: pd.DataFrame, events: pd.DataFrame,
-             labels: dict[str, str]) -> pd.DataFrame:
+             labels: dict[str, str], hours: pd.DataFrame | None = None) -> pd.DataFrame:
     """Every figure that fails a check, with its status: open, explained (a reason is on record) or corrected.
 
     flags: the quality_flags query (the checks run in SQL, now and as the figures were before imports replaced
     them). reasons: warning_key, reason, import_id (given at import). events: event_date, borough, branch,
-    title (a change at the branch in the year before explains a jump).
+    branches, title (a change at the branch in the year before explains a jump). hours: the branch_hours query
+    (branch, valid_from, valid_to, weekly_hours): a change on last year that a recorded change of weekly
+    opening hours accounts for is explained by it (see hours_reason). The Measure column is the measure's
+    name (labels), never its code.
     """
     given = {k: f"{r} (import {i})" for k, r, i in zip(reasons["warning_key"], reasons["reason"], reasons["import_id"])}
     events_at = _events_by_branch(events)
+    hours_at = _hours_by_branch(hours)
     rows, flagged_now = [], set()
-    for r in flags[flags["state"] == "now"].itertuples():
+    now = list(flags[flags["state"] == "now"].itertuples())
+    yoy_at = {(r.branch, _ym(pd.Timestamp(r.month)), r.metric): r for r in now if r.check_name == "yoy"}
+    for r in now:
         key = _flag_key(r)
         flagged_now.add(key)
         month = _ym(pd.Timestamp(r.month))
-        reason = given.get(key) or _event_reason(events_at, r.branch, month)
-        rows.append(_register_row(r, month, flag_text(r, labels), "explained" if reason else "open", reason or ""))
+        reason = (given.get(key) or _event_reason(events_at, r.branch, month)
+                  or (_recorded_change_reason(hours_at, yoy_at, r, labels) if r.check_name == "yoy" else None))
+        rows.append(_register_row(r, month, flag_text(r, labels), "explained" if reason else "open", reason or "",
+                                  labels))
     for r in flags[(flags["state"] == "before") & flags["replaced_by"].notna()].itertuples():
         if _flag_key(r) not in flagged_now:
             rows.append(_register_row(r, _ym(pd.Timestamp(r.month)), flag_text(r, labels), "corrected",
-                                      f"Corrected by import {int(r.replaced_by)}"))
+                                      f"Corrected by import {int(r.replaced_by)}", labels))
     out = pd.DataFrame(rows, columns=REGISTER_COLUMNS)
     return out.sort_values(["Status", "Borough", "Branch", "Month"], kind="stable").reset_index(drop=True)
 
@@ -380,19 +388,110 @@ def _flag_key(r) -> str:
     return _key(r.check_name, r.branch, pd.Timestamp(r.month), metric)
 
 
-def _register_row(r, month: str, message: str, status: str, reason: str) -> dict:
-    return {"Branch": r.branch, "Borough": r.borough, "Month": month, "Measure": r.metric,
+def _register_row(r, month: str, message: str, status: str, reason: str, labels: dict[str, str]) -> dict:
+    return {"Branch": r.branch, "Borough": r.borough, "Month": month, "Measure": labels.get(r.metric, r.metric),
             "Check": CHECK_NAMES.get(r.check_name, r.check_name), "What the check found": message.split(": ", 1)[-1],
             "Status": status, "Reason": reason}
 
 
 def _events_by_branch(events: pd.DataFrame) -> dict[str, list[tuple[pd.Timestamp, str]]]:
-    """Each branch's events (day, title): looked up once per flagged figure, of which there may be thousands."""
+    """Each branch's events (day, title): looked up once per flagged figure, of which there may be thousands.
+
+    An event that names its branches (events.csv's `branches`, e.g. two libraries going to community groups)
+    is each of those branches' event too."""
     out: dict[str, list[tuple[pd.Timestamp, str]]] = {}
-    for branch, day, title in zip(events["branch"], events["event_date"], events["title"]):
-        if isinstance(branch, str):
-            out.setdefault(branch, []).append((pd.Timestamp(day), title))
+    several = events["branches"] if "branches" in events.columns else [None] * len(events)
+    for branch, branches, day, title in zip(events["branch"], several, events["event_date"], events["title"]):
+        touched = [branch] if isinstance(branch, str) else branches.split(";") if isinstance(branches, str) else []
+        for b in touched:
+            out.setdefault(b, []).append((pd.Timestamp(day), title))
     return out
+
+
+def _hours_by_branch(hours: pd.DataFrame | None) -> dict[str, list[tuple[pd.Timestamp, pd.Timestamp, float, str]]]:
+    """Each branch's periods of weekly opening hours (from, to, hours, provenance); to is far ahead for the
+    current one."""
+    out: dict[str, list[tuple[pd.Timestamp, pd.Timestamp, float, str]]] = {}
+    if hours is None or hours.empty:
+        return out
+    provenance = hours["provenance"] if "provenance" in hours.columns else ["published"] * len(hours)
+    for branch, start, end, weekly, prov in zip(hours["branch"], hours["valid_from"], hours["valid_to"],
+                                                hours["weekly_hours"], provenance):
+        if pd.isna(weekly):
+            continue
+        out.setdefault(branch, []).append((pd.Timestamp(start), pd.Timestamp("2262-01-01") if pd.isna(end)
+                                           else pd.Timestamp(end), float(weekly), prov))
+    return out
+
+
+def _weekly_hours(periods, month: pd.Timestamp) -> tuple[float, pd.Timestamp, str] | None:
+    """The weekly hours in a month, the first day of the run of periods with those hours, and their provenance."""
+    for i, (start, end, weekly, prov) in enumerate(periods):
+        if start <= month <= end:
+            since = start
+            for p_start, p_end, p_weekly, _ in reversed(periods[:i]):
+                if p_weekly != weekly or p_end + pd.Timedelta(days=1) != since:
+                    break
+                since = p_start
+            return weekly, since, prov
+    return None
+
+
+def _hours_text(hours: float, provenance: str) -> str:
+    """'40', or '33 (estimated)' when the opening hours themselves are modelled."""
+    return number(hours) + (" (estimated)" if provenance == "modelled" else "")
+
+
+# A part whose change on last year is explained when its whole moved with it for a recorded reason: PC hours
+# used follow the PC hours available (more opening hours, more PC time to use).
+FOLLOWS = {"pc_hours_used": "pc_hours_available"}
+
+
+def _recorded_change_reason(hours_at, yoy_at, r, labels: dict[str, str]) -> str | None:
+    """Why a change on last year is no surprise, from the changes on record (opening hours), or None."""
+    whole = FOLLOWS.get(r.metric)
+    w = yoy_at.get((r.branch, _ym(pd.Timestamp(r.month)), whole)) if whole else None
+    if w is not None and w.reference and w.value and r.reference:
+        change = _hours_change(hours_at, w)
+        share_then, share_now = r.reference / w.reference, r.value / w.value
+        if change and abs(share_now / share_then - 1) <= YEAR_ON_YEAR_LIMIT:
+            then, now, since, _ = change
+            moved = w.value / w.reference - 1
+            return (f"{labels.get(whole, whole)} {'rose' if moved > 0 else 'fell'} {abs(moved):.0%} when opening hours "
+                    f"went from {then} to {now} a week ({since:%B %Y}), and the share of them used "
+                    f"went only from {share_then:.0%} to {share_now:.0%}")
+    return hours_reason(hours_at, r, labels)
+
+
+def _hours_change(hours_at, r) -> tuple[str, str, pd.Timestamp, float] | None:
+    """(hours then, hours now, as words; the month the new hours began; the change per opening hour) when a recorded change
+    of weekly opening hours accounts for a change on last year, else None.
+
+    It does when the branch's weekly hours changed between the two months (branch_period) in the same direction
+    as the figure, and per opening hour the figure moved no more than the 25% CIPFA allows. A jump at the same
+    hours, one against the hours, or one far beyond them is not accounted for.
+    """
+    periods = hours_at.get(r.branch)
+    if not periods or not r.reference or r.other1 is None or pd.isna(r.other1):
+        return None
+    now, then = _weekly_hours(periods, pd.Timestamp(r.month)), _weekly_hours(periods, pd.Timestamp(r.other1))
+    if not now or not then or now[0] <= 0 or then[0] <= 0 or now[0] == then[0]:
+        return None
+    hours_ratio, ratio = now[0] / then[0], r.value / r.reference
+    per_hour = ratio / hours_ratio - 1
+    if (ratio > 1) != (hours_ratio > 1) or abs(per_hour) > YEAR_ON_YEAR_LIMIT:
+        return None
+    return _hours_text(then[0], then[2]), _hours_text(now[0], now[2]), now[1], per_hour
+
+
+def hours_reason(hours_at, r, labels: dict[str, str]) -> str | None:
+    """The reason a change on last year is explained by a recorded change of weekly opening hours, or None."""
+    change = _hours_change(hours_at, r)
+    if not change:
+        return None
+    then, now, since, per_hour = change
+    return (f"Opening hours went from {then} to {now} a week ({since:%B %Y}): per opening hour, "
+            f"{labels.get(r.metric, r.metric)} {'rose' if per_hour >= 0 else 'fell'} {abs(per_hour):.0%}, within 25%")
 
 
 def _event_reason(events_at: dict[str, list[tuple[pd.Timestamp, str]]], branch: str, month: str) -> str | None:

@@ -12,7 +12,9 @@ How a figure is made:
    fixed random seed.
 2. Where a published annual figure exists for a borough and year, the months are scaled to it and
    rounded so they add up to it exactly (largest-remainder rounding); a published busiest-branch
-   figure is honoured the same way. Those rows are labelled `split`: their total is published,
+   figure is honoured the same way, and so are the library visits a return implies for a shared
+   building (a published door count less the stated non-library share, and the borough's published
+   non-library visits: visits_deduction). Those rows are labelled `split`: their total is published,
    their monthly and branch split is modelled (a query that adds up a whole published total calls
    the sum `published`; any part of it stays `split`).
 3. Other years keep the calibration of the nearest published year, so the series runs on without a
@@ -104,7 +106,7 @@ BRANCH_MODEL = {
     "West Wickham":          (1.15, 0.24, (1.10, 0.95, 1.00, 0.95)),
     "Petts Wood":            (1.10, 0.24, (1.10, 0.95, 1.00, 0.95)),
     "Chislehurst":           (0.95, 0.24, (1.10, 1.00, 0.95, 0.95)),
-    "Biggin Hill":           (0.55, 0.22, (1.00, 0.90, 1.05, 1.00)),
+    "Biggin Hill":           (1.33, 0.22, (1.00, 0.90, 1.05, 1.00)),   # 120,899 library visits in 2015-16 (its deduction)
     "Burnt Ash":             (0.85, 0.30, (1.00, 0.95, 1.05, 1.00)),
     "Hayes":                 (0.95, 0.30, (1.10, 0.95, 1.00, 0.95)),
     "Mottingham":            (0.70, 0.35, (0.95, 0.95, 1.05, 1.05)),
@@ -121,8 +123,10 @@ EVENTS_PER_WEEKLY_HOUR = 0.55   # events a month per weekly opening hour
 ATTENDANCE_PER_EVENT = 12.5
 ENQUIRIES_PER_VISIT = 0.13
 REQUESTS_PER_ISSUE = 0.024
-# Bromley's busiest-point visits are published before a 30% deduction for non-library visits.
-BROMLEY_CENTRAL_LIBRARY_SHARE = 0.70
+# Bromley's 2015-16 return (its comment, CIPFA LIBR0175): "a deduction of 40% of Biggin Hill's visits and 30%
+# of Central's has been made" for non-library visits, reported apart (LIBR0095: 192,768); its busiest-point
+# figure (Central, 373,898: published_figures.csv metric `door_count`) is before the deduction.
+NON_LIBRARY_SHARE = {"Bromley": {"Central (Bromley)": 0.30, "Biggin Hill": 0.40}}
 
 
 LOANS = (*BOOK_CATEGORIES, "requests")
@@ -187,6 +191,41 @@ def largest_remainder(weights: np.ndarray, total: int) -> np.ndarray:
     order = np.argsort(-(exact - floor), kind="stable")
     floor[order[:short]] += 1
     return floor
+
+
+def visits_deduction(published: dict, borough: str, fy: str) -> dict[str, dict[str, int]]:
+    """Each deducting branch's door count, non-library visits and library visits, from a return's figures.
+
+    A branch with a published door count (published_figures.csv metric `door_count`) loses its share of it
+    (NON_LIBRARY_SHARE); the borough's published non-library visits (`non_library_visits`) less those is the
+    one remaining deducting branch's deduction, so its door count is that over its share. Bromley 2015-16:
+    Central 373,898 less 30% (112,169) = 261,729; Biggin Hill 192,768 - 112,169 = 80,599 non-library,
+    so a door count of 80,599 / 0.4 = 201,498 and 120,899 library visits. {} when the return has none.
+    """
+    shares = NON_LIBRARY_SHARE.get(borough, {})
+    non_library = published.get((borough, None, fy, "non_library_visits"))
+    if not shares or non_library is None:
+        return {}
+    out, unknown = {}, []
+    for branch, share in shares.items():
+        door = published.get((borough, branch, fy, "door_count"))
+        if door is None:
+            unknown.append(branch)
+            continue
+        deducted = round(door * share)
+        out[branch] = {"door_count": int(door), "non_library_visits": deducted, "visits": int(door) - deducted}
+    if len(unknown) > 1:
+        raise ValueError(f"{borough} {fy}: the non-library visits of {', '.join(unknown)} cannot be told apart")
+    for branch in unknown:
+        deducted = int(non_library) - sum(v["non_library_visits"] for v in out.values())
+        door = round(deducted / shares[branch])
+        out[branch] = {"door_count": door, "non_library_visits": deducted, "visits": door - deducted}
+    return out
+
+
+def branch_library_visits(published: dict, borough: str, fy: str) -> dict[str, int]:
+    """The library-purpose visits the return implies for each deducting branch (see visits_deduction)."""
+    return {b: v["visits"] for b, v in visits_deduction(published, borough, fy).items()}
 
 
 @dataclass(frozen=True)
@@ -340,41 +379,40 @@ class Generator:
         # A month's PC use can never exceed what was available (CIPFA check 6).
         return self._cap_pc_used(rows)
 
-    def _fixed_branch(self, borough, fy, metric):
-        """A published busiest-branch figure that applies to this metric, as (branch, value)."""
+    def _fixed_branches(self, borough, fy, metric):
+        """The branch figures a return fixes for this metric, as [(branch, value)]: a published busiest-branch
+        figure, and the library visits that the published door counts and non-library deduction imply."""
         key = "book_issues" if metric in BOOK_CATEGORIES else metric
-        for (bor, branch, pfy, pm), value in self.published.items():
-            if bor == borough and branch and pfy == fy and pm == key:
-                if key == "visits" and branch == "Central (Bromley)":
-                    value = round(value * BROMLEY_CENTRAL_LIBRARY_SHARE)
-                return branch, value
-        return None
+        fixed = [(branch, value) for (bor, branch, pfy, pm), value in self.published.items()
+                 if bor == borough and branch and pfy == fy and pm == key]
+        if key == "visits":
+            fixed += sorted(branch_library_visits(self.published, borough, fy).items())
+        return fixed
 
     def _calibrate(self, borough, names, metric, matrix):
         """Scale each year to its published total (if any); other years keep the nearest factor."""
         out = np.zeros_like(matrix)
         provenance = ["modelled"] * len(MONTHS)
-        factors = {}     # fy -> (factor for the fixed branch, factor for the rest, fixed branch)
+        factors = {}     # fy -> ({fixed branch index: its factor}, factor for the rest)
         fixed_category_values = self._fixed_category_split(borough, names, metric, matrix)
         for k, fy in enumerate(FYS):
             cols = self.fy_index == k
             total = self.published.get((borough, None, fy, metric))
             if total is None:
                 continue
-            fixed = self._fixed_branch(borough, fy, metric)
             block = matrix[:, cols]
-            if fixed:
-                fi = names.index(fixed[0])
-                fixed_value = fixed_category_values.get(fy, fixed[1]) if metric in BOOK_CATEGORIES else fixed[1]
-                rest = np.ones(len(names), bool)
+            rest = np.ones(len(names), bool)
+            fixed_factors = {}
+            for branch, value in self._fixed_branches(borough, fy, metric):
+                fi = names.index(branch)
+                value = fixed_category_values.get(fy, value) if metric in BOOK_CATEGORIES else value
                 rest[fi] = False
-                out[fi, cols] = largest_remainder(block[fi], int(fixed_value))
-                out_rest = largest_remainder(block[rest].ravel(), int(total - fixed_value))
-                out[np.ix_(rest, cols)] = out_rest.reshape(block[rest].shape)
-                factors[fy] = (fixed_value / block[fi].sum(), (total - fixed_value) / block[rest].sum(), fi)
-            else:
-                out[:, cols] = largest_remainder(block.ravel(), int(total)).reshape(block.shape)
-                factors[fy] = (None, total / block.sum(), None)
+                out[fi, cols] = largest_remainder(block[fi], int(value))
+                fixed_factors[fi] = value / block[fi].sum()
+            remainder = int(total - out[np.ix_(~rest, cols)].sum())
+            out_rest = largest_remainder(block[rest].ravel(), remainder)
+            out[np.ix_(rest, cols)] = out_rest.reshape(block[rest].shape)
+            factors[fy] = (fixed_factors, remainder / block[rest].sum())
             for j in np.flatnonzero(cols):
                 provenance[j] = "split"
         for k, fy in enumerate(FYS):
@@ -384,9 +422,9 @@ class Generator:
             anchor = self._nearest(k, factors)
             block = matrix[:, cols].copy()
             if anchor is not None:
-                f_fixed, f_rest, fi = factors[anchor]
+                fixed_factors, f_rest = factors[anchor]
                 block *= f_rest
-                if fi is not None:
+                for fi, f_fixed in fixed_factors.items():
                     block[fi] = matrix[fi, cols] * f_fixed
             out[:, cols] = np.round(block)
         return out, provenance
@@ -397,13 +435,15 @@ class Generator:
             return {}
         result = {}
         for k, fy in enumerate(FYS):
-            fixed = self._fixed_branch(borough, fy, metric)
+            fixed = self._fixed_branches(borough, fy, metric)
             if not fixed:
                 continue
+            if len(fixed) > 1:
+                raise ValueError(f"more than one branch's book issues fixed for {borough} {fy}")
             # The category shares of the fixed branch, from its expected loans in that year.
             cols = self.fy_index == k
-            weights = np.array([self.expected[fixed[0], c][cols].sum() for c in BOOK_CATEGORIES])
-            split = largest_remainder(weights, int(fixed[1]))
+            weights = np.array([self.expected[fixed[0][0], c][cols].sum() for c in BOOK_CATEGORIES])
+            split = largest_remainder(weights, int(fixed[0][1]))
             result[fy] = split[BOOK_CATEGORIES.index(metric)]
         return result
 
@@ -455,17 +495,25 @@ ANNUAL_MODEL = {
     },
 }
 
-# Mid-year population, by the financial year it falls in (mid-2011 -> 2011-12).
+# Mid-year population, by the financial year it falls in (mid-2011 -> 2011-12). One source for every authority:
+# ONS mid-year estimates. CIPFA's return has no population field (reference/cipfa/fields.csv), so the peers'
+# populations (peers.csv) are approximate ONS mid-2015 estimates rounded to the nearest thousand, and ours for
+# 2015-16 are the same; a year with no ONS figure held here is interpolated between the sourced years (modelled).
+# Published: Bromley's 2011 census count and Bexley's ONS mid-2016 estimate, each with its source.
 POPULATION = {
-    "Bexley":  ((230400, "modelled"), (232000, "modelled"), (234300, "modelled"), (236700, "modelled"),
-                (239900, "modelled"), (242500, "modelled"), (244800, "published"), (246300, "modelled")),
-    "Bromley": ((307600, "modelled"), (309392, "published"), (312400, "modelled"), (315600, "modelled"),
-                (318900, "modelled"), (322000, "modelled"), (325000, "modelled"), (327400, "modelled")),
+    "Bexley":  ((230400, "modelled"), (232000, "modelled"), (234500, "modelled"), (237000, "modelled"),
+                (239500, "modelled"), (242000, "modelled"), (244800, "published"), (246300, "modelled")),
+    "Bromley": ((307600, "modelled"), (309392, "published"), (313300, "modelled"), (317200, "modelled"),
+                (321100, "modelled"), (325000, "modelled"), (327000, "modelled"), (328500, "modelled")),
 }
+PEER_POPULATION_SOURCE = "approximate ONS mid-2015 estimate, rounded to the nearest thousand"
 POPULATION_SOURCE = {
-    ("Bexley", "2016-17"): "ONS mid-2016 estimate",
-    ("Bromley", "2011-12"): "2011 census",
+    ("Bexley", "2016-17"): "ONS mid-2016 estimate (244,800, as the Wikipedia article on the borough gives it)",
+    ("Bromley", "2011-12"): "2011 census (309,392)",
+    ("Bexley", "2015-16"): PEER_POPULATION_SOURCE + " (the peers' source; the exact ONS figure is not held here)",
+    ("Bromley", "2015-16"): PEER_POPULATION_SOURCE + " (the peers' source; the exact ONS figure is not held here)",
 }
+POPULATION_INTERPOLATED = "modelled from the sourced years: no ONS mid-year figure for this year is held here"
 
 # Service-plan targets are not public: these are illustrative, set each year from the year before.
 TARGET_RULES = {
@@ -500,7 +548,7 @@ def annual_rows(published: dict) -> list[tuple[str, str, str, float, str]]:
 
 def population_rows():
     """Population by borough and financial year."""
-    return [(borough, fy, pop, prov, POPULATION_SOURCE.get((borough, fy), "interpolated estimate"))
+    return [(borough, fy, pop, prov, POPULATION_SOURCE.get((borough, fy), POPULATION_INTERPOLATED))
             for borough, series in POPULATION.items() for fy, (pop, prov) in zip(FYS, series)]
 
 

@@ -161,7 +161,7 @@ def _cached_register(version: int, branch: str | None) -> pd.DataFrame:
     # The checks run in SQL (queries/quality_flags.sql); only the flagged figures come back to be worded.
     flags = run("quality_flags", **quality.flags_parameters(branch))
     return quality.register(flags, run("import_reasons"), run("events_all", borough=None),
-                            dict(zip(catalogue["metric"], catalogue["label"])))
+                            dict(zip(catalogue["metric"], catalogue["label"])), run("branch_hours", branch=branch))
 
 
 def quality_register(branch: str | None = None) -> pd.DataFrame:

@@ -37,7 +37,6 @@ with tabs[1]:
 
 with tabs[2]:
     if tabs[2].open:
-        labels = dict(zip(catalogue["metric"], catalogue["label"]))
         register = ui.quality_register()
         if selection.borough:
             register = register[register["Borough"] == selection.borough]
@@ -45,12 +44,13 @@ with tabs[2]:
         st.write(f"{selection.scope}: {len(register):,} {'figure fails' if len(register) == 1 else 'figures fail'} one of CIPFA's checks: {counts.get('open', 0):,} open, "
                  f"{counts.get('explained', 0):,} explained, {counts.get('corrected', 0):,} corrected.")
         status = st.multiselect("Status", ["open", "explained", "corrected"], default=["open"], key="register_status")
-        shown = register[register["Status"].isin(status)].assign(Measure=lambda r: r["Measure"].map(labels))
+        shown = register[register["Status"].isin(status)]     # its Measure column is already the measure's name
         st.dataframe(shown, hide_index=True, width="stretch", key="register_table")
         st.download_button("Download the register (CSV)", lambda: export.to_csv(register), "data_quality_register.csv",
                            "text/csv", key="register_csv", icon=":material/download:")
         st.caption("Explained: a reason was given at import, or the branch had a change on record in the year before "
-                   "(a closure, a new building). Corrected: a later import replaced the figure that failed.")
+                   "(a closure, a new building), or its opening hours changed enough to account for the change. Corrected: a "
+                   "later import replaced the figure that failed.")
         st.subheader(f"Completeness, {selection.fy}", anchor="completeness")
         st.caption("✓ figures present · 0 figures all zero · ✗ missing: due (open and in the return) but absent · "
                    "blank: not due (closed, not yet open, or out of the return).")

@@ -58,7 +58,12 @@ def published_rows():
         return list(csv.DictReader(f))
 
 
-@pytest.mark.parametrize("row", [r for r in published_rows() if not r["branch"]],
+# Published figures that are not figures of the warehouse: visits through the door of a shared building and the
+# non-library visits deducted from them (test_bromleys_visits_honour_the_non_library_deduction checks them).
+DEDUCTION_METRICS = ("door_count", "non_library_visits")
+
+
+@pytest.mark.parametrize("row", [r for r in published_rows() if not r["branch"] and r["metric"] not in DEDUCTION_METRICS],
                          ids=lambda r: f"{r['borough']}-{r['fy']}-{r['metric']}")
 def test_figures_view_reproduces_every_published_borough_total(con, row):
     assert total(con, row["borough"], row["fy"], row["metric"]) == float(row["value"])
@@ -95,7 +100,7 @@ CIPFA_FIELDS = {
     "book_stock": "book_stock_total", "book_acquisitions": "book_acquisitions_total",
     "staff_fte": "staff_fte_total", "volunteers": "volunteers", "volunteer_hours": "volunteer_hours",
     "total_expenditure": "revenue_expenditure_total", "income": "income_total",
-    "net_expenditure": "net_expenditure",
+    "net_expenditure": "net_expenditure", "non_library_visits": "visits_non_library",
 }
 
 
@@ -120,7 +125,7 @@ def test_published_figures_match_the_cipfa_returns():
         source = values[(row["borough"], row["fy"], CIPFA_FIELDS[row["metric"]])]
         assert float(source) == float(row["value"]), row
         checked += 1
-    assert checked == 66
+    assert checked == 67       # 66 figures, and Bromley's non-library visits
 
 
 def test_busiest_points_match_the_cipfa_returns():
@@ -133,6 +138,61 @@ def test_busiest_points_match_the_cipfa_returns():
     assert float(values[("Bromley", "2015-16", visits)]) == 373898
     assert float(values[("Bromley", "2015-16", issues)]) == 248601
     assert values[("Bexley", "2015-16", "busiest_visits_service_point")] == "Bexleyheath Central"
+
+
+def test_bromleys_visits_honour_the_non_library_deduction(con):
+    """Bromley's 2015-16 return: 1,321,413 library visits after deducting 40% of Biggin Hill's door count and 30% of
+    Central's as non-library visits, which it reports apart as 192,768; Central's door count is 373,898."""
+    values = cipfa_values()
+    assert float(values[("Bromley", "2015-16", "visits")]) == 1321413
+    assert float(values[("Bromley", "2015-16", "visits_non_library")]) == 192768
+    published = {(r["branch"], r["metric"]): float(r["value"]) for r in published_rows()
+                 if r["borough"] == "Bromley" and r["fy"] == "2015-16"}
+    assert published[("Central (Bromley)", "door_count")] == 373898
+    assert published[("", "non_library_visits")] == 192768
+    assert ("Central (Bromley)", "visits") not in published, "the door count is not the library visits"
+    central, biggin = (total(con, "Bromley", "2015-16", "visits", b) for b in ("Central (Bromley)", "Biggin Hill"))
+    assert central == 261729 == 373898 - round(373898 * 0.3)
+    central_non_library = 373898 - central
+    biggin_non_library = 192768 - central_non_library
+    assert biggin_non_library == 80599
+    biggin_door = round(biggin_non_library / 0.4)
+    assert biggin_door == 201498 and round(biggin_door * 0.4) == biggin_non_library
+    assert biggin == 120899 == biggin_door - biggin_non_library
+    assert central_non_library + biggin_non_library == 192768
+    assert total(con, "Bromley", "2015-16", "visits") == 1321413
+    others = con.execute("select count(distinct branch), sum(value) from figures where borough = 'Bromley' and "
+                         "fy = '2015-16' and metric = 'visits' and branch not in ('Central (Bromley)', 'Biggin Hill')"
+                         ).fetchone()
+    assert others == (12, 1321413 - 261729 - 120899)
+    # The generator works it out the same way from the published figures.
+    deduction = seedgen.visits_deduction(seedgen.Generator(seedgen.read_inputs(SEED_DIR)).published, "Bromley", "2015-16")
+    assert deduction == {"Central (Bromley)": {"door_count": 373898, "non_library_visits": 112169, "visits": 261729},
+                         "Biggin Hill": {"door_count": 201498, "non_library_visits": 80599, "visits": 120899}}
+    # The years around keep Biggin Hill at its calibrated level: no jump into or out of the published year.
+    biggin_years = yearly_branch(con, "Biggin Hill")
+    assert 0.9 < biggin_years["2014-15"] / biggin_years["2015-16"] < 1.15
+    assert 0.9 < biggin_years["2016-17"] / biggin_years["2015-16"] < 1.1
+
+
+def test_a_door_count_and_the_library_visits_from_it_are_each_labelled(con):
+    notes = dict(con.execute("select branch, note from branch where branch in ('Central (Bromley)', 'Biggin Hill')"
+                             ).fetchall())
+    assert "373,898 visits through the door (published" in notes["Central (Bromley)"]
+    assert "261,729 library visits (derived)" in notes["Central (Bromley)"]
+    assert "80,599 non-library visits (derived" in notes["Biggin Hill"]
+    assert "120,899 library visits (derived)" in notes["Biggin Hill"]
+    # The library visits are a modelled split of the published total, not themselves a printed figure.
+    central = con.execute(
+        "select grain_provenance(provenance_union(provenance), borough, branch, fy, metric, count(distinct month) = 12) "
+        "from figures where branch = 'Central (Bromley)' and fy = '2015-16' and metric = 'visits' "
+        "group by borough, branch, fy, metric").fetchone()[0]
+    assert central == "split"
+    bexley = con.execute(
+        "select grain_provenance(provenance_union(provenance), borough, branch, fy, metric, count(distinct month) = 12) "
+        "from figures where branch = 'Central (Bexleyheath)' and fy = '2015-16' and metric = 'visits' "
+        "group by borough, branch, fy, metric").fetchone()[0]
+    assert bexley == "published", "Bexley's busiest point is printed as library visits"
 
 
 def test_every_month_of_every_year_is_there(con):
@@ -265,6 +325,50 @@ def test_targets_population_and_events_are_seeded(con):
     assert "New Crayford Library opens" in titles and "GLL takes over Bromley libraries" in titles
     assert con.execute("select count(*) from target where metric = 'visits' and scope = 'Bexley'"
                        ).fetchone()[0] == 7
+
+
+def test_population_has_one_source_for_every_authority(con):
+    with open(SEED_DIR / "peers.csv", newline="") as f:
+        peers = [r for r in csv.DictReader(f) if r["metric"] == "population"]
+    assert {r["source"] for r in peers} == {"approximate ONS mid-2015 estimate, rounded to the nearest thousand"}
+    assert {r["authority"] for r in peers} >= {"Bexley", "Bromley", "Croydon", "Greenwich"}
+    ours = {r["authority"]: float(r["value"]) for r in peers if r["authority"] in ("Bexley", "Bromley")}
+    warehouse = dict(con.execute("select borough, population from population where fy = '2015-16'").fetchall())
+    assert warehouse == ours == {"Bexley": 242000, "Bromley": 325000}
+    rows = {(b, fy): (pop, p, src) for b, fy, pop, p, src in con.execute(
+        "select borough, fy, population, provenance, source from population").fetchall()}
+    assert rows["Bexley", "2016-17"][:2] == (244800, "published") and "ONS mid-2016 estimate" in rows["Bexley", "2016-17"][2]
+    assert rows["Bromley", "2011-12"][:2] == (309392, "published") and "2011 census" in rows["Bromley", "2011-12"][2]
+    assert rows["Bromley", "2015-16"][1] == "modelled" and "ONS mid-2015" in rows["Bromley", "2015-16"][2]
+    published = {k for k, v in rows.items() if v[1] == "published"}
+    assert published == {("Bexley", "2016-17"), ("Bromley", "2011-12")}, "only sourced figures are published"
+    for borough in ("Bexley", "Bromley"):
+        series = [rows[borough, fy][0] for fy in seedgen.FYS]
+        assert all(a < b for a, b in zip(series, series[1:])), "a growing population, no jumps back"
+
+
+def test_the_shared_services_dates_are_sourced(con):
+    from libstats import charts, priorities
+    ends = {str(d): (t, s, p) for d, t, s, p in con.execute(
+        "select event_date, title, source, provenance from event where kind = 'service'").fetchall()}
+    assert ends["2012-01-01"][1] == "gov.uk case study"
+    assert ends["2017-12-31"][1] == "gov.uk case study"
+    assert ends["2017-03-31"][1] == "Bexley CIPFA 2016-17 return (comment)"
+    assert {v[2] for k, v in ends.items() if k in ("2012-01-01", "2017-12-31", "2017-03-31")} == {"published"}
+    comment = cipfa_values()[("Bexley", "2016-17", "comment_other")]
+    assert "the Shared Service ended on 31st March 2017" in comment
+    assert charts.SHARED_SERVICE == ("2012-01-01", "2017-12-31") and charts.SHARED_SERVICE_BEXLEY_END in ends
+    assert charts.SHARED_SERVICE_LABEL == ("Shared service, Jan 2012 – Dec 2017 (gov.uk case study); "
+                                           "Bexley's 2016-17 CIPFA return: ended 31 Mar 2017")
+    import pandas as pd
+    net = pd.DataFrame({"borough": ["Bexley", "Bexley", "Bromley"], "fy": ["2016-17", "2017-18", "2017-18"],
+                        "value": [3763350.0, 3700000.0, 6000000.0], "provenance": ["published", "modelled", "modelled"]})
+    said = dict(zip(priorities.savings_table(net, priorities.SAVINGS)[["Borough", "Financial year"]].agg(" ".join, axis=1),
+                    priorities.savings_table(net, priorities.SAVINGS)["Shared service that year"]))
+    assert said["Bexley 2016-17"] == "All year (gov.uk case study)"
+    assert said["Bromley 2017-18"] == "April to December 2017 (gov.uk case study: to 31 December 2017)"
+    assert said["Bexley 2017-18"] == ("April to December 2017 (gov.uk case study: to 31 December 2017); Bexley's "
+                                      "2016-17 CIPFA return says it ended on 31 March 2017, before this year")
 
 
 def test_peer_figures_are_the_cipfa_returns():

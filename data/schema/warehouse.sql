@@ -87,7 +87,9 @@ create table published_figure (
     borough      varchar not null references borough (borough),
     branch       varchar references branch (branch),
     fy           varchar not null,
-    metric       varchar not null,               -- a metric code, or 'book_issues' (the four categories)
+    -- a metric code, 'book_issues' (the four categories), or the visits of a shared building: 'door_count'
+    -- (everyone through the door, before the non-library deduction) and 'non_library_visits' (the deduction)
+    metric       varchar not null,
     value        double not null,
     source       varchar not null,
     note         varchar
