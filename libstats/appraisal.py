@@ -281,6 +281,11 @@ def value_for_money(run: Run, fy: str, previous_fy: str) -> Section:
         "Source": [prov.short(p) for p in year["provenance"]],
     })
     section.tables.append((f"Value for money, {fy}", shown))
+    if fy >= "2016-17":     # the two sources part on when the arrangement ended
+        section.sentences.append(
+            "The shared-service saving is counted while the arrangement ran: to 31 December 2017 by the gov.uk case "
+            "study; Bexley's 2016-17 CIPFA return says it ended on 31 March 2017, so a Bexley saving after that "
+            "rests on the case study alone.")
     for row in year.to_dict("records"):
         saving = priorities.SAVINGS.get(row["Borough"], 0)
         section.sentences.append(

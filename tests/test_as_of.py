@@ -49,3 +49,10 @@ def test_the_plan_for_the_year_ahead_is_still_shown(year):
     assert "Targets for 2017-18" in names
     targets = dict(next(t for s in year.sections for n, t in s.tables if n == "Targets for 2017-18").iterrows())
     assert targets, "the seed's targets for the year ahead are part of the plan the board sees"
+
+
+def test_the_savings_name_both_sourced_end_dates(year):
+    vfm = next(s for s in year.sections if s.key == "value_for_money")
+    said = " ".join(vfm.sentences)
+    assert "to 31 December 2017 by the gov.uk case study" in said
+    assert "Bexley's 2016-17 CIPFA return says it ended on 31 March 2017" in said
