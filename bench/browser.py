@@ -15,7 +15,7 @@ import time
 import traceback
 from pathlib import Path
 
-from common import FY, SCOPE, PageSpec, serve, series
+from common import FY, SCOPE, PageSpec, series, serve
 
 TIMEOUT_MS = 180_000
 QUIET_MS = 400

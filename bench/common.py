@@ -150,7 +150,7 @@ def machine() -> dict[str, str]:
                 break
     memory = "unknown"
     with contextlib.suppress(OSError, ValueError, IndexError):
-        kb = int(next(l for l in Path("/proc/meminfo").read_text().splitlines() if l.startswith("MemTotal")).split()[1])
+        kb = int(next(line for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal")).split()[1])
         memory = f"{kb / 1024 / 1024:.1f} GiB"
     chromium = "missing"
     with contextlib.suppress(OSError, subprocess.SubprocessError):

@@ -28,8 +28,8 @@ def main() -> None:
     args = parser.parse_args()
     if args.db:
         os.environ["LIBSTATS_DB"] = str(args.db)
-    from pyinstrument import Profiler
     import streamlit as st
+    from pyinstrument import Profiler
     from streamlit.testing.v1 import AppTest
 
     from libstats.db import db_path

@@ -22,8 +22,24 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import (BENCH, CACHE, DASHBOARD, FLOOR, FLOOR_APP, FY, NAIVE, NAIVE_APP, PAGES, PYTHON, ROOT, SCOPE,  # noqa: E402
-                    control_values, machine, median, ratio)
+from common import (  # noqa: E402
+    BENCH,
+    CACHE,
+    DASHBOARD,
+    FLOOR,
+    FLOOR_APP,
+    FY,
+    NAIVE,
+    NAIVE_APP,
+    PAGES,
+    PYTHON,
+    ROOT,
+    SCOPE,
+    control_values,
+    machine,
+    median,
+    ratio,
+)
 
 RESULTS = BENCH / "RESULTS.md"
 TARGETS = {"server_seed": 1.5, "server_national": 3.0, "browser_first": 1.3, "browser_change": 1.5,
@@ -160,9 +176,8 @@ def server_side(app: str, settings: Settings, values: Path, db: Path | None = No
 
 
 def browser_side(dbs: dict, settings: Settings, values: dict, naive_dirs: dict) -> dict:
-    from playwright.sync_api import sync_playwright
-
     import browser as b
+    from playwright.sync_api import sync_playwright
 
     results: dict = {}
     texts = {name: {k: [t for _, t in v] for k, v in vals.items()} for name, vals in values.items()}

@@ -7,7 +7,6 @@ import streamlit as st
 from libstats import db, export, importer, ui
 from libstats.quality import month_name, number
 
-
 # The problems shown on the page at most; the rest are in a download (a hostile file can have hundreds of thousands).
 PROBLEMS_SHOWN = 200
 # The preview shows this many figures of each kind at most (a national return has a million): the counts say

@@ -1263,7 +1263,7 @@ def _diff(cat: Catalogue, good: pd.DataFrame, stored: pd.DataFrame) -> pd.DataFr
     def taken(column: str, dtype) -> pd.Series:
         if old is None:
             return pd.Series([None] * len(diff), dtype=dtype)
-        return old[column].astype(dtype).where(found, None if dtype == object else pd.NA)
+        return old[column].astype(dtype).where(found, None if dtype is object else pd.NA)
     diff["old_value"] = taken("value", "Float64").astype(float)
     diff["old_provenance"] = taken("provenance", object)
     diff["old_import_id"] = taken("import_id", "Int64")

@@ -27,7 +27,7 @@ import plotly.io as pio
 from plotly.offline import get_plotlyjs
 
 from libstats import appraisal
-from libstats.devtools import CHROMIUM, CHROMIUM_ARGS     # Debian's, as the browser tests drive it
+from libstats.devtools import CHROMIUM, CHROMIUM_ARGS  # Debian's, as the browser tests drive it
 
 log = logging.getLogger(__name__)
 Progress = Callable[[float, str], None]

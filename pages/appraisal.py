@@ -111,7 +111,7 @@ if not meeting:
             bar = column.progress(0.0, text="Starting")
             build = report.build_html if kind == "html" else report.build_pdf
             try:
-                content = build(pack, commentary, progress=lambda done, what: bar.progress(min(done, 1.0), text=what))
+                content = build(pack, commentary, progress=lambda done, what, bar=bar: bar.progress(min(done, 1.0), text=what))
                 st.session_state[f"pack_{kind}"] = (fy, content.encode("utf-8") if isinstance(content, str) else content)
             except report.PackError as problem:       # a plain sentence: Chromium missing, or it could not print
                 bar.empty()

@@ -3,7 +3,7 @@ import pandas as pd
 import streamlit as st
 
 from libstats import branch as branch_view
-from libstats import export, filters, fiscal, overview, ui
+from libstats import export, filters, overview, ui
 
 selection = filters.current()
 fy, previous_fy = selection.fy, selection.previous_fy

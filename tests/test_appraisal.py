@@ -109,7 +109,7 @@ def test_the_pdf_has_no_mostly_empty_page(packs, fy):
         height = float(page.mediabox.height)
         lowest = [height]
 
-        def visit(text, cm, tm, font, size):
+        def visit(text, cm, tm, font, size, lowest=lowest, height=height):
             y = (tm[5] * cm[3] + cm[5]) if text.strip() else height
             if y > 20 * 72 / 25.4:                           # the footer's line is not content
                 lowest[0] = min(lowest[0], y)

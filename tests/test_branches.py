@@ -120,6 +120,7 @@ def test_a_part_year_is_compared_with_the_same_months(fixture_db, make_app, tmp_
     """One month of 2016-17 imported: the table sets it beside April 2015, not beside all of 2015-16
     (the old table read -90.0% for a month 20% up), and its columns say what they add up."""
     import shutil
+
     from libstats import db, importer
     path = tmp_path / "fixture.duckdb"
     shutil.copy(fixture_db, path)

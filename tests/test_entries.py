@@ -17,7 +17,7 @@ from click.testing import CliRunner
 from libstats import appraisal, build, cli, db, entries, importer
 from tests.conftest import FIXTURE_SEED, inspect
 from tests.test_importer import IMPORTS, snapshot
-from tests.test_importer import holding as dashboard_holding   # another process with both stores open
+from tests.test_importer import holding as dashboard_holding  # another process with both stores open
 
 ROOT = Path(__file__).resolve().parent.parent
 LONG = IMPORTS / "long.csv"          # three figures for April and May 2016 (tests/fixtures/imports)

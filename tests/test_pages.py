@@ -7,7 +7,6 @@ import re
 from pathlib import Path
 
 import numpy as np
-
 from streamlit.proto.Metric_pb2 import Metric
 
 ROOT = Path(__file__).resolve().parent.parent
