@@ -74,7 +74,7 @@ def log(message: str) -> None:
 def _inputs_key() -> str:
     """What the national build depends on: if none of it changed, a cached national database is reused."""
     digest = hashlib.sha256()
-    for path in (ROOT / "libstats" / "national.py", ROOT / "libstats" / "build.py", ROOT / "data" / "schema" / "warehouse.sql",
+    for path in (ROOT / "tools" / "national.py", ROOT / "libstats" / "build.py", ROOT / "data" / "schema" / "warehouse.sql",
                  ROOT / "data" / "national" / "service_points.csv", ROOT / "data" / "seed" / "metrics.csv"):
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
@@ -99,7 +99,7 @@ def build_seed(settings: Settings) -> dict:
 
 def build_national_db(settings: Settings) -> dict:
     """The national warehouse: built once into the cache (the warm-up), then timed builds into scratch files."""
-    from libstats.national import build_national
+    from tools.national import build_national
 
     path, meta_path = CACHE / "national.duckdb", CACHE / "national.json"
     key = _inputs_key()
@@ -253,7 +253,7 @@ def report(settings: Settings, env: dict, dbs: dict, server: dict, browser: dict
         "",
         "## Warehouses",
         "",
-        "| | Seed (data/seed) | National (libstats/national.py) |",
+        "| | Seed (data/seed) | National (tools/national.py) |",
         "|---|---:|---:|",
     ]
     seed, nat = dbs.get("seed", {}), dbs.get("national", {})

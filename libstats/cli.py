@@ -41,7 +41,7 @@ def build(db_file: Path | None, force: bool, if_missing: bool, seed_dir: Path, s
         click.echo(f"{path} exists: nothing to build (use --force to rebuild it from the seed).")
         return
     if scale == "national":
-        from libstats.national import build_national
+        from tools.national import build_national
         try:
             result = build_national(path, force=force)
         except (FileExistsError, db.StoreError) as exc:
@@ -67,7 +67,7 @@ def build(db_file: Path | None, force: bool, if_missing: bool, seed_dir: Path, s
 @click.option("--seed", "seed_dir", type=click.Path(file_okay=False, exists=True, path_type=Path),
               default=SEED_DIR, show_default=True, help="Folder holding the hand-kept inputs; outputs go beside them.")
 def generate_seed(seed_dir: Path) -> None:
-    from libstats import seedgen
+    from tools import seedgen
     counts = seedgen.write(seed_dir)
     for name, n in counts.items():
         click.echo(f"{name}: {n:,} rows")

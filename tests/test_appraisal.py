@@ -9,8 +9,9 @@ from collections import Counter
 import pypdf
 import pytest
 
-from libstats import appraisal, db, report, seedgen
+from libstats import appraisal, db, report
 from tests.conftest import shown
+from tools import seedgen
 
 YEARS = seedgen.FYS
 

@@ -1,4 +1,4 @@
-"""The national-scale warehouse (libstats/national.py), built small: the same schema, every query answers,
+"""The national-scale warehouse (tools/national.py), built small: the same schema, every query answers,
 and the rows are the ones the branches' opening periods call for."""
 from __future__ import annotations
 
@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from libstats import db, national
+from libstats import db
 from tests.test_queries import SAMPLE
+from tools import national
 
 ROOT = Path(__file__).resolve().parent.parent
 REFERENCE = ROOT.parent / "shared" / "reference" / "cipfa" / "service_points_2015_16.csv"
@@ -164,8 +165,8 @@ def test_the_committed_service_points_are_the_english_ones_of_the_reference(tmp_
 def test_the_cli_builds_at_national_scale_on_request(tmp_path, monkeypatch):
     from click.testing import CliRunner
 
-    from libstats import national
     from libstats.cli import main
+    from tools import national
     real = national.build_national
     monkeypatch.setattr(national, "build_national",
                         lambda path, force=False: real(path, force=force, authorities=3, branches_per_authority=2))

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from libstats import SEED_DIR, seedgen
+from libstats import SEED_DIR
+from tools import seedgen
 
 ROOT = Path(__file__).resolve().parent.parent
 CIPFA = ROOT.parent / "shared" / "reference" / "cipfa"

@@ -14,7 +14,7 @@ filled with modelled figures for the 135 English authorities and 2,839 service p
   few events (refurbishments, two of the shared service's own, one service-wide).
 
 Nothing is published: every figure is 'modelled'. The shapes follow the seed generator (its trends,
-seasons and ratios, libstats/seedgen.py); a branch's size, mix and story (opened, closed, moved to
+seasons and ratios, tools/seedgen.py); a branch's size, mix and story (opened, closed, moved to
 community management, shut for a refurbishment) come from a hash of the seed number and the branch,
 so a build is deterministic for a given seed and DuckDB version. Every figure is made inside DuckDB
 with set-based SQL: a build takes a few tens of seconds on two cores.
@@ -34,8 +34,9 @@ from typing import Sequence
 import duckdb
 import pandas as pd
 
-from libstats import DATA_DIR, SEED_DIR, seedgen
+from libstats import DATA_DIR, SEED_DIR
 from libstats.build import new_database
+from tools import seedgen
 
 NATIONAL_DIR = DATA_DIR / "national"
 SERVICE_POINTS_FILE = NATIONAL_DIR / "service_points.csv"
