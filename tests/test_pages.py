@@ -192,3 +192,20 @@ def test_the_default_year_is_the_latest_with_published_figures(seed_db, make_app
     at = make_app(seed_db, fy="2017-18")
     assert ("No return publishes any figure for 2017-18: every number shown for it is a modelled estimate (◆), "
             "not a count.") in [w.value for w in at.warning]
+
+
+def test_the_pages_folder_workaround_is_still_needed():
+    """The product brief fixes the folder name pages/, which Streamlit reads as an old-style multipage app
+    until st.navigation first runs (filters.current reruns once through dashboard.py; conftest's
+    _NavigationPagesManager does the same for AppTest). This fails when an upgrade drops that behaviour,
+    and the workaround can go."""
+    from pathlib import Path
+
+    from streamlit.runtime.pages_manager import PagesManager
+    saved = PagesManager.uses_pages_directory
+    try:
+        PagesManager.uses_pages_directory = None
+        PagesManager(str(Path(__file__).resolve().parent.parent / "dashboard.py"))
+        assert PagesManager.uses_pages_directory is True, "Streamlit no longer treats pages/ as a multipage folder"
+    finally:
+        PagesManager.uses_pages_directory = saved
