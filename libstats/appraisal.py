@@ -376,6 +376,22 @@ def known_by(run: Run, fy: str) -> Run:
     return run_as_of
 
 
+def section(run: Run, fy: str, key: str) -> Section:
+    """One section of the appraisal of a year (SECTIONS' key), from what was known at the end of it: what the
+    page and meeting mode compute, a section at a time (the board pack builds them all)."""
+    if key not in SECTIONS:
+        raise ValueError(f"{key!r} is not a section of the appraisal")
+    run = known_by(run, fy)
+    previous_fy = fiscal.previous_fy(fy)
+    if key == "summary":
+        return summary(run, fy, previous_fy)[0]
+    if key == "what_happened":
+        return what_happened(run, fy)
+    if key == "next_year":
+        return next_year(run, fy)
+    return {"performance": performance, "value_for_money": value_for_money}[key](run, fy, previous_fy)
+
+
 def build(run: Run, fy: str) -> Appraisal:
     """Every section of the appraisal of one financial year, from what was known at the end of it."""
     run = known_by(run, fy)

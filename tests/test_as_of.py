@@ -56,3 +56,17 @@ def test_the_savings_name_both_sourced_end_dates(year):
     said = " ".join(vfm.sentences)
     assert "to 31 December 2017 by the gov.uk case study" in said
     assert "Bexley's 2016-17 CIPFA return says it ended on 31 March 2017" in said
+
+
+@pytest.mark.parametrize("key", list(appraisal.SECTIONS))
+def test_one_section_is_what_the_whole_appraisal_says(seed_db, year, key):
+    """The page computes one section at a time; it must say what the pack (every section) says."""
+    database = db.Database(seed_db, read_only=True)
+    try:
+        alone = appraisal.section(database.run, "2016-17", key)
+    finally:
+        database.close()
+    whole = next(s for s in year.sections if s.key == key)
+    assert (alone.title, alone.sentences) == (whole.title, whole.sentences)
+    assert [(n, t.to_dict("records")) for n, t in alone.tables] == [(n, t.to_dict("records")) for n, t in whole.tables]
+    assert [(k, s) for k, _, s, _ in alone.charts] == [(k, s) for k, _, s, _ in whole.charts]
