@@ -63,6 +63,8 @@ def standing(totals: pd.DataFrame, hours: pd.DataFrame, branches: pd.DataFrame, 
             continue
         same_borough = per_branch[[borough_of[b] == borough_of[branch] for b in per_branch.index]]
         per_hour = pd.Series({b: v / open_hours[b] for b, v in same_borough.items() if open_hours.get(b)})
+        kinds = prov.combine(*physical_rows.loc[physical_rows["metric"].isin(codes) &
+                                                (physical_rows["branch"] == branch), "provenance"])
         rows.append({
             "Measure": label,
             "This branch": f"{per_branch[branch]:,.0f}",
@@ -70,6 +72,9 @@ def standing(totals: pd.DataFrame, hours: pd.DataFrame, branches: pd.DataFrame, 
             "Rank in the service": _rank(per_branch, branch),
             "Per opening hour": f"{per_hour[branch]:.1f}" if branch in per_hour else "no hours recorded",
             f"{borough_of[branch]} median per opening hour": f"{per_hour.median():.1f}" if len(per_hour) else "",
+            # a rank of branch figures that split a published total carries the split's provenance
+            "Source": prov.short(kinds | prov.combine(*hours.loc[hours["branch"] == branch, "provenance"]))
+            if "provenance" in hours else prov.short(kinds),
         })
     return pd.DataFrame(rows)
 

@@ -52,6 +52,11 @@ def test_where_the_branch_stands(fixture_db, make_app):
     assert standing.loc["Visits", "Per opening hour"] == f"{6000 / (20 * 366 / 7):.1f}"
     assert standing.loc["Book issues", "This branch"] == "2,400"
     assert standing.loc["Book issues", "Rank in the service"] == "3 of 3"
+    # Crayford's 2015-16 months are modelled, its hours published: the rank and rate are part modelled
+    assert standing.loc["Visits", "Source"] == "◐ part modelled"
+    at = open_branch(make_app, fixture_db, fy="2015-16", scope="Bromley", branch="Central (Bromley)")
+    standing = table(at, "Rank in the service").set_index("Measure")
+    assert standing.loc["Visits", "Source"] == "◐ part modelled", "a split of the published total, not published"
 
 
 def test_completeness_and_downloads(fixture_db, make_app):
