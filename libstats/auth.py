@@ -30,7 +30,8 @@ MIN_PASSWORD = 12
 MAX_PASSWORD_BYTES = 72          # bcrypt reads no further, and bcrypt 5 refuses longer ones
 # A real hash to check a wrong name against, so an unknown name takes as long to refuse as a wrong password.
 _NOBODY = bcrypt.hashpw(b"no such account", bcrypt.gensalt())
-NAME = re.compile(r"^[\w][\w .'@-]{0,63}$")
+# An account's name is shown everywhere as text (ui.plain), so any printable text will do, on one line.
+NAME = re.compile(r"^[^\x00-\x1f\x7f]{1,128}$")
 
 
 class Refused(Exception):
@@ -247,7 +248,7 @@ def check_scopes(database, role: str, scopes: Iterable[str]) -> tuple[str, ...]:
 def _check_name(name: str) -> str:
     name = (name or "").strip()
     if not NAME.match(name):
-        raise Refused("An account's name is 1 to 64 letters, digits, spaces, dots, apostrophes, hyphens or @.")
+        raise Refused("An account's name is 1 to 128 characters on one line.")
     return name
 
 
@@ -263,7 +264,7 @@ def add_account(database, name: str, role: str, scopes: Iterable[str] = (), emai
         raise Refused("An account needs a password, or an e-mail to sign in with through the identity provider.")
     hashed = hash_password(password) if password is not None else None
     by = by or "command line"
-    with database.transaction() as tx:
+    with database.transaction(bump=False) as tx:
         if tx.run("account_named", account=name).fetchone() is not None:
             raise Refused(f"There is already an account called {name}.")
         if email and tx.run("account_with_email", email=email).fetchone() is not None:
@@ -282,7 +283,7 @@ def change_account(database, name: str, *, role: str | None = None, scopes: Iter
     """Change an account (role, scope, e-mail, password, disabled, unlock), audited; returns what changed."""
     by = by or "command line"
     hashed = hash_password(password) if password is not None else None
-    with database.transaction() as tx:
+    with database.transaction(bump=False) as tx:
         row = tx.run("account_named", account=name).fetchone()
         if row is None:
             raise Refused(f"There is no account called {name}.")
@@ -338,7 +339,7 @@ def sign_in(database, name: str, password: str, address: str | None = None) -> t
     """
     name = (name or "").strip()
     wrong = "That name and password do not match an account. Try again (capitals count)."
-    with database.transaction() as tx:
+    with database.transaction(bump=False) as tx:
         row = tx.run("account_named", account=name).fetchone() if name else None
         if row is None or row[4] is None:
             _password_matches(password or "", None)          # the same time as a wrong password
@@ -379,7 +380,7 @@ def sign_out(database, token: str | None, address: str | None = None) -> None:
     """End a local sign-in's session (audited); a token that already ended does nothing."""
     if not token:
         return
-    with database.transaction() as tx:
+    with database.transaction(bump=False) as tx:
         row = tx.run("end_sign_in_session", token_hash=token_hash(token)).fetchone()
         if row is not None:
             audit(tx, row[0], "sign_out", "signed out", address)
@@ -387,7 +388,7 @@ def sign_out(database, token: str | None, address: str | None = None) -> None:
 
 def record_oidc_sign_in(database, email: str, name: str | None, address: str | None = None) -> Identity | None:
     """An identity provider's sign-in, audited once per browser session; the account its e-mail has, or None."""
-    with database.transaction() as tx:
+    with database.transaction(bump=False) as tx:
         row = tx.run("account_with_email", email=email).fetchone()
         if row is None or row[-1]:
             audit(tx, email, "sign_in_failed", "signed in through the identity provider, but "
@@ -397,6 +398,12 @@ def record_oidc_sign_in(database, email: str, name: str | None, address: str | N
         audit(tx, identity.name, "sign_in", f"signed in through the identity provider as {email} "
               f"({identity.describe()})", address)
         return identity
+
+
+def record_sign_out(database, name: str, address: str | None = None) -> None:
+    """An identity provider's sign-out (Streamlit ends its cookie), in the audit trail."""
+    with database.transaction(bump=False) as tx:
+        audit(tx, name, "sign_out", "signed out (identity provider)", address)
 
 
 def current(database, actor: Actor | None) -> Identity | None:

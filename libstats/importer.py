@@ -1334,7 +1334,7 @@ def apply(db: Database, plan: Plan, reasons: dict[str, str], actor: auth.Actor |
     if checksum != plan.checksum:
         raise ImportRefused(f"{file_name} is not the file that was checked (its checksum differs): check it again.")
     if plan.nothing_to_change:
-        with db.transaction() as tx:          # still only for someone who may import, and in scope
+        with db.transaction(bump=False) as tx:     # nothing is written, but only for someone who may import it
             identity = _identify(tx, actor, "import")
             refusal = scope_refusal(identity, plan)
         if refusal:

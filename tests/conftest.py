@@ -87,6 +87,8 @@ def make_app(monkeypatch):
 
     def make(db: Path, **query_params) -> AppTest:
         monkeypatch.setenv("LIBSTATS_DB", str(db))
+        # The first run writes a cookie secret: into the test's folder, not the working tree's secrets file.
+        monkeypatch.setenv("LIBSTATS_SECRETS", str(Path(db).parent / "secrets.toml"))
         _fresh_streamlit_caches()
         at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
         for key, value in query_params.items():
@@ -143,3 +145,42 @@ def wait_for_app(page, timeout: float = 60_000) -> None:
     """Wait as Streamlit's own e2e tests do: the script has finished and no skeleton is left."""
     page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=timeout)
     page.wait_for_function("!document.querySelector('[data-testid=\"stSkeleton\"]')", timeout=timeout)
+
+
+# ------------------------------------------------------------------------------------ accounts for the tests
+
+PASSWORD = "correct horse battery staple"
+
+
+def account(where, name: str, role: str = "administrator", scopes=(), email: str | None = None,
+            password: str | None = PASSWORD):
+    """An account in the entries store of a warehouse path or an open Database (added once), and the
+    command-line actor that stands for it."""
+    from libstats import auth, db
+    database = where if isinstance(where, db.Database) else db.Database(where)
+    try:
+        if auth.account(database, name) is None:
+            auth.add_account(database, name, role, scopes, email=email, password=password, by="test")
+    finally:
+        if database is not where:
+            database.close()
+    return auth.Actor.command_line(name)
+
+
+def sign_in_token(db_path: Path, name: str, password: str = PASSWORD) -> str:
+    """A local sign-in's token, as the sign-in page keeps it in the session."""
+    from libstats import auth, db
+    database = db.Database(db_path)
+    try:
+        return auth.sign_in(database, name, password)[0]
+    finally:
+        database.close()
+
+
+def signed_in(at, db_path: Path, name: str):
+    """An AppTest session signed in as an account (the token the sign-in page would keep), run again."""
+    from libstats import signin
+    at.session_state[signin.TOKEN] = sign_in_token(db_path, name)
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at

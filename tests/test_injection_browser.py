@@ -7,7 +7,7 @@ import pytest
 
 from libstats import appraisal, db
 from libstats.devtools import serve
-from tests.conftest import ROOT, wait_for_app
+from tests.conftest import ROOT, account, wait_for_app
 
 pytestmark = pytest.mark.browser
 
@@ -21,10 +21,13 @@ def hostile_server(seed_db, tmp_path):
     path = tmp_path / "library.duckdb"
     shutil.copy(seed_db, path)
     database = db.Database(path)
-    appraisal.save_commentary(database, "2016-17", "summary", f"Body {IMAGE}", f"{LINK} {IMAGE} {COLOUR}")
+    # The name comes from the account now, and an administrator may type anything into it.
+    appraisal.save_commentary(database, "2016-17", "summary", f"Body {IMAGE}",
+                              account(database, f"{LINK} {IMAGE} {COLOUR}", "head_of_service"))
     import pandas as pd
     appraisal.save_targets(database, "2017-18", pd.DataFrame({"Measure": ["Visits"], "Scope": ["Bexley"],
-                                                              "Target": [900000]}), f"{LINK} {IMAGE}")
+                                                              "Target": [900000]}),
+                           account(database, f"{LINK} {IMAGE}", "head_of_service"))
     database.close()
     with serve(ROOT / "dashboard.py", {"LIBSTATS_DB": str(path)}, tmp_path / "streamlit.log", timeout=60) as url:
         yield url
