@@ -16,7 +16,6 @@ def _cookie_secret() -> bool:
 
 _cookie_secret()
 
-SIGN_IN = st.Page("pages/sign_in.py", title="Sign in", icon=":material/login:", url_path="sign_in")
 AUDIT = st.Page("pages/audit.py", title="Audit trail", icon=":material/history:", url_path="audit")
 PAGES = {
     "Bexley & Bromley Libraries": [
@@ -49,8 +48,9 @@ if who is None and signin.sign_in_required():
     pages = {"Bexley & Bromley Libraries": [st.Page("pages/sign_in.py", title="Sign in", icon=":material/login:",
                                                     url_path="sign_in", default=True)]}
 else:
-    pages = {**PAGES, "Your account": [p for p, shown in ((SIGN_IN, who is None), (AUDIT, auth.may(who, "audit"))) if shown]}
-    pages = {section: listed for section, listed in pages.items() if listed}
+    account_page = st.Page("pages/sign_in.py", title="Sign in" if who is None else "Your account",
+                           icon=":material/login:" if who is None else ":material/person:", url_path="sign_in")
+    pages = {**PAGES, "Your account": [account_page, *([AUDIT] if auth.may(who, "audit") else [])]}
 navigation = st.navigation(pages, position="hidden" if filters.meeting_mode() else "sidebar")
 # Each page its own title in the browser's tab and history (and for screen readers, WCAG 2.4.2).
 st.set_page_config(page_title=f"{navigation.title} · Bexley & Bromley Libraries")
@@ -59,7 +59,7 @@ if who is None and signin.sign_in_required():
     navigation.run()
     st.stop()
 filters.sidebar()
-signin.sidebar(who)
+signin.sidebar(who, on_sign_in_page=navigation.url_path == "sign_in")
 filters.meeting_controls()
 st.sidebar.caption("Bexley and Bromley shared library service, 2012–2017. Figures are for financial years (April to March).")
 try:

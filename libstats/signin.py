@@ -152,8 +152,8 @@ def sign_out() -> None:
         st.logout()
 
 
-def sidebar(who: auth.Identity | None) -> None:
-    """Who is signed in, with the way out (or the way in), in the sidebar."""
+def sidebar(who: auth.Identity | None, on_sign_in_page: bool) -> None:
+    """Who is signed in, with the way out, in the sidebar; or the way in, on whichever page the reader is."""
     if who is not None:
         st.sidebar.caption(f"Signed in as {ui.plain(who.describe())}")
         if st.sidebar.button("Sign out", key="sign_out", icon=":material/logout:"):
@@ -164,6 +164,37 @@ def sidebar(who: auth.Identity | None) -> None:
         if st.sidebar.button("Sign out", key="sign_out", icon=":material/logout:"):
             sign_out()
             st.rerun()
+    elif not on_sign_in_page and not no_accounts_yet():
+        with st.sidebar.expander("Sign in", icon=":material/login:"):
+            if oidc_provider():
+                _oidc_button("sidebar")
+            _password_form("sidebar")
+
+
+def _oidc_button(where: str) -> None:
+    provider = oidc_provider()
+    if st.button("Sign in with the council's account", key=f"sign_in_oidc_{where}", type="primary",
+                 icon=":material/login:"):
+        if provider == "default":
+            st.login()
+        else:
+            st.login(provider)
+
+
+def _password_form(where: str) -> None:
+    """A local account's name and password; the token of a sign-in that works is all the session keeps."""
+    with st.form(f"sign_in_form_{where}"):
+        name = st.text_input("Account name", key=f"sign_in_name_{where}", autocomplete="username")
+        password = st.text_input("Password", type="password", key=f"sign_in_password_{where}",
+                                 autocomplete="current-password")
+        if st.form_submit_button("Sign in", type="primary", key=f"sign_in_submit_{where}"):
+            try:
+                token, _ = auth.sign_in(ui.database(), name, password, _address())
+            except auth.Refused as refused:
+                st.error(ui.plain(refused))
+            else:
+                st.session_state[TOKEN] = token
+                st.rerun()
 
 
 def sign_in_form() -> None:
@@ -179,22 +210,13 @@ def sign_in_form() -> None:
                    "administrator to add one (python -m libstats users add NAME --email … --role …).")
     elif provider:
         st.subheader("With your council account", anchor=False)
-        if st.button("Sign in with the council's account", key="sign_in_oidc", type="primary", icon=":material/login:"):
-            st.login(provider) if provider != "default" else st.login()
+        _oidc_button("page")
     if no_accounts_yet():
         first_account_note()
         return
-    st.subheader("With a local account" if provider else "Sign in", anchor=False)
-    with st.form("sign_in_form"):
-        name = st.text_input("Account name", key="sign_in_name", autocomplete="username")
-        password = st.text_input("Password", type="password", key="sign_in_password", autocomplete="current-password")
-        if st.form_submit_button("Sign in", type="primary", key="sign_in_submit"):
-            try:
-                token, _ = auth.sign_in(ui.database(), name, password, _address())
-            except auth.Refused as refused:
-                st.error(ui.plain(refused))
-            else:
-                st.session_state[TOKEN] = token
-                st.rerun()
+    st.subheader("With a local account" if provider else "With your account name and password", anchor=False)
+    _password_form("page")
     st.caption(f"After {auth.MAX_FAILURES} wrong passwords in a row an account is locked for {auth.LOCKOUT_MINUTES} "
-               f"minutes. A sign-in lasts {auth.SESSION_HOURS} hours, or until you sign out or close the tab.")
+               f"minutes. A sign-in with a password lasts {auth.SESSION_HOURS} hours at most, and only in this "
+               "browser tab: reloading the page asks for it again (Streamlit lets an app set no cookie of its own). "
+               "A sign-in through the council's account is kept in Streamlit's signed cookie and survives a reload.")

@@ -11,6 +11,7 @@ from libstats.build import build
 from libstats.devtools import CHROMIUM, launch_chromium, serve
 
 ROOT = Path(__file__).resolve().parent.parent
+PASSWORD = "correct horse battery staple"        # every test account's (no account ships with the app)
 FIXTURE_SEED = ROOT / "tests" / "fixtures" / "seed"
 
 
@@ -114,12 +115,26 @@ def fresh_server(seed_db, tmp_path_factory):
     yield from _serve(seed_db, tmp_path_factory)
 
 
+# The accounts every live server has (made before it starts: a running dashboard holds the entries store).
+LIVE_ACCOUNTS = (("Sam Librarian", "librarian", ("Bexley",)), ("Bea Librarian", "librarian", ("Bromley",)),
+                 ("Jo Head", "head_of_service", ()), ("Ada Admin", "administrator", ()))
+
+
 def _serve(seed_db, tmp_path_factory):
     db = tmp_path_factory.mktemp("live") / "library.duckdb"
     shutil.copy(seed_db, db)
+    for name, role, scopes in LIVE_ACCOUNTS:
+        account(db, name, role, scopes)
     with serve(ROOT / "dashboard.py", {"LIBSTATS_DB": str(db)}, tmp_path_factory.mktemp("live_log") / "streamlit.log",
-               timeout=60) as url:
+               timeout=60, options=secrets_options(db.parent)) as url:
         yield url
+
+
+def secrets_options(folder: Path, text: str = "") -> list[str]:
+    """A test server's own secrets file (the first run adds its cookie secret), never the working tree's."""
+    path = folder / "secrets.toml"
+    path.write_text(text, encoding="utf-8")
+    return ["--secrets.files", str(path)]
 
 
 @pytest.fixture(scope="session")
@@ -141,6 +156,20 @@ def page(browser):
     context.close()
 
 
+def sign_in_in_browser(page, url: str, name: str, password: str = PASSWORD) -> None:
+    """Open url and sign in with a local account in the sidebar, as a person does (the sign-in lasts as long
+    as the browser tab's session: a reload, or page.goto, asks for it again)."""
+    page.goto(url)
+    wait_for_app(page)
+    sidebar = page.get_by_test_id("stSidebar")
+    sidebar.get_by_test_id("stExpander").filter(has_text="Sign in").locator("summary").click()
+    sidebar.get_by_role("textbox", name="Account name").fill(name)
+    sidebar.get_by_label("Password", exact=True).fill(password)
+    sidebar.get_by_role("button", name="Sign in", exact=True).click()
+    sidebar.get_by_text(f"Signed in as {name}", exact=False).first.wait_for(timeout=30_000)
+    wait_for_app(page)
+
+
 def wait_for_app(page, timeout: float = 60_000) -> None:
     """Wait as Streamlit's own e2e tests do: the script has finished and no skeleton is left."""
     page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=timeout)
@@ -148,9 +177,6 @@ def wait_for_app(page, timeout: float = 60_000) -> None:
 
 
 # ------------------------------------------------------------------------------------ accounts for the tests
-
-PASSWORD = "correct horse battery staple"
-
 
 def account(where, name: str, role: str = "administrator", scopes=(), email: str | None = None,
             password: str | None = PASSWORD):
