@@ -171,7 +171,8 @@ def out_of_scope(identity: Identity, figures: pd.DataFrame) -> str | None:
     if outside.empty:
         return None
     rows = sorted({int(r) for r in outside["row"]})
-    shown = ", ".join(str(r) for r in rows[:20]) + (f" and {len(rows) - 20:,} more" if len(rows) > 20 else "")
+    listed = [str(r) for r in rows[:20]] + ([f"{len(rows) - 20:,} more"] if len(rows) > 20 else [])
+    shown = listed[0] if len(listed) == 1 else ", ".join(listed[:-1]) + " and " + listed[-1]
     places = sorted(set(outside["branch"]))
     where = ", ".join(places[:5]) + (f" and {len(places) - 5:,} more" if len(places) > 5 else "")
     where += f" in {' and '.join(sorted(set(outside['borough'])))}"

@@ -132,9 +132,8 @@ def history(who: auth.Identity | None) -> None:
         st.caption(ui.plain(f"{who.name} may undo only their own imports, and has none to undo: the head of "
                             "service or an administrator may undo anyone's."))
         return
-    chosen = st.selectbox("Import to undo", list(mine["import_id"]), key="undo_choice",
-                          format_func=lambda i: f"{i}: {mine.set_index('import_id').at[i, 'file_name']} "
-                                                f"({mine.set_index('import_id').at[i, 'imported_by']})")
+    labels = {i: f"{i}: {f} ({by})" for i, f, by in zip(mine["import_id"], mine["file_name"], mine["imported_by"])}
+    chosen = st.selectbox("Import to undo", list(labels), key="undo_choice", format_func=lambda i: labels.get(i, str(i)))
     with st.expander(f"What import {chosen} changed"):
         st.dataframe(importer.changes_of(ui.database(), chosen), hide_index=True, key="undo_changes")
         st.dataframe(importer.reasons_of(ui.database(), chosen), hide_index=True, key="undo_reasons")
