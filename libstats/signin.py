@@ -175,10 +175,11 @@ def _oidc_button(where: str) -> None:
     provider = oidc_provider()
     if st.button("Sign in with the council's account", key=f"sign_in_oidc_{where}", type="primary",
                  icon=":material/login:"):
-        if provider == "default":
-            st.login()
-        else:
-            st.login(provider)
+        from streamlit.errors import StreamlitAuthError
+        try:
+            st.login() if provider == "default" else st.login(provider)
+        except StreamlitAuthError as problem:       # e.g. a secrets file edited by hand that lost a key
+            st.error(ui.plain(f"Signing in through the council's account is not set up right here: {problem}"))
 
 
 def _password_form(where: str) -> None:

@@ -1,14 +1,15 @@
 """Audit trail: sign-ins, imports, undos, commentary, targets and account changes, for the head of service and administrators."""
 import streamlit as st
 
-from libstats import auth, export, signin, ui
+from libstats import auth, export, filters, signin, ui
 
-st.title("Audit trail")
 who = signin.identity()
 if not auth.may(who, "audit"):
-    # Reached by its address without being listed: the page refuses too, not only the navigation.
+    # Reached by its address without being listed (or run on its own): the page refuses too, not only the navigation.
     st.error("Only the head of service and administrators may see the audit trail. Sign in as one of them.")
     st.stop()
+filters.current()
+st.title("Audit trail")
 trail = auth.audit_trail(ui.database()).rename(columns={
     "audit_id": "#", "happened_at": "When (UTC)", "who": "Who", "action": "What happened", "what": "Details",
     "address": "From"})
