@@ -56,6 +56,7 @@ navigation = st.navigation(pages, position="hidden" if filters.meeting_mode() el
 st.set_page_config(page_title=f"{navigation.title} · Bexley & Bromley Libraries")
 st.html(filters.APP_CSS)
 if who is None and signin.sign_in_required():
+    filters.without_filters()
     navigation.run()
     st.stop()
 filters.sidebar()

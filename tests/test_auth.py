@@ -492,3 +492,15 @@ def test_the_head_of_service_and_the_administrator_see_the_audit_trail_and_can_d
         assert not [t for t in at.text_input] and not at.get("data_editor"), "nothing here edits the trail"
     at.switch_page("pages/appraisal.py").run()
     assert not edit_toggle(at), "an administrator does not write the commentary"
+
+
+def test_a_setting_can_require_signing_in_to_view_at_all(path, make_app, monkeypatch):
+    monkeypatch.setenv(signin.REQUIRE_SIGN_IN, "1")
+    at = make_app(path, fy="2015-16", scope="Bexley")
+    assert [t.value for t in at.title] == ["Sign in"] and not at.get("plotly_chart")
+    assert_not_listed(at, "pages/overview.py")
+    at.text_input(key="sign_in_name_page").set_value("Vic")
+    at.text_input(key="sign_in_password_page").set_value(PASSWORD)
+    at.button(key="sign_in_submit_page").click().run()
+    at.switch_page("pages/overview.py").run()
+    assert not at.exception and at.get("plotly_chart"), "a viewer who signed in sees the dashboard"
