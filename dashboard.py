@@ -3,10 +3,20 @@ import logging
 
 import streamlit as st
 
-from libstats import db, filters, ui
+from libstats import auth, db, filters, signin, ui
 
 st.set_page_config(page_title="Bexley & Bromley Libraries: performance", page_icon="📚", layout="wide")
 
+
+@st.cache_resource(show_spinner=False)
+def _cookie_secret() -> bool:
+    """The first run makes the sign-in cookie's secret in the ignored secrets file (none ships)."""
+    return signin.ensure_cookie_secret()
+
+
+_cookie_secret()
+
+AUDIT = st.Page("pages/audit.py", title="Audit trail", icon=":material/history:", url_path="audit")
 PAGES = {
     "Bexley & Bromley Libraries": [
         # The default page is served at "/" whatever its url_path; the hidden twin makes /overview open it too.
@@ -32,11 +42,25 @@ except db.StoreError as problem:
     st.error(f"The dashboard cannot open its statistics database: {ui.plain(problem)}")
     st.stop()
 
-navigation = st.navigation(PAGES, position="hidden" if filters.meeting_mode() else "sidebar")
+# Who is signed in decides which pages are listed; each page and each write checks again for itself.
+who = signin.identity()
+if who is None and signin.sign_in_required():
+    pages = {"Bexley & Bromley Libraries": [st.Page("pages/sign_in.py", title="Sign in", icon=":material/login:",
+                                                    url_path="sign_in", default=True)]}
+else:
+    account_page = st.Page("pages/sign_in.py", title="Sign in" if who is None else "Your account",
+                           icon=":material/login:" if who is None else ":material/person:", url_path="sign_in")
+    pages = {**PAGES, "Your account": [account_page, *([AUDIT] if auth.may(who, "audit") else [])]}
+navigation = st.navigation(pages, position="hidden" if filters.meeting_mode() else "sidebar")
 # Each page its own title in the browser's tab and history (and for screen readers, WCAG 2.4.2).
 st.set_page_config(page_title=f"{navigation.title} · Bexley & Bromley Libraries")
 st.html(filters.APP_CSS)
+if who is None and signin.sign_in_required():
+    filters.without_filters()
+    navigation.run()
+    st.stop()
 filters.sidebar()
+signin.sidebar(who, on_sign_in_page=navigation.url_path == "sign_in")
 filters.meeting_controls()
 st.sidebar.caption("Bexley and Bromley shared library service, 2012–2017. Figures are for financial years (April to March).")
 try:

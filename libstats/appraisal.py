@@ -405,29 +405,37 @@ def build(run: Run, fy: str) -> Appraisal:
 COMMENTARY_LIMIT = 5000
 
 
-def save_commentary(database, fy: str, section: str, body: str, author: str) -> None:
-    """Store the head of service's commentary on one section of one year (kept as plain text)."""
+def save_commentary(database, fy: str, section: str, body: str, actor) -> None:
+    """Store the head of service's commentary on one section of one year (kept as plain text), audited.
+
+    actor (libstats.auth.Actor) is who asks; only the head of service may, checked inside the transaction.
+    """
+    from libstats import auth
     if section not in SECTIONS:
         raise ValueError(f"{section!r} is not a section of the appraisal")
-    author, body = author.strip(), body.strip()
-    if not author:
-        raise ValueError("Say who is writing: the commentary is stored with its author.")
+    body = body.strip()
     if len(body) > COMMENTARY_LIMIT:
         raise ValueError(f"The commentary is {len(body):,} characters long; keep it under {COMMENTARY_LIMIT:,}.")
     with database.transaction() as tx:
+        identity = auth.identify(tx, actor)
+        auth.authorise(identity, "commentary")
         tx.run("delete_commentary", fy=fy, section=section)
-        tx.run("insert_commentary", fy=fy, section=section, body=body, author=author)
+        tx.run("insert_commentary", fy=fy, section=section, body=body, author=identity.name)
+        auth.audit(tx, identity.name, "commentary",
+                   f"{fy}, {SECTIONS[section]}: {len(body):,} characters" + (" (emptied)" if not body else ""),
+                   getattr(actor, "address", None))
 
 
 TARGET_METRICS = {"Visits": "visits", "Book issues": "book_issues", "Active borrowers": "active_borrowers",
                   "PC utilisation (%)": "pc_utilisation"}
 
 
-def save_targets(database, fy: str, targets: pd.DataFrame, author: str) -> int:
-    """Replace the targets of one year with the edited table (Measure, Scope, Target); returns rows saved."""
-    author = author.strip()
-    if not author:
-        raise ValueError("Say who is setting the targets: they are stored with their author.")
+def save_targets(database, fy: str, targets: pd.DataFrame, actor) -> int:
+    """Replace the targets of one year with the edited table (Measure, Scope, Target); returns rows saved.
+
+    actor (libstats.auth.Actor) is who asks; only the head of service may, checked inside the transaction.
+    """
+    from libstats import auth
     rows = []
     for i, row in enumerate(targets.itertuples(index=False), start=1):
         measure, scope, value = row
@@ -439,18 +447,21 @@ def save_targets(database, fy: str, targets: pd.DataFrame, author: str) -> int:
             raise ValueError(f"Row {i}: the target for {measure}, {scope} must be a number of at least 0.")
         metric = TARGET_METRICS[measure]
         stored = float(value) / 100 if metric == "pc_utilisation" else float(value)
-        rows.append({"metric": metric, "scope": scope, "fy": fy, "value": stored,
-                     "note": f"Set by {author}"})
+        rows.append({"metric": metric, "scope": scope, "fy": fy, "value": stored})
     keys = [(r["metric"], r["scope"]) for r in rows]
     if len(keys) != len(set(keys)):
         raise ValueError("A measure and scope appear twice: keep one target each.")
     # The year's targets are replaced whole: the seed's illustrative ones for it stop showing.
     with database.transaction() as tx:
+        identity = auth.identify(tx, actor)
+        auth.authorise(identity, "targets")
         tx.run("clear_year_targets", fy=fy)
         tx.run("clear_target_year", fy=fy)
-        tx.run("insert_target_year", fy=fy, author=author)
+        tx.run("insert_target_year", fy=fy, author=identity.name)
         for r in rows:
-            tx.run("insert_target", **r)
+            tx.run("insert_target", **r, note=f"Set by {identity.name}")
+        auth.audit(tx, identity.name, "targets", f"{fy}: {len(rows)} targets set: " + "; ".join(
+            f"{r['metric']} {r['scope']} {r['value']:,g}" for r in rows), getattr(actor, "address", None))
     return len(rows)
 
 

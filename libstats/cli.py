@@ -139,7 +139,9 @@ def _echo_plan(plan, parsed, reasons: dict[str, str]) -> None:
 @click.option("--dry-run", is_flag=True, help="Check the files and say what would change, without writing.")
 @click.option("--metric", default=None, metavar="CODE",
               help="The metric of a file with one column per month (e.g. visits).")
-@click.option("--user", default=None, help="Who is importing, for the import history (default: your login name).")
+@click.option("--user", default=None, metavar="ACCOUNT",
+              help="The account importing (see `users add`): it must be allowed to import, and a librarian only "
+                   "figures of their boroughs and branches. Default: an account named as your login.")
 @click.option("--reason", "reason_pairs", multiple=True, metavar="KEY=TEXT",
               help="The reason for one warning, by the key the warning shows (repeat for each).")
 @click.option("--accept-warnings", "accept_all", default=None, metavar="TEXT",
@@ -148,10 +150,19 @@ def import_files(files: tuple[Path, ...], db_file: Path | None, dry_run: bool, m
                  user: str | None, reason_pairs: tuple[str, ...], accept_all: str | None) -> None:
     import getpass
 
-    from libstats import importer
+    from libstats import auth, importer
     given = _reasons(reason_pairs)
-    user = user or getpass.getuser()
+    actor = auth.Actor.command_line(user or getpass.getuser())
     database = _open_for_import(db_file, read_only=dry_run)
+    # Refused before any file is read: an account that does not exist or may not import (each write checks again).
+    identity = auth.account(database, actor.value)
+    if identity is None and not dry_run:
+        database.close()
+        raise click.ClickException(f"There is no account called “{actor.value}”: give --user an account that exists "
+                                   "(python -m libstats users list). Nothing was imported.")
+    if identity is not None and not dry_run and not auth.may(identity, "import"):
+        database.close()
+        raise click.ClickException(f"{identity.describe()} may not import figures. Nothing was imported.")
 
     def reasons_for(plan) -> dict[str, str]:
         return {w.key: given.get(w.key) or (accept_all or "").strip() for w in plan.warnings}
@@ -168,7 +179,11 @@ def import_files(files: tuple[Path, ...], db_file: Path | None, dry_run: bool, m
                 continue
             plan = importer.validate(database, parsed)
             _echo_plan(plan, parsed, reasons_for(plan))
+            refusal = importer.scope_refusal(identity, plan) if identity is not None and plan.ok else None
             if plan.problems:
+                rejected = True
+            elif refusal:
+                click.echo(f"  Refused: {refusal}")
                 rejected = True
             elif plan.missing_reasons(reasons_for(plan)):
                 click.echo('  Give a reason for each warning with --reason "KEY=reason", or one reason for all '
@@ -187,7 +202,7 @@ def import_files(files: tuple[Path, ...], db_file: Path | None, dry_run: bool, m
                 if plan.problems or plan.missing_reasons(reasons_for(plan)):
                     _echo_plan(plan, parsed, reasons_for(plan))
                     raise click.ClickException(f"{path.name} was not imported; the files before it were.")
-            result = importer.apply(database, plan, reasons_for(plan), user, path.name, parsed.checksum)
+            result = importer.apply(database, plan, reasons_for(plan), actor, path.name, parsed.checksum)
             click.echo(result.message)
     except importer.ImporterError as exc:
         raise click.ClickException(str(exc)) from None
@@ -200,14 +215,16 @@ def import_files(files: tuple[Path, ...], db_file: Path | None, dry_run: bool, m
 @main.command("undo-import", help="Undo an import: restore the values it replaced and remove the figures it added.")
 @click.argument("import_id", type=int)
 @_db_option
-@click.option("--user", default=None, help="Who is undoing it, for the import history (default: your login name).")
+@click.option("--user", default=None, metavar="ACCOUNT",
+              help="The account undoing it: the one that made the import, the head of service or an administrator. "
+                   "Default: an account named as your login.")
 def undo_import(import_id: int, db_file: Path | None, user: str | None) -> None:
     import getpass
 
-    from libstats import importer
+    from libstats import auth, importer
     database = _open_for_import(db_file, read_only=False)
     try:
-        result = importer.undo(database, import_id, user or getpass.getuser())
+        result = importer.undo(database, import_id, auth.Actor.command_line(user or getpass.getuser()))
     except importer.ImporterError as exc:
         raise click.ClickException(str(exc)) from None
     except (db.StoreError, db.QueryError, OSError) as exc:
@@ -244,6 +261,130 @@ def restore(source: Path, db_file: Path | None) -> None:
         raise click.ClickException(f"Nothing was restored: {exc}") from None
     click.echo(f"Restored {store} from {source}: {entries.describe(rows)}."
                + (f" The store it replaced is kept as {kept}." if kept else ""))
+
+
+# ------------------------------------------------------------------------------------------------ accounts
+
+@main.group(help="Who may sign in and what they may change: viewer, librarian (scoped to boroughs or branches), "
+            "head_of_service, administrator. Every change is in the audit trail. No account ships: make the first "
+            "administrator with `python -m libstats users add NAME --role administrator`.")
+def users() -> None:
+    pass
+
+
+def _password(from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    return click.prompt("Password", hide_input=True, confirmation_prompt="Repeat the password")
+
+
+def _account_change(fn):
+    """Run an account change with plain messages: a refusal or a locked store is one sentence, exit status 1."""
+    from libstats import auth
+    try:
+        return fn()
+    except auth.Refused as exc:
+        raise click.ClickException(str(exc)) from None
+    except (db.StoreError, db.QueryError, OSError) as exc:
+        raise click.ClickException(f"The account could not be saved ({str(exc).splitlines()[0]}).") from None
+
+
+@users.command("add", help="Add an account. A password is asked for (twice, not shown) unless --no-password, for "
+               "an account that signs in only through the council's identity provider with --email.")
+@click.argument("name")
+@click.option("--role", required=True, type=click.Choice(["viewer", "librarian", "head_of_service", "administrator"]))
+@click.option("--scope", "scopes", multiple=True, metavar="Bexley|Bromley|BRANCH",
+              help="A librarian's borough or branch (repeat for more); they may import only figures of these.")
+@click.option("--email", default=None, help="The e-mail the identity provider (OpenID Connect) signs them in as.")
+@click.option("--no-password", is_flag=True, help="No local password: sign-in through the identity provider only.")
+@click.option("--password-stdin", is_flag=True, help="Read the password from the first line of standard input.")
+@_db_option
+def users_add(name: str, role: str, scopes: tuple[str, ...], email: str | None, no_password: bool,
+              password_stdin: bool, db_file: Path | None) -> None:
+    from libstats import auth
+    if no_password and not email:
+        raise click.BadParameter("an account without a password needs --email to sign in with", param_hint="--no-password")
+    password = None if no_password else _password(password_stdin)
+    database = _open_for_import(db_file, read_only=False)
+    try:
+        who = auth.command_line_address()
+        identity = _account_change(lambda: auth.add_account(database, name, role, scopes, email=email, password=password,
+                                                            by=who, address=who))
+    finally:
+        database.close()
+    click.echo(f"Added {identity.describe()}" + (f", signing in as {email.strip().lower()}" if email else "") + ".")
+
+
+@users.command("change", help="Change an account: its role, scope, e-mail or password; disable or enable it; "
+               "unlock it after too many wrong passwords. A change of role, scope or password signs it out.")
+@click.argument("name")
+@click.option("--role", default=None, type=click.Choice(["viewer", "librarian", "head_of_service", "administrator"]))
+@click.option("--scope", "scopes", multiple=True, metavar="Bexley|Bromley|BRANCH", help="The new scope (replaces the old).")
+@click.option("--email", default=None, help="The new e-mail (\"\" for none).")
+@click.option("--password", "new_password", is_flag=True, help="Set a new password (asked for twice).")
+@click.option("--password-stdin", is_flag=True, help="With --password: read it from standard input.")
+@click.option("--disable/--enable", "disabled", default=None, help="Disable the account (it can no longer sign in), or enable it.")
+@click.option("--unlock", is_flag=True, help="Forget the wrong passwords that locked it.")
+@_db_option
+def users_change(name: str, role: str | None, scopes: tuple[str, ...], email: str | None, new_password: bool,
+                 password_stdin: bool, disabled: bool | None, unlock: bool, db_file: Path | None) -> None:
+    from libstats import auth
+    password = _password(password_stdin) if new_password else None
+    database = _open_for_import(db_file, read_only=False)
+    try:
+        who = auth.command_line_address()
+        what = _account_change(lambda: auth.change_account(
+            database, name, role=role, scopes=scopes or None, email=email, password=password, disabled=disabled,
+            unlock=unlock, by=who, address=who))
+    finally:
+        database.close()
+    click.echo(what)
+
+
+@users.command("list", help="Every account: role, scope, e-mail, whether it is locked or disabled.")
+@_db_option
+def users_list(db_file: Path | None) -> None:
+    import pandas as pd
+
+    from libstats import auth
+    database = _open_for_import(db_file, read_only=True)
+    try:
+        table = auth.accounts(database)
+    finally:
+        database.close()
+    if table.empty:
+        click.echo("No accounts yet. Make the first administrator with: python -m libstats users add NAME --role administrator")
+        return
+    for r in table.itertuples():
+        scope = f" ({', '.join(r.scopes)})" if r.role == "librarian" else ""
+        notes = [f"signs in as {r.email}"] if pd.notna(r.email) else []
+        notes += ["password"] if r.has_password else []
+        notes += [f"{r.failed_sign_ins} wrong passwords"] if r.failed_sign_ins else []
+        notes += ["locked"] if pd.notna(r.locked_until) and r.failed_sign_ins >= auth.MAX_FAILURES else []
+        notes += ["disabled"] if pd.notna(r.disabled_at) else []
+        click.echo(f"{r.name}: {auth.ROLES[r.role]}{scope}; {', '.join(notes) or 'no way to sign in'}")
+
+
+@main.command(help="The audit trail (sign-ins, failed sign-ins, lockouts, imports, undos, commentary, targets, "
+              "account changes) as CSV: to standard output, or to --out FILE.")
+@click.option("--out", "out_file", type=click.Path(dir_okay=False, path_type=Path), default=None)
+@_db_option
+def audit(out_file: Path | None, db_file: Path | None) -> None:
+    from libstats import auth, export
+    database = _open_for_import(db_file, read_only=True)
+    try:
+        table = auth.audit_trail(database)
+    finally:
+        database.close()
+    content = export.to_csv(table)
+    if out_file is None:
+        click.echo(content.decode("utf-8-sig"), nl=False)
+        return
+    try:
+        out_file.write_bytes(content)
+    except OSError as exc:
+        raise click.ClickException(f"The audit trail could not be written to {out_file}: {exc.strerror or exc}.") from None
+    click.echo(f"Wrote {len(table):,} rows of the audit trail to {out_file}.")
 
 
 @main.command(help="Build the board pack for one financial year: one self-contained HTML file, or an A4 PDF.")

@@ -347,10 +347,11 @@ class Database:
         return version
 
     @contextlib.contextmanager
-    def transaction(self) -> Iterator["Transaction"]:
+    def transaction(self, bump: bool = True) -> Iterator["Transaction"]:
         """Named statements inside one transaction: committed whole on success, rolled back whole on error.
 
-        Every write also bumps the data version, so cached query results are refreshed.
+        Every write also bumps the data version, so cached query results are refreshed; bump=False for writes
+        no cached query reads (sign-ins, accounts and the audit trail, which are read uncached).
         """
         if self.read_only:
             raise StoreError("This connection is read-only: open the database for writing to change it.")
@@ -362,7 +363,8 @@ class Database:
                 began = True
                 tx = Transaction(cursor)
                 yield tx
-                tx.run("bump_data_version")
+                if bump:
+                    tx.run("bump_data_version")
                 cursor.execute("commit")
                 began = False
                 self._shared.version = None

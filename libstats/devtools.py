@@ -34,17 +34,19 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def serve(app: Path, env: dict[str, str], log_path: Path, timeout: float = 90) -> Iterator[str]:
-    """`streamlit run app` headless on a free loopback port until the block ends; yields its URL.
+def serve(app: Path, env: dict[str, str], log_path: Path, timeout: float = 90, port: int | None = None,
+          options: list[str] = ()) -> Iterator[str]:
+    """`streamlit run app` headless on a (free) loopback port until the block ends; yields its URL.
 
-    env is added to this process's environment (e.g. LIBSTATS_DB); the server's output goes to log_path.
+    env is added to this process's environment (e.g. LIBSTATS_DB); options are more `--section.option value`
+    flags (e.g. `--secrets.files PATH`); the server's output goes to log_path.
     """
-    port = free_port()
+    port = port or free_port()
     with open(log_path, "w") as log:
         proc = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", str(app), "--server.headless", "true",
              "--server.address", "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats", "false",
-             "--server.fileWatcherType", "none"],
+             "--server.fileWatcherType", "none", *options],
             cwd=ROOT, env={**os.environ, **env}, stdout=log, stderr=subprocess.STDOUT,
         )
         url = f"http://127.0.0.1:{port}"

@@ -166,6 +166,11 @@ def _enter_meeting() -> None:
     st.session_state["meeting_toggle"] = False
 
 
+def without_filters() -> None:
+    """This run draws no filters (a sign-in is required first): the sign-in page runs without a selection."""
+    _this_run.selection = "no filters: sign in first"
+
+
 def current() -> Selection:
     """The selection dashboard.py drew in this script run.
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from libstats import db, export, importer, ui
+from libstats import auth, db, export, importer, signin, ui
 from libstats.quality import month_name, number
 
 # The problems shown on the page at most; the rest are in a download (a hostile file can have hundreds of thousands).
@@ -47,7 +47,7 @@ def check_upload(upload, metric: str | None):
     return st.session_state[key]
 
 
-def show_upload(upload, metric: str | None, user: str, index: int) -> None:
+def show_upload(upload, metric: str | None, who: auth.Identity, index: int) -> None:
     """One file: what was read, every problem, or the preview with the warnings' reasons and the confirm button."""
     parsed, plan, failure = check_upload(upload, metric)
     # Everything from the file (its name, its cells in the messages) is shown as text: ui.plain escapes
@@ -72,6 +72,10 @@ def show_upload(upload, metric: str | None, user: str, index: int) -> None:
                                "problems.csv", "text/csv", key=f"problems_csv_{index}", icon=":material/download:")
         return
     st.write(ui.plain(plan.summary()))
+    refusal = importer.scope_refusal(who, plan)
+    if refusal:       # said before the button; importer.apply refuses it again whatever the page shows
+        st.error(ui.plain(refusal))
+        return
     if plan.nothing_to_change:
         return
     left, right = st.columns(2)
@@ -89,18 +93,16 @@ def show_upload(upload, metric: str | None, user: str, index: int) -> None:
             reasons[w.key] = st.text_input(ui.plain(w), key=f"reason_{index}_{w.key}",
                                            placeholder="Why this figure is right")
     missing = plan.missing_reasons(reasons)
-    if not user.strip():
-        st.info("Give your name above: every import is recorded with who made it.")
-    elif missing:
+    if missing:
         st.info(f"{importer.plural(len(missing), 'warning')} still need{'s' if len(missing) == 1 else ''} a reason "
                 "before the import can go ahead.")
     if st.button(f"Import {ui.plain(upload.name)}", key=f"confirm_{index}", type="primary",
-                 disabled=bool(missing) or not user.strip()):
+                 disabled=bool(missing)):
         bar = st.progress(0.0, text=f"Importing {ui.plain(upload.name)}")
         def progress(done: float, what: str) -> None:
             bar.progress(min(max(done, 0.0), 1.0), text=ui.plain(what))
         try:
-            result = importer.apply(ui.database(), plan, reasons, user.strip(), upload.name, parsed.checksum,
+            result = importer.apply(ui.database(), plan, reasons, signin.actor(), upload.name, parsed.checksum,
                                     progress=progress)
             st.session_state["import_message"] = result.message
             st.rerun()
@@ -112,27 +114,32 @@ def show_upload(upload, metric: str | None, user: str, index: int) -> None:
             st.error(ui.plain(f"The import could not be written, so nothing was imported ({problem})."))
 
 
-def history() -> None:
-    """Every import, newest first, and the way to undo one."""
+def history(who: auth.Identity | None) -> None:
+    """Every import, newest first, and the way to undo one (to those who may: their own, or anyone's)."""
     imports = importer.history(ui.database())
     if imports.empty:
         st.write("Nothing has been imported yet: every figure comes from the seed.")
         return
     st.dataframe(imports.drop(columns=["checksum"]), hide_index=True, width="stretch", key="import_history")
+    if not auth.may(who, "undo"):
+        return
     live = imports[imports["undone_at"].isna()]
+    mine = live[[auth.may_undo(who, by) for by in live["imported_by"]]]
     if live.empty:
         return
-    chosen = st.selectbox("Import to undo", list(live["import_id"]), key="undo_choice",
-                          format_func=lambda i: f"{i}: {live.set_index('import_id').at[i, 'file_name']}")
+    if mine.empty:
+        st.caption(ui.plain(f"{who.name} may undo only their own imports, and has none to undo: the head of "
+                            "service or an administrator may undo anyone's."))
+        return
+    labels = {i: f"{i}: {f} ({by})" for i, f, by in zip(mine["import_id"], mine["file_name"], mine["imported_by"])}
+    chosen = st.selectbox("Import to undo", list(labels), key="undo_choice", format_func=lambda i: labels.get(i, str(i)))
     with st.expander(f"What import {chosen} changed"):
         st.dataframe(importer.changes_of(ui.database(), chosen), hide_index=True, key="undo_changes")
         st.dataframe(importer.reasons_of(ui.database(), chosen), hide_index=True, key="undo_reasons")
-    user = st.session_state.get("import_user", "")
-    if st.button(f"Undo import {chosen}", key="undo_button", disabled=not user.strip(),
-                 help="Restores the values it replaced and removes the figures it added." +
-                      ("" if user.strip() else " Give your name on the Import tab first.")):
+    if st.button(f"Undo import {chosen}", key="undo_button",
+                 help="Restores the values it replaced and removes the figures it added."):
         try:
-            st.session_state["import_message"] = importer.undo(ui.database(), int(chosen), user.strip()).message
+            st.session_state["import_message"] = importer.undo(ui.database(), int(chosen), signin.actor()).message
             st.rerun()
         except importer.ImporterError as problem:
             st.error(ui.plain(problem))

@@ -4,8 +4,11 @@ The upload page and `python -m libstats import` share this API:
 
     parsed = read_file(name, content, metric=None)      # raises FileNotUnderstood for an unreadable file
     plan = validate(db, parsed)                          # problems (block), warnings (need reasons), diff
-    result = apply(db, plan, reasons, user, name, parsed.checksum)
-    undo(db, result.import_id, user)
+    result = apply(db, plan, reasons, actor, name, parsed.checksum)    # actor: who asks (libstats.auth.Actor)
+    undo(db, result.import_id, actor)
+
+Both check, inside their own transaction, that the actor's account may do it (a librarian only figures of
+their boroughs or branches, and only their own imports undone) and write the audit row in it.
 """
 from __future__ import annotations
 
@@ -25,7 +28,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 
-from libstats import quality
+from libstats import auth, quality
 from libstats.db import Database
 from libstats.quality import FigureWarning, month_name
 
@@ -1297,9 +1300,29 @@ def _write_table(writes: pd.DataFrame) -> pa.Table:
     })
 
 
-def apply(db: Database, plan: Plan, reasons: dict[str, str], user: str, file_name: str, checksum: str,
+def scope_refusal(identity: auth.Identity, plan: Plan) -> str | None:
+    """The sentence refusing a file with figures outside this person's scope (naming the rows), or None."""
+    figures = pd.concat([part[["row", "borough", "branch"]] for part in (plan.added, plan.changed, plan.unchanged)
+                         if part is not None and not part.empty] or [pd.DataFrame(columns=["row", "borough", "branch"])])
+    return auth.out_of_scope(identity, figures)
+
+
+def _identify(tx, actor: auth.Actor | None, action: str) -> auth.Identity:
+    try:
+        identity = auth.identify(tx, actor)
+        auth.authorise(identity, action)
+        return identity
+    except auth.Refused as refused:
+        raise ImportRefused(str(refused)) from None
+
+
+def apply(db: Database, plan: Plan, reasons: dict[str, str], actor: auth.Actor | None, file_name: str, checksum: str,
           progress: Progress | None = None) -> ImportResult:
-    """Write a checked plan in one transaction, recording who, when, what it replaced and why warnings were accepted."""
+    """Write a checked plan in one transaction, recording who, when, what it replaced and why warnings were accepted.
+
+    Who imports is the actor's account, re-read inside the transaction: it must be allowed to import, and a
+    librarian only figures of their own boroughs and branches (the refusal names the rows outside them).
+    """
     if plan.problems:
         raise ImportRefused(f"{file_name} has {plural(len(plan.problems), 'problem')}, so nothing was imported. "
                             "Correct the file and load it again.")
@@ -1308,11 +1331,14 @@ def apply(db: Database, plan: Plan, reasons: dict[str, str], user: str, file_nam
         raise ImportRefused(f"{plural(len(missing), 'warning')} {'needs' if len(missing) == 1 else 'need'} a "
                             "reason before the import can go ahead: "
                             + ", ".join(w.key for w in missing) + ". Nothing was imported.")
-    if not (user or "").strip():
-        raise ImportRefused("Say who is importing the file: the import history records it.")
     if checksum != plan.checksum:
         raise ImportRefused(f"{file_name} is not the file that was checked (its checksum differs): check it again.")
     if plan.nothing_to_change:
+        with db.transaction(bump=False) as tx:     # nothing is written, but only for someone who may import it
+            identity = _identify(tx, actor, "import")
+            refusal = scope_refusal(identity, plan)
+        if refusal:
+            raise ImportRefused(refusal)
         return ImportResult(None, 0, 0, len(plan.unchanged), (
             f"Nothing changed: {_all_figures(len(plan.unchanged), 'in ' + file_name)} already in the warehouse "
             "with the same values."))
@@ -1325,11 +1351,15 @@ def apply(db: Database, plan: Plan, reasons: dict[str, str], user: str, file_nam
     # (statements/). DuckDB turns an update of a column with a foreign key into a delete and an insert;
     # the entered figures are a small table of their own, so that is cheap.
     with db.transaction() as tx:
+        identity = _identify(tx, actor, "import")
+        refusal = scope_refusal(identity, plan)
+        if refusal:
+            raise ImportRefused(refusal)
         version = tx.run("current_data_version").fetchone()[0]
         if plan.data_version is not None and version != plan.data_version:
             raise ImportRefused("The warehouse changed since this file was checked (another import or undo?): "
                                 "check the file again before importing it.")
-        import_id = tx.run("insert_import_batch", user=user.strip(), file_name=file_name, checksum=checksum,
+        import_id = tx.run("insert_import_batch", user=identity.name, file_name=file_name, checksum=checksum,
                            added=len(plan.added), changed=len(plan.changed), unchanged=len(plan.unchanged),
                            shape=plan.shape).fetchone()[0]
         n = rows.num_rows
@@ -1341,6 +1371,12 @@ def apply(db: Database, plan: Plan, reasons: dict[str, str], user: str, file_nam
         if not warnings.empty:
             with tx.registered("import_warnings", warnings):
                 tx.run("insert_import_warnings", import_id=import_id)
+        boroughs = sorted(set(plan.added["borough"]) | set(plan.changed["borough"]))
+        auth.audit(tx, identity.name, "import", (
+            f"import {import_id}: {file_name} (sha256 {checksum[:12]}…): {plural(len(plan.added), 'figure')} added, "
+            f"{len(plan.changed):,} changed, for {', '.join(boroughs)}"
+            + (f"; {plural(len(warnings), 'warning')} given a reason" if not warnings.empty else "")),
+            getattr(actor, "address", None))
     _report(progress, 1.0, f"Written {rows.num_rows:,} figures")
     return ImportResult(int(import_id), len(plan.added), len(plan.changed), len(plan.unchanged), (
         f"Import {import_id}: {file_name}: {plural(len(plan.added), 'figure')} added, {len(plan.changed):,} "
@@ -1349,17 +1385,23 @@ def apply(db: Database, plan: Plan, reasons: dict[str, str], user: str, file_nam
 
 # ---------------------------------------------------------------------------------------------- undoing
 
-def undo(db: Database, import_id: int, user: str) -> UndoResult:
-    """Put back what an import replaced and remove what it added, in one transaction."""
+def undo(db: Database, import_id: int, actor: auth.Actor | None) -> UndoResult:
+    """Put back what an import replaced and remove what it added, in one transaction.
+
+    Allowed to the person who made the import, and to the head of service and administrators.
+    """
     # A figure the import wrote that a later import changed would be lost by restoring the older value, so
     # that is refused: undo the later import first (imports are undone newest first where they overlap).
-    if not (user or "").strip():
-        raise ImportRefused("Say who is undoing the import: the import history records it.")
     with db.transaction() as tx:
+        identity = _identify(tx, actor, "undo")
         batch = tx.run("import_batch_of", id=import_id).fetchone()
         if batch is None:
             raise ImportRefused(f"There is no import {import_id}.")
-        file_name, _, _, undone_at, undone_by = batch
+        file_name, _, imported_by, undone_at, undone_by = batch
+        try:
+            auth.authorise_undo(identity, import_id, imported_by)
+        except auth.Refused as refused:
+            raise ImportRefused(str(refused)) from None
         if undone_at is not None:
             raise ImportRefused(f"Import {import_id} ({file_name}) was already undone on "
                                 f"{undone_at:%d %B %Y at %H:%M} by {undone_by}: there is nothing left to undo.")
@@ -1369,7 +1411,10 @@ def undo(db: Database, import_id: int, user: str) -> UndoResult:
         restored, removed = tx.run("count_history", id=import_id).fetchone()
         tx.run("remove_entered_figures", id=import_id)
         tx.run("restore_entered_figures", id=import_id)
-        tx.run("mark_import_undone", id=import_id, user=user.strip())
+        tx.run("mark_import_undone", id=import_id, user=identity.name)
+        auth.audit(tx, identity.name, "undo", (
+            f"undid import {import_id} ({file_name}, made by {imported_by}): {plural(int(restored), 'figure')} "
+            f"restored, {plural(int(removed), 'added figure')} removed"), getattr(actor, "address", None))
     return UndoResult(import_id, int(restored), int(removed), (
         f"Import {import_id} ({file_name}) undone: {plural(int(restored), 'figure')} restored to the earlier "
         f"values, {plural(int(removed), 'added figure')} removed."))

@@ -3,7 +3,7 @@ import html
 
 import streamlit as st
 
-from libstats import appraisal, filters, fiscal, report, ui
+from libstats import appraisal, auth, filters, fiscal, report, signin, ui
 
 selection = filters.current()
 fy = selection.fy
@@ -35,9 +35,14 @@ else:
     st.title(f"Annual appraisal {fy}")
     st.write(f"For the stakeholder board: {fy} against {selection.previous_fy}, in the order of the board report. "
              "Switch on meeting mode in the sidebar to present it one section at a time.")
-# The forms are for the head of service, so the report reads (and draws) without them until asked for.
-editing = not meeting and st.toggle("Write commentary and set next year's targets", key="appraisal_edit",
-                                    help="Shows a commentary form under each section, and the targets table.")
+# The forms are for the head of service alone (and the saves check that again), so the report reads (and
+# draws) without them until asked for.
+who = signin.identity()
+editing = not meeting and auth.may(who, "commentary") and st.toggle(
+    "Write commentary and set next year's targets", key="appraisal_edit",
+    help="Shows a commentary form under each section, and the targets table.")
+if not meeting and not who and signin.no_accounts_yet():
+    signin.first_account_note()
 
 for section in sections:
     st.header(section.title, anchor=section.key)
@@ -77,12 +82,12 @@ for section in sections:
             with st.form(f"commentary_{section.key}", border=False):
                 body = st.text_area("What the board should know", commentary.get(section.key, ""),
                                     key=f"commentary_text_{section.key}", max_chars=appraisal.COMMENTARY_LIMIT)
-                author = st.text_input("Your name", key=f"commentary_author_{section.key}")
+                st.caption(ui.plain(f"Saved as written by {who.name}."))
                 if st.form_submit_button("Save the commentary"):
                     try:
-                        appraisal.save_commentary(ui.database(), fy, section.key, body, author)
+                        appraisal.save_commentary(ui.database(), fy, section.key, body, signin.actor())
                         st.rerun()
-                    except ValueError as problem:
+                    except (ValueError, auth.Refused) as problem:
                         st.error(ui.plain(problem))
         if section.key == "next_year":
             upcoming = fiscal.next_fy(fy)
@@ -94,12 +99,12 @@ for section in sections:
                             "Measure": st.column_config.SelectboxColumn(options=list(appraisal.TARGET_METRICS), required=True),
                             "Scope": st.column_config.SelectboxColumn(options=["Service", "Bexley", "Bromley"], required=True),
                             "Target": st.column_config.NumberColumn(min_value=0, format="localized", required=True)})
-                    author = st.text_input("Your name", key="targets_author")
+                    st.caption(ui.plain(f"Saved as set by {who.name}."))
                     if st.form_submit_button("Save the targets"):
                         try:
-                            saved = appraisal.save_targets(ui.database(), upcoming, edited, author)
+                            saved = appraisal.save_targets(ui.database(), upcoming, edited, signin.actor())
                             st.success(f"Saved {saved} targets for {upcoming}.")
-                        except ValueError as problem:
+                        except (ValueError, auth.Refused) as problem:
                             st.error(ui.plain(problem))
 
 if not meeting:

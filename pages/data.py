@@ -1,7 +1,7 @@
 """Data: import monthly returns, undo an import, the data-quality register and completeness, and the full export."""
 import streamlit as st
 
-from libstats import export, filters, import_view, importer, quality, ui
+from libstats import auth, export, filters, import_view, importer, quality, signin, ui
 
 selection = filters.current()
 st.title("Data: monthly returns and data quality")
@@ -13,6 +13,7 @@ if message := st.session_state.pop("import_message", None):
 # run, so an upload in progress survives a look at another tab.
 tabs = st.tabs(["Import", "Import history", "Data quality", "Export"], key="data_tab", on_change="rerun")
 catalogue = ui.run("metric_catalogue")
+who = signin.identity()       # what to show; the importer checks the account again when it writes
 with tabs[0]:
     st.write("Upload the monthly returns as CSV or Excel. The layout is recognised from the header: "
              "`month,borough,branch,metric,value`; `month,branch,<measure>,…`; the library data schema "
@@ -21,19 +22,28 @@ with tabs[0]:
     st.caption(f"Limits: files up to {st.get_option('server.maxUploadSize'):,} MB, up to "
                f"{importer.MAX_ROWS:,} figures in a CSV and {importer.MAX_SHEET_CELLS:,} cells in a spreadsheet "
                f"(save a larger one as CSV), and {importer.MAX_CELL:,} characters in a cell.")
-    left, right = st.columns(2)
-    left.text_input("Your name", key="import_user", help="Every import is recorded with who made it.")
-    monthly = catalogue[catalogue["grain"] == "monthly"]
-    metric = right.selectbox("Measure, for a file with one column per month", [None, *monthly["metric"]],
-                             key="import_metric", format_func=lambda m: "(the file says)" if m is None else
-                             dict(zip(monthly["metric"], monthly["label"]))[m])
-    uploads = st.file_uploader("Monthly returns", type=["csv", "xlsx"], accept_multiple_files=True, key="upload")
-    for index, upload in enumerate(uploads or []):
-        with st.container(border=True):
-            import_view.show_upload(upload, metric, st.session_state.get("import_user", ""), index)
+    if auth.may(who, "import"):
+        scope = "any borough" if who.role != "librarian" else ", ".join(who.scopes)
+        st.caption(ui.plain(f"Importing as {who.describe()}: every import is recorded with your name, and you may "
+                            f"import figures for {scope}."))
+        monthly = catalogue[catalogue["grain"] == "monthly"]
+        metric = st.selectbox("Measure, for a file with one column per month", [None, *monthly["metric"]],
+                              key="import_metric", format_func=lambda m: "(the file says)" if m is None else
+                              dict(zip(monthly["metric"], monthly["label"]))[m])
+        uploads = st.file_uploader("Monthly returns", type=["csv", "xlsx"], accept_multiple_files=True, key="upload")
+        for index, upload in enumerate(uploads or []):
+            with st.container(border=True):
+                import_view.show_upload(upload, metric, who, index)
+    elif signin.no_accounts_yet():
+        signin.first_account_note()
+    elif who is None:
+        st.info("Sign in as a librarian to import returns (the Sign in page, in the sidebar).", icon=":material/login:")
+    else:
+        st.info(ui.plain(f"{who.describe()} may not import returns: librarians, the head of service and "
+                         "administrators may."), icon=":material/block:")
 
 with tabs[1]:
-    import_view.history()
+    import_view.history(who)
 
 with tabs[2]:
     if tabs[2].open:

@@ -11,6 +11,7 @@ from libstats.build import build
 from libstats.devtools import CHROMIUM, launch_chromium, serve
 
 ROOT = Path(__file__).resolve().parent.parent
+PASSWORD = "correct horse battery staple"        # every test account's (no account ships with the app)
 FIXTURE_SEED = ROOT / "tests" / "fixtures" / "seed"
 
 
@@ -87,6 +88,8 @@ def make_app(monkeypatch):
 
     def make(db: Path, **query_params) -> AppTest:
         monkeypatch.setenv("LIBSTATS_DB", str(db))
+        # The first run writes a cookie secret: into the test's folder, not the working tree's secrets file.
+        monkeypatch.setenv("LIBSTATS_SECRETS", str(Path(db).parent / "secrets.toml"))
         _fresh_streamlit_caches()
         at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
         for key, value in query_params.items():
@@ -112,12 +115,26 @@ def fresh_server(seed_db, tmp_path_factory):
     yield from _serve(seed_db, tmp_path_factory)
 
 
+# The accounts every live server has (made before it starts: a running dashboard holds the entries store).
+LIVE_ACCOUNTS = (("Sam Librarian", "librarian", ("Bexley",)), ("Bea Librarian", "librarian", ("Bromley",)),
+                 ("Jo Head", "head_of_service", ()), ("Ada Admin", "administrator", ()))
+
+
 def _serve(seed_db, tmp_path_factory):
     db = tmp_path_factory.mktemp("live") / "library.duckdb"
     shutil.copy(seed_db, db)
+    for name, role, scopes in LIVE_ACCOUNTS:
+        account(db, name, role, scopes)
     with serve(ROOT / "dashboard.py", {"LIBSTATS_DB": str(db)}, tmp_path_factory.mktemp("live_log") / "streamlit.log",
-               timeout=60) as url:
+               timeout=60, options=secrets_options(db.parent)) as url:
         yield url
+
+
+def secrets_options(folder: Path, text: str = "") -> list[str]:
+    """A test server's own secrets file (the first run adds its cookie secret), never the working tree's."""
+    path = folder / "secrets.toml"
+    path.write_text(text, encoding="utf-8")
+    return ["--secrets.files", str(path)]
 
 
 @pytest.fixture(scope="session")
@@ -139,7 +156,57 @@ def page(browser):
     context.close()
 
 
+def sign_in_in_browser(page, url: str, name: str, password: str = PASSWORD) -> None:
+    """Open url and sign in with a local account in the sidebar, as a person does (the sign-in lasts as long
+    as the browser tab's session: a reload, or page.goto, asks for it again)."""
+    page.goto(url)
+    wait_for_app(page)
+    sidebar = page.get_by_test_id("stSidebar")
+    sidebar.get_by_test_id("stExpander").filter(has_text="Sign in").locator("summary").click()
+    sidebar.get_by_role("textbox", name="Account name").fill(name)
+    sidebar.get_by_label("Password", exact=True).fill(password)
+    sidebar.get_by_role("button", name="Sign in", exact=True).click()
+    sidebar.get_by_text(f"Signed in as {name}", exact=False).first.wait_for(timeout=30_000)
+    wait_for_app(page)
+
+
 def wait_for_app(page, timeout: float = 60_000) -> None:
     """Wait as Streamlit's own e2e tests do: the script has finished and no skeleton is left."""
     page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=timeout)
     page.wait_for_function("!document.querySelector('[data-testid=\"stSkeleton\"]')", timeout=timeout)
+
+
+# ------------------------------------------------------------------------------------ accounts for the tests
+
+def account(where, name: str, role: str = "administrator", scopes=(), email: str | None = None,
+            password: str | None = PASSWORD):
+    """An account in the entries store of a warehouse path or an open Database (added once), and the
+    command-line actor that stands for it."""
+    from libstats import auth, db
+    database = where if isinstance(where, db.Database) else db.Database(where)
+    try:
+        if auth.account(database, name) is None:
+            auth.add_account(database, name, role, scopes, email=email, password=password, by="test")
+    finally:
+        if database is not where:
+            database.close()
+    return auth.Actor.command_line(name)
+
+
+def sign_in_token(db_path: Path, name: str, password: str = PASSWORD) -> str:
+    """A local sign-in's token, as the sign-in page keeps it in the session."""
+    from libstats import auth, db
+    database = db.Database(db_path)
+    try:
+        return auth.sign_in(database, name, password)[0]
+    finally:
+        database.close()
+
+
+def signed_in(at, db_path: Path, name: str):
+    """An AppTest session signed in as an account (the token the sign-in page would keep), run again."""
+    from libstats import signin
+    at.session_state[signin.TOKEN] = sign_in_token(db_path, name)
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at

@@ -9,8 +9,8 @@ from collections import Counter
 import pypdf
 import pytest
 
-from libstats import appraisal, db, report
-from tests.conftest import shown
+from libstats import appraisal, auth, db, report
+from tests.conftest import account, shown, signed_in
 from tools import seedgen
 
 YEARS = seedgen.FYS
@@ -178,22 +178,24 @@ def test_the_html_pack_loads_nothing_from_the_network(packs):
 
 
 def test_commentary_is_text_never_html(seed_copy):
-    appraisal.save_commentary(seed_copy, "2015-16", "summary", "<script>alert('board')</script> A hard year.", "Head of service")
+    appraisal.save_commentary(seed_copy, "2015-16", "summary", "<script>alert('board')</script> A hard year.",
+                              account(seed_copy, "Head of service", "head_of_service"))
     notes = seed_copy.run("commentary_for_year", fy="2015-16")
     assert notes.iloc[0]["written_by"] == "Head of service"
     year = appraisal.build(seed_copy.run, "2015-16")
     html = report.build_html(year, {"summary": notes.iloc[0]["body"]})
     assert "&lt;script&gt;alert(&#39;board&#39;)&lt;/script&gt; A hard year." in html
     assert "<script>alert(" not in html
-    with pytest.raises(ValueError, match="Say who is writing"):
-        appraisal.save_commentary(seed_copy, "2015-16", "summary", "text", "  ")
+    with pytest.raises(auth.Refused, match="Sign in first"):
+        appraisal.save_commentary(seed_copy, "2015-16", "summary", "text", None)
 
 
 def test_the_page_shows_commentary_as_text(fixture_db, make_app, tmp_path):
     path = tmp_path / "db.duckdb"
     shutil.copy(fixture_db, path)
     database = db.Database(path)
-    appraisal.save_commentary(database, "2015-16", "summary", "<b>bold?</b> <script>x()</script>", "Jo Bloggs")
+    appraisal.save_commentary(database, "2015-16", "summary", "<b>bold?</b> <script>x()</script>",
+                              account(database, "Jo Bloggs", "head_of_service"))
     database.close()
     at = make_app(path, fy="2015-16")
     at.switch_page("pages/appraisal.py").run()
@@ -211,13 +213,14 @@ def test_targets_for_next_year_are_edited_and_checked(fixture_db, tmp_path):
     assert edited.empty
     import pandas as pd
     table = pd.DataFrame({"Measure": ["Visits", "PC utilisation (%)"], "Scope": ["Bexley", "Service"], "Target": [17500, 35]})
-    assert appraisal.save_targets(database, "2016-17", table, "Jo Bloggs") == 2
+    jo = account(database, "Jo Bloggs", "head_of_service")
+    assert appraisal.save_targets(database, "2016-17", table, jo) == 2
     stored = database.run("targets_for", metric="pc_utilisation", scope="Service")
     assert stored.iloc[0]["value"] == 0.35 and stored.iloc[0]["provenance"] == "set"
     assert appraisal.editable_targets(database.run, "2016-17")["Target"].tolist() == [35.0, 17500.0]
     bad = pd.DataFrame({"Measure": ["Visits"], "Scope": ["Lewisham"], "Target": [1]})
     with pytest.raises(ValueError, match="Row 1: the scope must be Service, Bexley or Bromley, not 'Lewisham'"):
-        appraisal.save_targets(database, "2016-17", bad, "Jo")
+        appraisal.save_targets(database, "2016-17", bad, jo)
     assert len(database.run("targets_in_year", fy="2016-17")) == 2, "a rejected edit changes nothing"
     database.close()
 
@@ -264,13 +267,14 @@ def test_the_report_command_writes_both_formats(fixture_db, tmp_path, monkeypatc
 def test_commentary_is_written_on_the_page_once_editing_is_switched_on(fixture_db, make_app, tmp_path):
     path = tmp_path / "db.duckdb"
     shutil.copy(fixture_db, path)
-    at = make_app(path, fy="2015-16")
+    account(path, "Jo Bloggs", "head_of_service")
+    at = signed_in(make_app(path, fy="2015-16"), path, "Jo Bloggs")
     at.switch_page("pages/appraisal.py").run()
     assert not at.text_area, "the report reads without the forms until editing is switched on"
     at.toggle(key="appraisal_edit").set_value(True).run()
     assert len(at.text_area) == len(appraisal.SECTIONS)
+    assert not [t for t in at.text_input if t.label == "Your name"], "who writes comes from the sign-in"
     at.text_area(key="commentary_text_summary").set_value("Visits held up despite the closures.")
-    at.text_input(key="commentary_author_summary").set_value("Jo Bloggs")
     at.button[[b.label for b in at.button].index("Save the commentary")].click().run()
     assert not at.exception and not at.error
     assert at.text[0].value == "Visits held up despite the closures."

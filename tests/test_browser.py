@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import wait_for_app
+from tests.conftest import sign_in_in_browser, wait_for_app
 
 pytestmark = pytest.mark.browser
 
@@ -118,11 +118,7 @@ def test_the_html_board_pack_renders_every_chart_with_the_network_blocked(seed_d
 def test_a_librarian_uploads_a_return_and_sees_it_on_the_branch_page(live_server, page, tmp_path):
     returns = tmp_path / "crayford_april_2018.csv"
     returns.write_text("month,branch,metric,value\n2018-04,Crayford,visits,8123\n", encoding="utf-8")
-    page.goto(f"{live_server}/data?fy=2017-18&scope=Bexley")
-    wait_for_app(page)
-    page.get_by_role("textbox", name="Your name").fill("Sam Librarian")
-    page.get_by_role("textbox", name="Your name").press("Enter")
-    wait_for_app(page)
+    sign_in_in_browser(page, f"{live_server}/data?fy=2017-18&scope=Bexley", "Sam Librarian")
     page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(returns))
     page.get_by_text("crayford_april_2018.csv: 1 figure to add, 0 to change, 0 unchanged.").wait_for(timeout=30_000)
     page.get_by_role("button", name="Import crayford_april_2018.csv").click()

@@ -6,7 +6,7 @@ import shutil
 
 import pytest
 
-from tests.conftest import shown
+from tests.conftest import account, shown, signed_in
 
 GOOD = b"month,borough,branch,metric,value\n2016-04,Bexley,Crayford,visits,520\n2016-04,,bexleyheath,visits,990\n"
 TYPO = b"month,borough,branch,metric,value\n2016-04,Bexley,Crayford,visits,5000\n"
@@ -17,7 +17,8 @@ BAD = b"month,borough,branch,metric,value\n2016-04,Bexley,Crayfrod,visits,520\n2
 def app(fixture_db, make_app, tmp_path):
     path = tmp_path / "db.duckdb"
     shutil.copy(fixture_db, path)
-    at = make_app(path, fy="2015-16", scope="Bexley")
+    account(path, "Sam Librarian", "librarian", ["Bexley"])
+    at = signed_in(make_app(path, fy="2015-16", scope="Bexley"), path, "Sam Librarian")
     at.switch_page("pages/data.py").run()
     assert not at.exception and not at.error
     return at
@@ -30,8 +31,7 @@ def open_tab(at, label):
     return at
 
 
-def upload(at, name, content, user="Sam Librarian"):
-    at.text_input(key="import_user").set_value(user)
+def upload(at, name, content):
     at.file_uploader(key="upload").set_value([(name, content, "text/csv")])
     at.run()
     assert not at.exception, [e.message for e in at.exception]

@@ -15,7 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 from libstats import appraisal, build, cli, db, entries, importer
-from tests.conftest import FIXTURE_SEED, inspect
+from tests.conftest import FIXTURE_SEED, account, inspect
 from tests.test_importer import IMPORTS, snapshot
 from tests.test_importer import holding as dashboard_holding  # another process with both stores open
 
@@ -39,12 +39,14 @@ def run_cli(*args: str):
 
 def enter_everything(path: Path) -> int:
     """An import, a commentary and next year's targets, as the librarian and head of service make them."""
+    account(path, "ann", "librarian", ["Bexley", "Bromley"])
+    head = account(path, "Jo Bloggs", "head_of_service")
     assert run_cli("import", str(LONG), "--db", str(path), "--user", "ann").exit_code == 0
     database = db.Database(path)
     try:
-        appraisal.save_commentary(database, "2015-16", "summary", "Visits held up.", "Jo Bloggs")
+        appraisal.save_commentary(database, "2015-16", "summary", "Visits held up.", head)
         targets = pd.DataFrame({"Measure": ["Visits"], "Scope": ["Bexley"], "Target": [17500]})
-        assert appraisal.save_targets(database, "2016-17", targets, "Jo Bloggs") == 1
+        assert appraisal.save_targets(database, "2016-17", targets, head) == 1
     finally:
         database.close()
     return 1
@@ -103,9 +105,9 @@ def test_a_build_refuses_while_the_dashboard_has_the_warehouse_open(warehouse, f
 
 def test_the_entries_store_is_migrated_once_and_a_newer_one_is_refused(warehouse):
     store = db.entries_path(warehouse)
-    assert db.migrate_entries(store) == ["001_entries.sql"]
+    assert db.migrate_entries(store) == ["001_entries.sql", "002_accounts_audit.sql"]
     assert db.migrate_entries(store) == [], "a migration is applied once"
-    assert db.entries_version(store) == len(db.migrations()) == 1
+    assert db.entries_version(store) == len(db.migrations()) == 2
     con = duckdb.connect(str(store))
     con.execute("insert into schema_version (version, name) values (99, '099_from_the_future.sql')")
     con.close()
@@ -116,14 +118,16 @@ def test_the_entries_store_is_migrated_once_and_a_newer_one_is_refused(warehouse
 def test_a_failed_migration_leaves_the_store_as_it_was(warehouse, tmp_path, monkeypatch):
     folder = tmp_path / "migrations"
     folder.mkdir()
-    shutil.copy(db.ENTRIES_MIGRATIONS / "001_entries.sql", folder)
-    (folder / "002_broken.sql").write_text("create table extra (a integer);\nselect * from no_such_table;\n")
+    for real in db.ENTRIES_MIGRATIONS.glob("*.sql"):
+        shutil.copy(real, folder)
+    following = len(db.migrations()) + 1
+    (folder / f"{following:03d}_broken.sql").write_text("create table extra (a integer);\nselect * from no_such_table;\n")
     store = db.entries_path(warehouse)
     db.migrate_entries(store)
     monkeypatch.setattr(db, "ENTRIES_MIGRATIONS", folder)
     with pytest.raises(db.StoreError):
         db.migrate_entries(store)
-    assert db.entries_version(store) == 1
+    assert db.entries_version(store) == following - 1
     con = duckdb.connect(str(store), read_only=True)
     assert not con.execute("select count(*) from duckdb_tables() where table_name = 'extra'").fetchone()[0]
     con.close()
@@ -162,7 +166,7 @@ def test_restore_refuses_a_file_that_is_not_a_backup(warehouse, tmp_path):
 
 
 def test_an_import_whose_second_statement_fails_leaves_both_stores_unchanged(warehouse, monkeypatch):
-    db.Database(warehouse).close()
+    ann = account(warehouse, "ann")
     before = snapshot(warehouse)
     real = db.statement_sql
 
@@ -174,7 +178,7 @@ def test_an_import_whose_second_statement_fails_leaves_both_stores_unchanged(war
         parsed = importer.read_file("long.csv", LONG.read_bytes())
         plan = importer.validate(database, parsed)
         with pytest.raises(db.QueryError, match="insert_figure_history"):
-            importer.apply(database, plan, {}, "ann", "long.csv", parsed.checksum)
+            importer.apply(database, plan, {}, ann, "long.csv", parsed.checksum)
     finally:
         database.close()
     after = snapshot(warehouse)
@@ -204,6 +208,19 @@ SAMPLES = {
     "clear_target_year": (dict(fy="2016-17"), {}),
     "insert_target_year": (dict(fy="2016-17", author="a"), {}),
     "insert_target": (dict(metric="visits", scope="Bexley", fy="2016-17", value=1.0, note="n"), {}),
+    "insert_audit_event": (dict(who="ann", action="import", what="import 1", address="127.0.0.1"), {}),
+    "account_named": (dict(account="ann"), {}),
+    "account_with_email": (dict(email="Ann@Example.org"), {}),
+    "account_of_session": (dict(token_hash="x"), {}),
+    "insert_account": (dict(account="eve", email="eve@example.org", role="librarian", scopes=["Bexley"],
+                            password_hash=None, created_by="test"), {}),
+    "update_account": (dict(account="ann", email=None, role="administrator", scopes=[], password_hash=None,
+                            disabled=False), {}),
+    "record_failed_sign_in": (dict(account="ann", max_failures=5, minutes=15), {}),
+    "clear_failed_sign_ins": (dict(account="ann"), {}),
+    "insert_sign_in_session": (dict(token_hash="x", account="ann", hours=8, address=None), {}),
+    "end_sign_in_session": (dict(token_hash="x"), {}),
+    "end_sessions_of": (dict(account="ann"), {}),
 }
 LEGACY = {name for name in db.statement_names() if name.startswith("copy_legacy_")}
 
@@ -257,6 +274,7 @@ def test_every_statement_runs_inside_a_transaction_that_is_rolled_back(warehouse
 def test_the_data_version_is_never_rolled_back_by_a_reader(warehouse):
     """Readers ask for the version while commits happen: none may keep a number from before the last commit."""
     database = db.Database(warehouse)
+    head = account(database, "Jo", "head_of_service")
     stop = threading.Event()
     failures: list[str] = []
 
@@ -271,8 +289,8 @@ def test_the_data_version_is_never_rolled_back_by_a_reader(warehouse):
     try:
         for round_ in range(40):
             # back-to-back writes: a reader that read the number between them must not keep it after the second
-            appraisal.save_commentary(database, "2015-16", "summary", f"round {round_}", "Jo")
-            appraisal.save_commentary(database, "2015-16", "summary", f"round {round_}, again", "Jo")
+            appraisal.save_commentary(database, "2015-16", "summary", f"round {round_}", head)
+            appraisal.save_commentary(database, "2015-16", "summary", f"round {round_}, again", head)
             time.sleep(0.002)
             stored = int(database.scalar("data_version"))
             if database.data_version() != stored:
@@ -323,13 +341,14 @@ def test_a_warehouse_from_before_the_entries_store_has_its_entries_moved_not_los
     assert inspect(path, "select value, provenance, set_by from target where fy = '2015-16'") == [(18500.0, "set", "Jo")]
     database = db.Database(path)
     try:
-        undone = importer.undo(database, 1, "ann")
+        ann = account(database, "ann", "librarian", ["Bexley", "Bromley"])
+        undone = importer.undo(database, 1, ann)
         assert undone.message.startswith("Import 1 (may.csv) undone: 0 figures restored")
         # The warehouse is now the project's seed, where these small figures look like typos: give reasons.
         again = importer.read_file("long.csv", LONG.read_bytes())
         plan = importer.validate(database, again)
         reasons = {w.key: "Checked with the branch" for w in plan.warnings}
-        result = importer.apply(database, plan, reasons, "ann", "long.csv", again.checksum)
+        result = importer.apply(database, plan, reasons, ann, "long.csv", again.checksum)
         assert result.import_id == 2, "import numbers carry on after the ones moved"
     finally:
         database.close()
@@ -339,7 +358,7 @@ def test_a_warehouse_from_an_older_schema_is_rebuilt_and_its_entries_kept(tmp_pa
     path = tmp_path / "library.duckdb"
     build.build(path)
     enter = db.Database(path)
-    appraisal.save_commentary(enter, "2015-16", "summary", "Still here.", "Jo")
+    appraisal.save_commentary(enter, "2015-16", "summary", "Still here.", account(enter, "Jo", "head_of_service"))
     enter.close()
     con = duckdb.connect(str(path))
     con.execute("update build_info set schema_checksum = 'older'")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import getpass
 import io
 import os
 import shutil
@@ -23,8 +24,14 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from libstats import cli, importer
+from libstats import auth, cli, importer
 from libstats.db import Database
+from tests.conftest import account
+
+# Who imports in these tests: administrators (who may import anything and undo anyone's import); the login
+# name is one too, for the command line's default --user. tests/test_auth.py tests the roles themselves.
+as_user = auth.Actor.command_line
+ACCOUNTS = ("ann", "bob", "killed")
 
 ROOT = Path(__file__).resolve().parent.parent
 IMPORTS = ROOT / "tests" / "fixtures" / "imports"
@@ -39,6 +46,8 @@ def db_path(fixture_db, tmp_path) -> Path:
     """A private copy of the fixture warehouse to write to."""
     path = tmp_path / "db.duckdb"
     shutil.copy(fixture_db, path)
+    for name in (*ACCOUNTS, getpass.getuser()):
+        account(path, name)
     return path
 
 
@@ -337,7 +346,7 @@ def test_a_rejected_file_leaves_the_warehouse_exactly_as_it_was(db_path):
 def test_apply_refuses_a_plan_with_problems(database):
     plan = check(database, "problems.csv")
     with pytest.raises(importer.ImportRefused, match=r"^problems.csv has 13 problems, so nothing was imported\."):
-        importer.apply(database, plan, {}, "ann", "problems.csv", plan.checksum)
+        importer.apply(database, plan, {}, as_user("ann"), "problems.csv", plan.checksum)
 
 
 # ------------------------------------------------------------------------------------------ warnings
@@ -399,14 +408,14 @@ def test_warnings_need_a_reason_each_before_anything_is_written(db_path):
         plan = check(as_db, "checks.csv", WARNINGS_FILE)
         reasons = {w.key: "Checked with the branch manager" for w in plan.warnings[1:]}
         with pytest.raises(importer.ImportRefused) as caught:
-            importer.apply(as_db, plan, reasons, "ann", "checks.csv", plan.checksum)
+            importer.apply(as_db, plan, reasons, as_user("ann"), "checks.csv", plan.checksum)
         assert str(caught.value) == ("1 warning needs a reason before the import can go ahead: "
                                      "yoy:Crayford:2015-06:visits. Nothing was imported.")
         reasons[plan.warnings[0].key] = "   "          # blank is no reason
         with pytest.raises(importer.ImportRefused):
-            importer.apply(as_db, plan, reasons, "ann", "checks.csv", plan.checksum)
+            importer.apply(as_db, plan, reasons, as_user("ann"), "checks.csv", plan.checksum)
         reasons[plan.warnings[0].key] = "New door counter fitted"
-        result = importer.apply(as_db, plan, reasons, "ann", "checks.csv", plan.checksum)
+        result = importer.apply(as_db, plan, reasons, as_user("ann"), "checks.csv", plan.checksum)
     with reading(db_path) as con:
         kept = con.execute("select warning_key, branch, strftime(month, '%Y-%m'), metric, reason from import_warning "
                            "where import_id = $id and check_name = 'yoy' order by all", {"id": result.import_id}).fetchall()
@@ -420,7 +429,7 @@ def test_an_import_adds_figures_and_records_who_when_and_what(db_path):
     content = (IMPORTS / "long.csv").read_bytes()
     with opened(db_path) as as_db:
         plan = check(as_db, "long.csv")
-        result = importer.apply(as_db, plan, {}, "ann", "long.csv", importer.checksum_of(content))
+        result = importer.apply(as_db, plan, {}, as_user("ann"), "long.csv", importer.checksum_of(content))
         assert (result.added, result.changed, result.unchanged) == (3, 0, 0)
         assert result.message == "Import 1: long.csv: 3 figures added, 0 changed, 0 unchanged."
         assert stored(as_db, "Crayford", "2016-04", "visits") == (510.0, "imported", 1)
@@ -437,7 +446,7 @@ def test_an_import_adds_figures_and_records_who_when_and_what(db_path):
 def test_re_importing_the_same_file_changes_nothing_and_says_so(db_path):
     with opened(db_path) as as_db:
         first = check(as_db, "long.csv")
-        importer.apply(as_db, first, {}, "ann", "long.csv", first.checksum)
+        importer.apply(as_db, first, {}, as_user("ann"), "long.csv", first.checksum)
     before = snapshot(db_path)
     with opened(db_path) as as_db:
         again = check(as_db, "long.csv")
@@ -445,7 +454,7 @@ def test_re_importing_the_same_file_changes_nothing_and_says_so(db_path):
         assert again.summary() == ("long.csv: nothing to change: all 3 figures in the file are already in the "
                                    "warehouse with the same values.")
         assert "This file was imported before (import 1)." in again.notes
-        result = importer.apply(as_db, again, {}, "ann", "long.csv", again.checksum)
+        result = importer.apply(as_db, again, {}, as_user("ann"), "long.csv", again.checksum)
     assert result.import_id is None
     assert result.message == ("Nothing changed: all 3 figures in long.csv are already in the warehouse with the "
                               "same values.")
@@ -462,7 +471,7 @@ def test_a_correction_changes_the_named_figures_and_keeps_the_old_values(db_path
             ("Crayford", pd.Timestamp("2015-06-01"), "visits", 500.0, 520.0)]
         assert len(plan.unchanged) == 3
         assert plan.summary() == "correction.csv: 0 figures to add, 1 to change, 3 unchanged."
-        result = importer.apply(as_db, plan, {}, "bob", "correction.csv", plan.checksum)
+        result = importer.apply(as_db, plan, {}, as_user("bob"), "correction.csv", plan.checksum)
         assert stored(as_db, "Crayford", "2015-06", "visits") == (520.0, "imported", result.import_id)
         assert stored(as_db, "Crayford", "2015-07", "visits") == (500.0, "modelled", None)   # unchanged: untouched
     with reading(db_path) as con:
@@ -474,9 +483,9 @@ def test_a_correction_changes_the_named_figures_and_keeps_the_old_values(db_path
 def test_a_plan_checked_before_another_import_is_refused(database):
     plan = check(database, "long.csv")
     other = check(database, "correction.csv", b"month,branch,visits\n2015-06,Crayford,520\n")
-    importer.apply(database, other, {}, "bob", "correction.csv", other.checksum)
+    importer.apply(database, other, {}, as_user("bob"), "correction.csv", other.checksum)
     with pytest.raises(importer.ImportRefused, match="changed since this file was checked"):
-        importer.apply(database, plan, {}, "ann", "long.csv", plan.checksum)
+        importer.apply(database, plan, {}, as_user("ann"), "long.csv", plan.checksum)
 
 
 # ------------------------------------------------------------------------------------------ undoing
@@ -486,16 +495,16 @@ def test_undo_restores_what_an_import_replaced_and_removes_what_it_added(db_path
     both = b"month,branch,visits\n2015-06,Crayford,520\n2016-04,Crayford,510\n"
     with opened(db_path) as as_db:
         plan = check(as_db, "both.csv", both)
-        result = importer.apply(as_db, plan, {}, "ann", "both.csv", plan.checksum)
-        undone = importer.undo(as_db, result.import_id, "bob")
+        result = importer.apply(as_db, plan, {}, as_user("ann"), "both.csv", plan.checksum)
+        undone = importer.undo(as_db, result.import_id, as_user("bob"))
         assert undone.message == ("Import 1 (both.csv) undone: 1 figure restored to the earlier values, 1 added "
                                   "figure removed.")
         with pytest.raises(importer.ImportRefused) as caught:
-            importer.undo(as_db, result.import_id, "bob")
+            importer.undo(as_db, result.import_id, as_user("bob"))
         assert str(caught.value).startswith("Import 1 (both.csv) was already undone on ")
         assert str(caught.value).endswith(" by bob: there is nothing left to undo.")
         with pytest.raises(importer.ImportRefused, match=r"^There is no import 99\.$"):
-            importer.undo(as_db, 99, "bob")
+            importer.undo(as_db, 99, as_user("bob"))
     after = snapshot(db_path)
     pd.testing.assert_frame_equal(before, after["figures"])
     assert after["import_batch"].loc[0, "undone_by"] == "bob"
@@ -503,17 +512,17 @@ def test_undo_restores_what_an_import_replaced_and_removes_what_it_added(db_path
 
 def test_undo_refuses_while_a_later_import_changed_its_figures(database):
     first = check(database, "first.csv", b"month,branch,visits\n2015-06,Crayford,520\n")
-    one = importer.apply(database, first, {}, "ann", "first.csv", first.checksum)
+    one = importer.apply(database, first, {}, as_user("ann"), "first.csv", first.checksum)
     second = check(database, "second.csv", b"month,branch,visits\n2015-06,Crayford,530\n")
-    two = importer.apply(database, second, {}, "bob", "second.csv", second.checksum)
+    two = importer.apply(database, second, {}, as_user("bob"), "second.csv", second.checksum)
     with pytest.raises(importer.ImportRefused) as caught:
-        importer.undo(database, one.import_id, "ann")
+        importer.undo(database, one.import_id, as_user("ann"))
     assert str(caught.value) == ("Import 1 (first.csv) cannot be undone: 1 of its figures was changed later by "
                                  "import 2 (second.csv), e.g. Crayford, visits for June 2015. Undo the later "
                                  "import first.")
-    importer.undo(database, two.import_id, "bob")
+    importer.undo(database, two.import_id, as_user("bob"))
     assert stored(database, "Crayford", "2015-06", "visits") == (520.0, "imported", 1)
-    importer.undo(database, one.import_id, "ann")
+    importer.undo(database, one.import_id, as_user("ann"))
     assert stored(database, "Crayford", "2015-06", "visits") == (500.0, "modelled", None)
 
 
@@ -642,7 +651,7 @@ def big_file() -> bytes:
 
 KILLED_WRITER = """
 import sys, time
-from libstats import importer
+from libstats import auth, importer
 from libstats.db import Database
 database = Database(sys.argv[1])
 content = open(sys.argv[2], "rb").read()
@@ -653,7 +662,7 @@ def progress(fraction, message):
     if fraction < 1:                      # some rows are written, inside the transaction
         print("writing", message, flush=True)
         time.sleep(120)
-importer.apply(database, plan, {}, "killed", "big.csv", parsed.checksum, progress=progress)
+importer.apply(database, plan, {}, auth.Actor.command_line("killed"), "big.csv", parsed.checksum, progress=progress)
 print("finished", flush=True)
 """
 

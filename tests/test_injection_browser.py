@@ -7,7 +7,7 @@ import pytest
 
 from libstats import appraisal, db
 from libstats.devtools import serve
-from tests.conftest import ROOT, wait_for_app
+from tests.conftest import ROOT, account, secrets_options, sign_in_in_browser, wait_for_app
 
 pytestmark = pytest.mark.browser
 
@@ -21,12 +21,17 @@ def hostile_server(seed_db, tmp_path):
     path = tmp_path / "library.duckdb"
     shutil.copy(seed_db, path)
     database = db.Database(path)
-    appraisal.save_commentary(database, "2016-17", "summary", f"Body {IMAGE}", f"{LINK} {IMAGE} {COLOUR}")
+    # The name comes from the account now, and an administrator may type anything into it.
+    appraisal.save_commentary(database, "2016-17", "summary", f"Body {IMAGE}",
+                              account(database, f"{LINK} {IMAGE} {COLOUR}", "head_of_service"))
     import pandas as pd
     appraisal.save_targets(database, "2017-18", pd.DataFrame({"Measure": ["Visits"], "Scope": ["Bexley"],
-                                                              "Target": [900000]}), f"{LINK} {IMAGE}")
+                                                              "Target": [900000]}),
+                           account(database, f"{LINK} {IMAGE}", "head_of_service"))
+    account(database, "Sam", "librarian", ["Bexley"])
     database.close()
-    with serve(ROOT / "dashboard.py", {"LIBSTATS_DB": str(path)}, tmp_path / "streamlit.log", timeout=60) as url:
+    with serve(ROOT / "dashboard.py", {"LIBSTATS_DB": str(path)}, tmp_path / "streamlit.log", timeout=60,
+               options=secrets_options(tmp_path)) as url:
         yield url
 
 
@@ -54,11 +59,7 @@ def assert_shown_as_text(page, asked: list[str], where: str) -> None:
 
 def test_file_names_and_cells_are_shown_as_text_on_the_data_page(hostile_server, page):
     asked = watch(page)
-    page.goto(f"{hostile_server}/data?fy=2017-18&scope=Bexley")
-    wait_for_app(page)
-    page.get_by_role("textbox", name="Your name").fill("Sam")
-    page.get_by_role("textbox", name="Your name").press("Enter")
-    wait_for_app(page)
+    sign_in_in_browser(page, f"{hostile_server}/data?fy=2017-18&scope=Bexley", "Sam")
     bad_name = f"{LINK} {COLOUR}.csv"
     bad = f"month,branch,metric,value\n2018-04,{IMAGE},visits,10\n2018-04,{COLOUR},visits,10\n".encode()
     good_name = f"{IMAGE} {COLOUR}.csv"

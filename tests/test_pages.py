@@ -4,10 +4,13 @@ from __future__ import annotations
 import base64
 import json
 import re
+import shutil
 from pathlib import Path
 
 import numpy as np
 from streamlit.proto.Metric_pb2 import Metric
+
+from tests.conftest import account, signed_in
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -34,11 +37,15 @@ def table(at, column):
     return found[0]
 
 
-def test_every_page_is_in_the_navigation_and_renders(fixture_db, make_app):
+def test_every_page_is_in_the_navigation_and_renders(fixture_db, make_app, tmp_path):
     listed = set(re.findall(r'st\.Page\("(pages/[a-z_]+\.py)"', (ROOT / "dashboard.py").read_text()))
     on_disk = {f"pages/{p.name}" for p in (ROOT / "pages").glob("*.py")}
     assert listed == on_disk, "every page file must be listed in dashboard.py's navigation"
-    at = make_app(fixture_db)
+    # Signed in as the head of service, whose navigation lists every page (the audit trail too).
+    path = tmp_path / "db.duckdb"
+    shutil.copy(fixture_db, path)
+    account(path, "Jo", "head_of_service")
+    at = signed_in(make_app(path), path, "Jo")
     for page in sorted(listed):
         at.switch_page(page).run()
         assert not at.exception, (page, [e.message for e in at.exception])

@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from libstats import db, importer, quality
+from tests.conftest import account
 
 
 @pytest.fixture(scope="module")
@@ -111,7 +112,8 @@ def test_a_corrected_figure_and_a_new_typo_after_an_import(seed):
            f"{int(round(first['reference']))}\n2015-06,Crayford,visits,99999\n").encode()
     parsed = importer.read_file("fix.csv", fix)
     plan = importer.validate(seed, parsed)
-    result = importer.apply(seed, plan, {w.key: "checked" for w in plan.warnings}, "ann", "fix.csv", parsed.checksum)
+    result = importer.apply(seed, plan, {w.key: "checked" for w in plan.warnings}, account(seed, "ann"), "fix.csv",
+                            parsed.checksum)
     register = quality.register(seed.run("quality_flags", **quality.flags_parameters(None)), seed.run("import_reasons"),
                                 seed.run("events_all", borough=None), labels_of(seed))
     month = str(first["month"])[:7]

@@ -21,6 +21,8 @@ SAMPLE = {
     "quarter_ratio": 2.5,
     "yoy_limit": 0.25,
     "key_metrics": ["visits"],
+    "email": "sam@bexley.gov.uk",
+    "token_hash": "0" * 64,
 }
 
 

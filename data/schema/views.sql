@@ -53,6 +53,13 @@ create or replace view figure_history as select * from entries.main.figure_histo
 create or replace view import_warning as select * from entries.main.import_warning;
 create or replace view commentary as select * from entries.main.commentary;
 create or replace view data_version as select * from entries.main.data_version;
+-- Who may sign in (never the password hashes), their local sessions (tokens only as hashes), the audit trail.
+create or replace view account as
+select name, email, role, scopes, failed_sign_ins, locked_until, disabled_at, created_at, created_by,
+       password_hash is not null as has_password
+from entries.main.account;
+create or replace view sign_in_session as select * from entries.main.sign_in_session;
+create or replace view audit_event as select * from entries.main.audit_event;
 
 -- Monthly figures: an imported figure stands in for the warehouse's figure of the same branch, month
 -- and metric; every other figure is the warehouse's.
