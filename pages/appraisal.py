@@ -7,19 +7,19 @@ from libstats import appraisal, auth, filters, fiscal, report, signin, ui
 
 selection = filters.current()
 fy = selection.fy
-pack = ui.appraisal(fy)
 notes = ui.run("commentary_for_year", fy=fy).set_index("section")
 commentary = {s: notes.at[s, "body"] for s in notes.index}
 meeting = filters.meeting_mode()
-sections = pack.sections
+# Only the section open is computed and drawn (each cached on its own); the board pack builds them all.
+keys, titles = list(appraisal.SECTIONS), list(appraisal.SECTIONS.values())
 
 if meeting:
-    step, asked = appraisal.section_number(st.query_params.get("section"), len(sections))
-    last = step == len(sections)
+    step, asked = appraisal.section_number(st.query_params.get("section"), len(keys))
+    last = step == len(keys)
     back, where, forward, _ = st.columns([1.4, 5, 1.9, 2.3], vertical_alignment="center")
     back.button("Previous", key="appraisal_previous", shortcut="Left", disabled=step == 1,
                 icon=":material/arrow_back:", on_click=filters.go_to_section, args=(step - 1,))
-    where.markdown(f"**Annual appraisal {fy} · section {step} of {len(sections)}** · arrow keys step through")
+    where.markdown(f"**Annual appraisal {fy} · section {step} of {len(keys)}** · arrow keys step through")
     # The last section keeps the button working (a disabled button drops the keyboard focus to the page):
     # it goes back to the start, for questions.
     forward.button("Back to the start" if last else "Next", key="appraisal_next", shortcut=None if last else "Right",
@@ -27,10 +27,10 @@ if meeting:
                    on_click=filters.go_to_section, args=(1 if last else step + 1,))
     # Read out by screen readers each time a new section comes up (a constant sentence and section titles).
     st.html(f'<div aria-live="polite" role="status" data-testid="section_announcement" class="meeting-announcement">'
-            f'Section {step} of {len(sections)}: {html.escape(sections[step - 1].title)}</div>')
+            f'Section {step} of {len(keys)}: {html.escape(titles[step - 1])}</div>')
     if asked is not None:
         st.info(f"There is no section “{ui.plain(asked)}” in this appraisal: showing section 1.")
-    sections = [sections[step - 1]]
+    places = [(st.container(), keys[step - 1])]
 else:
     st.title(f"Annual appraisal {fy}")
     st.write(f"For the stakeholder board: {fy} against {selection.previous_fy}, in the order of the board report. "
@@ -43,8 +43,11 @@ editing = not meeting and auth.may(who, "commentary") and st.toggle(
     help="Shows a commentary form under each section, and the targets table.")
 if not meeting and not who and signin.no_accounts_yet():
     signin.first_account_note()
+if not meeting:
+    places = list(zip(st.tabs(titles, key="appraisal_section", on_change="rerun"), keys))
 
-for section in sections:
+def show_section(key: str) -> None:
+    section = ui.appraisal_section(fy, key)
     st.header(section.title, anchor=section.key)
     shown_charts = section.charts[:1] if meeting else section.charts
     key_numbers = {summary for _, _, summary, _ in shown_charts} if meeting else set()
@@ -72,9 +75,10 @@ for section in sections:
         for name, table in (section.room_tables or section.tables) if meeting else section.tables:
             st.markdown(f"**{name}**")
             st.table(ui.escaped(table), hide_index=True, alt=name)     # "Set by" holds a person's name
-    if meeting and section is pack.sections[-1]:
+    if meeting and last:
         # The board can take the pack away without leaving meeting mode; the HTML is made on the click.
-        st.download_button(f"Download the board pack (HTML, {fy})", lambda: report.build_html(pack, commentary).encode("utf-8"),
+        st.download_button(f"Download the board pack (HTML, {fy})",
+                           lambda: report.build_html(ui.appraisal(fy), commentary).encode("utf-8"),
                            f"appraisal_{fy}.html", "text/html", key="meeting_download_html", icon=":material/download:",
                            help="One file with interactive charts; it opens offline. The PDF is on the page outside meeting mode.")
     if editing:
@@ -107,6 +111,12 @@ for section in sections:
                         except (ValueError, auth.Refused) as problem:
                             st.error(ui.plain(problem))
 
+
+for place, key in places:
+    if meeting or place.open:
+        with place:
+            show_section(key)
+
 if not meeting:
     st.header("The board pack", anchor="pack")
     st.write("One file for the board: HTML (interactive charts, opens offline from an email) or PDF (A4, for print).")
@@ -116,7 +126,7 @@ if not meeting:
             bar = column.progress(0.0, text="Starting")
             build = report.build_html if kind == "html" else report.build_pdf
             try:
-                content = build(pack, commentary, progress=lambda done, what, bar=bar: bar.progress(min(done, 1.0), text=what))
+                content = build(ui.appraisal(fy), commentary, progress=lambda done, what, bar=bar: bar.progress(min(done, 1.0), text=what))
                 st.session_state[f"pack_{kind}"] = (fy, content.encode("utf-8") if isinstance(content, str) else content)
             except report.PackError as problem:       # a plain sentence: Chromium missing, or it could not print
                 bar.empty()

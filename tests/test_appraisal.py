@@ -200,7 +200,7 @@ def test_the_page_shows_commentary_as_text(fixture_db, make_app, tmp_path):
     at = make_app(path, fy="2015-16")
     at.switch_page("pages/appraisal.py").run()
     assert not at.exception and not at.error
-    assert [h.value for h in at.header][:5] == list(appraisal.SECTIONS.values())
+    assert [h.value for h in at.header] == ["1. Summary", "The board pack"], "one section at a time"
     assert at.text[0].value == "<b>bold?</b> <script>x()</script>"
     assert any(shown(c.value).startswith("Head of service, written by Jo Bloggs on ") for c in at.caption)
 
@@ -236,7 +236,27 @@ def test_meeting_mode_steps_through_the_sections(fixture_db, make_app):
     assert at.query_params["section"] == "2"
     at.button(key="leave_meeting").click().run()
     assert "meeting" not in at.query_params
-    assert [h.value for h in at.header] == [*appraisal.SECTIONS.values(), "The board pack"]
+    assert [h.value for h in at.header] == ["1. Summary", "The board pack"]
+
+
+def test_the_page_computes_only_the_section_that_is_open(fixture_db, make_app, monkeypatch):
+    """Each section is a tab (issue 19): opening one computes that one, and nothing builds the whole pack
+    until it is asked for."""
+    asked, built = [], []
+    one, whole = appraisal.section, appraisal.build
+    monkeypatch.setattr(appraisal, "section", lambda run, fy, key: asked.append(key) or one(run, fy, key))
+    monkeypatch.setattr(appraisal, "build", lambda run, fy: built.append(fy) or whole(run, fy))
+    at = make_app(fixture_db, fy="2015-16")
+    at.switch_page("pages/appraisal.py").run()
+    assert [t.label for t in at.tabs] == list(appraisal.SECTIONS.values())
+    assert asked == ["summary"] and built == []
+    at.session_state["appraisal_section"] = "3. Borough and branch performance"
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert [h.value for h in at.header] == ["3. Borough and branch performance", "The board pack"]
+    assert asked == ["summary", "performance"] and built == []
+    at.button(key="build_html").click().run()
+    assert built == ["2015-16"], "the pack builds every section"
 
 
 def test_the_report_command_writes_both_formats(fixture_db, tmp_path, monkeypatch):
@@ -272,7 +292,7 @@ def test_commentary_is_written_on_the_page_once_editing_is_switched_on(fixture_d
     at.switch_page("pages/appraisal.py").run()
     assert not at.text_area, "the report reads without the forms until editing is switched on"
     at.toggle(key="appraisal_edit").set_value(True).run()
-    assert len(at.text_area) == len(appraisal.SECTIONS)
+    assert [t.key for t in at.text_area] == ["commentary_text_summary"], "the open section's form"
     assert not [t for t in at.text_input if t.label == "Your name"], "who writes comes from the sign-in"
     at.text_area(key="commentary_text_summary").set_value("Visits held up despite the closures.")
     at.button[[b.label for b in at.button].index("Save the commentary")].click().run()

@@ -134,7 +134,8 @@ def test_a_part_year_is_compared_with_the_same_months(fixture_db, make_app, tmp_
     parsed = importer.read_file("april.csv", content)
     plan = importer.validate(database, parsed)
     assert plan.ok and not plan.warnings, (plan.problems, plan.warnings)
-    importer.apply(database, plan, {}, "test", "april.csv", parsed.checksum)
+    from tests.conftest import account
+    importer.apply(database, plan, {}, account(database, "lib", "librarian", ["Bexley"]), "april.csv", parsed.checksum)
     database.close()
     at = open_branch(make_app, path, fy="2016-17", scope="Bexley", branch="Crayford")
     grid = table(at, "Apr").set_index("Measure")
