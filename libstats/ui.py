@@ -97,6 +97,31 @@ def _presentation(fig, height: int):
     return big
 
 
+_UNTITLED: dict[int, tuple[weakref.ref, dict, str]] = {}
+
+
+def _untitled(fig) -> tuple[dict, str]:
+    """The figure as a dict without its title (top margin cut to the legend's room), and the title's text.
+
+    Made once per figure (pages reuse cached figures and must not change them).
+    """
+    hit = _UNTITLED.get(id(fig))
+    if hit is not None and hit[0]() is fig:
+        return hit[1], hit[2]
+    spec = fig.to_plotly_json()
+    layout = spec.setdefault("layout", {})
+    title = (layout.pop("title", None) or {}).get("text") or ""
+    if title:
+        legend_on_top = layout.get("showlegend", True) is not False and len(spec.get("data", [])) > 1
+        layout.setdefault("margin", {})["t"] = 60 if legend_on_top else 36
+        title = re.sub(r"<br\s*/?>", " ", title)
+    if len(_UNTITLED) > 512:
+        for k in [k for k, (ref, _, _) in _UNTITLED.items() if ref() is None]:
+            _UNTITLED.pop(k, None)
+    _UNTITLED[id(fig)] = (weakref.ref(fig), spec, title)
+    return spec, title
+
+
 def chart(fig, key: str, summary: str, table: pd.DataFrame, table_caption: str | None = None,
           headline: bool = True, meeting_height: int = 560) -> None:
     """A chart with its text alternative (a sentence, and the numbers as a table) and its downloads.
@@ -111,6 +136,14 @@ def chart(fig, key: str, summary: str, table: pd.DataFrame, table_caption: str |
         if headline:
             st.subheader(summary)
         fig = _presentation(fig, meeting_height)
+    else:
+        # Plotly never wraps an SVG title, so at 800 px and below it was cut off: the title is shown as
+        # text above the chart instead (it wraps, and a legend can never sit on it). Meeting mode keeps
+        # the projector figure's own title, which charts.presentation breaks to fit.
+        fig, title = _untitled(fig)
+        if title:
+            with st.container(key=f"charttitle_{key}"):
+                st.markdown(f"**{plain(title)}**")
     config = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "filename": key, "scale": 2}}
     # alt: the sentence is also the chart's accessible name, so a screen reader announces the finding.
     # theme=None: the figure's own colours and fonts (Streamlit's chart theme greys all chart text to 3.72:1).
