@@ -75,9 +75,9 @@ def computed(fn, *args):
     return _computed(f"{fn.__module__}.{fn.__qualname__}", database().data_version(), args, _fn=fn)
 
 
-def show(shown) -> None:
+def show(shown, **options):
     """A chart computed ahead (anything with key, figure, summary and table), with its text alternative."""
-    chart(shown.figure, shown.key, shown.summary, shown.table)
+    return chart(shown.figure, shown.key, shown.summary, shown.table, **options)
 
 
 _PRESENTED: dict[tuple[int, int], tuple[weakref.ref, object]] = {}
@@ -123,12 +123,13 @@ def _untitled(fig) -> tuple[dict, str]:
 
 
 def chart(fig, key: str, summary: str, table: pd.DataFrame, table_caption: str | None = None,
-          headline: bool = True, meeting_height: int = 560) -> None:
+          headline: bool = True, meeting_height: int = 560, on_select: str = "ignore"):
     """A chart with its text alternative (a sentence, and the numbers as a table) and its downloads.
 
     The camera button on the chart saves it as a PNG; the CSV button saves its numbers. In meeting
     mode the sentence (the key number in words) comes first, in large type (unless the page has put it
-    above already: headline=False), above a chart meeting_height pixels tall.
+    above already: headline=False), above a chart meeting_height pixels tall. on_select="rerun": a click on
+    a bar or point reruns the page, and the chart's selection event is returned.
     """
     from libstats import export, filters, metrics
     meeting = filters.meeting_mode()
@@ -147,7 +148,8 @@ def chart(fig, key: str, summary: str, table: pd.DataFrame, table_caption: str |
     config = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "filename": key, "scale": 2}}
     # alt: the sentence is also the chart's accessible name, so a screen reader announces the finding.
     # theme=None: the figure's own colours and fonts (Streamlit's chart theme greys all chart text to 3.72:1).
-    st.plotly_chart(fig, key=key, width="stretch", config=config, alt=summary, theme=None)
+    selecting = {} if on_select == "ignore" else {"on_select": on_select, "selection_mode": "points"}
+    event = st.plotly_chart(fig, key=key, width="stretch", config=config, alt=summary, theme=None, **selecting)
     if not meeting:
         st.markdown(summary)
     with st.expander("The numbers behind this chart (table)"):
@@ -159,6 +161,7 @@ def chart(fig, key: str, summary: str, table: pd.DataFrame, table_caption: str |
         st.dataframe(shown, hide_index=True, width="stretch", key=f"{key}_table", column_config=numbers)
         st.download_button("Download these numbers (CSV)", lambda: export.to_csv(table), f"{key}.csv", "text/csv",
                            key=f"{key}_csv", icon=":material/download:")
+    return event
 
 
 

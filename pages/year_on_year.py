@@ -26,6 +26,11 @@ with st.popover(f"What is “{measure.label}”?"):
                  + ("each borough's annual figure is shown as it is." if measure.kind == "annual"
                     else "it is worked out from the totals of its parts."))
 
+def open_branch(name: str) -> None:
+    """The chosen branch's own page, for the same year and scope."""
+    st.switch_page("pages/branches.py", query_params={"fy": fy, "scope": selection.scope, "branch": name})
+
+
 # Each part of the page is worked out by libstats/explorer.py and cached on its choice and the data version.
 choice = (fy, previous_fy, borough)
 branches_chosen = tuple(chosen) if measure.kind != "annual" else ()
@@ -79,10 +84,22 @@ with sections[2]:
         ranking, value_format, drivers = ui.computed(explorer.branches, measure.code, *choice, branches_chosen,
                                                      like_for_like)
         st.header("Branches", anchor="branches")
-        st.dataframe(ranking, hide_index=True, width="stretch", key="yoy_ranking",
-                     column_config=ui.ranking_columns(fy, previous_fy, value_format))
+        # Drill down: a row of the ranking, a bar of the drivers chart, or the link below opens the branch's page.
+        ranked = st.dataframe(ranking, hide_index=True, width="stretch", key="yoy_ranking",
+                              column_config=ui.ranking_columns(fy, previous_fy, value_format),
+                              on_select="rerun", selection_mode="single-row")
+        if ranked.selection.rows:
+            open_branch(ranking["Branch"].iloc[ranked.selection.rows[0]])
+        if len(ranking):
+            picked = st.selectbox("Open a branch's page", list(ranking["Branch"]), key="yoy_open_branch",
+                                  help="Or choose a row of the table, or a bar of the chart below.")
+            st.page_link("pages/branches.py", label=f"Open {ui.plain(picked)}: {fy}", icon=":material/local_library:",
+                         query_params={"fy": fy, "scope": selection.scope, "branch": picked})
         if drivers:
-            ui.show(drivers)
+            clicked = ui.show(drivers, on_select="rerun")
+            points = clicked.selection.points if clicked else []
+            if points and points[0].get("y") in set(ranking["Branch"]):
+                open_branch(points[0]["y"])
 with sections[3]:
     if sections[3].open:
         st.header("In proportion", anchor="normalised")
