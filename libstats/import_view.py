@@ -119,15 +119,17 @@ def history() -> None:
     if imports.empty:
         st.write("Nothing has been imported yet: every figure comes from the seed.")
         return
-    st.dataframe(import_words.history(imports), hide_index=True, width="stretch", key="import_history")
+    st.dataframe(import_words.history(imports), hide_index=True, width="stretch", key="import_history", alt="Import history")
     live = imports[imports["undone_at"].isna()]
     if live.empty:
         return
     chosen = st.selectbox("Import to undo", list(live["import_id"]), key="undo_choice",
                           format_func=lambda i: f"{i}: {live.set_index('import_id').at[i, 'file_name']}")
     with st.expander(f"What import {chosen} changed"):
-        st.dataframe(import_words.changes(importer.changes_of(ui.database(), chosen)), hide_index=True, key="undo_changes")
-        st.dataframe(import_words.reasons(importer.reasons_of(ui.database(), chosen)), hide_index=True, key="undo_reasons")
+        st.dataframe(import_words.changes(importer.changes_of(ui.database(), chosen)), hide_index=True, key="undo_changes",
+                     alt=f"What import {chosen} changed")
+        st.dataframe(import_words.reasons(importer.reasons_of(ui.database(), chosen)), hide_index=True, key="undo_reasons",
+                     alt=f"The warnings import {chosen} went ahead with")
     user = st.session_state.get("import_user", "")
     if st.button(f"Undo import {chosen}", key="undo_button", disabled=not user.strip(),
                  help="Restores the values it replaced and removes the figures it added." +

@@ -158,7 +158,8 @@ def chart(fig, key: str, summary: str, table: pd.DataFrame, table_caption: str |
         shown = metrics.readable_table(table, labels())
         numbers = {c: st.column_config.NumberColumn(format="localized") for c in shown.columns
                    if pd.api.types.is_numeric_dtype(shown[c]) and not pd.api.types.is_bool_dtype(shown[c])}
-        st.dataframe(shown, hide_index=True, width="stretch", key=f"{key}_table", column_config=numbers)
+        st.dataframe(shown, hide_index=True, width="stretch", key=f"{key}_table", column_config=numbers,
+                     alt=f"The numbers behind the chart: {summary}")
         st.download_button("Download these numbers (CSV)", lambda: export.to_csv(table), f"{key}.csv", "text/csv",
                            key=f"{key}_csv", icon=":material/download:")
     return event

@@ -57,9 +57,10 @@ if page.excluded is not None and not page.excluded.empty:
                      "like-for-like comparison, and why",
                      expanded=like_for_like and not many):
         if many:
-            st.dataframe(page.excluded, hide_index=True, width="stretch", key="yoy_excluded")
+            st.dataframe(page.excluded, hide_index=True, width="stretch", key="yoy_excluded",
+                         alt="Branches left out of the like-for-like comparison")
         else:
-            st.table(page.excluded, hide_index=True)
+            st.table(page.excluded, hide_index=True, alt="Branches left out of the like-for-like comparison")
 if measure.kind == "annual":
     ui.show(page.trend)
     st.stop()
@@ -78,7 +79,7 @@ with sections[1]:
         shown, events = ui.computed(explorer.across_years, measure.code, borough, selection.scope, branches_chosen)
         ui.show(shown)
         with st.expander("Events on the chart"):
-            st.table(events, hide_index=True)
+            st.table(events, hide_index=True, alt="Events on the chart")
 with sections[2]:
     if sections[2].open:
         ranking, value_format, drivers = ui.computed(explorer.branches, measure.code, *choice, branches_chosen,
@@ -87,7 +88,8 @@ with sections[2]:
         # Drill down: a row of the ranking, a bar of the drivers chart, or the link below opens the branch's page.
         ranked = st.dataframe(ranking, hide_index=True, width="stretch", key="yoy_ranking",
                               column_config=ui.ranking_columns(fy, previous_fy, value_format),
-                              on_select="rerun", selection_mode="single-row")
+                              on_select="rerun", selection_mode="single-row",
+                              alt=f"Branches ranked by {measure.label.lower()}, {fy} against {previous_fy}")
         if ranked.selection.rows:
             open_branch(ranking["Branch"].iloc[ranked.selection.rows[0]])
         if len(ranking):
@@ -108,6 +110,6 @@ with sections[3]:
             label, value = rate
             st.metric(label, value.value_text, value.change_text, border=True, width=320, help=value.note,
                       delta_color=delta_color)
-        st.table(ui.computed(explorer.ratios, *choice, branches_chosen), hide_index=True)
+        st.table(ui.computed(explorer.ratios, *choice, branches_chosen), hide_index=True, alt="Ratios, both years")
         st.caption("Ratios are worked out from totals (all book issues ÷ all visits), never by adding up ratios. "
                    "These use every branch as reported.")
