@@ -74,7 +74,7 @@ def test_board_member_opens_a_bookmarked_meeting_link_steps_through_and_takes_th
             assert page.locator("h2").first.inner_text().startswith(f"{step}. "), page.locator("h2").first.inner_text()
             page.locator('[aria-live="polite"]').filter(has_text=f"Section {step} of {total}").first.wait_for(timeout=30_000)
             snap(page, f"board_{fy}_section_{step}")
-        with page.expect_download() as download:
+        with page.expect_download(timeout=120_000) as download:
             page.get_by_role("button", name=f"Download the board pack (HTML, {fy})").click()
         pack = download.value
         assert pack.suggested_filename == f"appraisal_{fy}.html"
@@ -182,3 +182,42 @@ def test_head_of_service_from_the_overview_to_a_branch_then_writes_commentary_an
         assert bromley_issues in text
     finally:
         context.close()
+
+
+def test_a_bar_of_the_drivers_chart_opens_that_branch(live_server, page):
+    page.goto(f"{live_server}/year_on_year?fy=2016-17&scope=Bexley")
+    wait_for_app(page)
+    page.get_by_role("tab", name="Branches", exact=True).click()
+    page.get_by_role("heading", name="Branches").wait_for(timeout=30_000)
+    wait_for_app(page)
+    bar = page.locator(".js-plotly-plot .barlayer .point").last          # the biggest mover, at the top
+    bar.wait_for(timeout=60_000)
+    bar.scroll_into_view_if_needed()
+    box = bar.bounding_box()
+    middle = box["y"] + box["height"] / 2
+    # The branch named level with the bar on the axis.
+    wanted = min(((abs(t.bounding_box()["y"] + t.bounding_box()["height"] / 2 - middle), t.text_content())
+                  for t in page.locator(".js-plotly-plot .ytick text").all()))[1]
+    page.mouse.click(box["x"] + box["width"] / 2, middle)     # Plotly's drag layer takes the click, as for a person
+    page.wait_for_function("location.pathname.endsWith('/branches')", timeout=30_000)
+    wait_for_app(page)
+    assert page.locator("h1").first.inner_text() == f"{wanted}: 2016-17"
+
+
+def test_the_link_under_the_ranking_opens_the_branch_chosen(live_server, page):
+    page.goto(f"{live_server}/year_on_year?fy=2016-17&scope=Bromley")
+    wait_for_app(page)
+    page.get_by_role("tab", name="Branches", exact=True).click()
+    page.get_by_role("heading", name="Branches").wait_for(timeout=30_000)
+    wait_for_app(page)
+    page.get_by_test_id("stSelectbox").filter(has_text="Open a branch's page").click()
+    page.keyboard.type("Penge")
+    page.get_by_role("option", name="Penge", exact=True).click()
+    link = page.get_by_role("link", name="Open Penge: 2016-17")
+    link.wait_for(timeout=30_000)
+    link.focus()
+    page.keyboard.press("Enter")                      # by keyboard: it is a real link
+    page.wait_for_function("location.pathname.endsWith('/branches')", timeout=30_000)
+    wait_for_app(page)
+    assert page.locator("h1").first.inner_text() == "Penge: 2016-17"
+    assert "branch=Penge" in page.url and "scope=Bromley" in page.url
