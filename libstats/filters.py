@@ -116,6 +116,12 @@ label:has(> input:focus-visible), label:has(input[type="checkbox"]:focus-visible
   [data-testid="stMain"] [data-testid="stHorizontalBlock"] { flex-wrap: wrap; }
   [data-testid="stMain"] [data-testid="stColumn"] { min-width: min(11rem, 100%); }
 }
+/* At 320 px (up to 480) a chart is drawn 28rem wide and scrolls sideways in its own box, rather than at the
+   screen's 288 px with its axis titles and bar labels cut at the edge (a chart is two-dimensional: 1.4.10). */
+@media (max-width: 480px) {
+  [class*="st-key-chartbox_"] { overflow-x: auto; }
+  [class*="st-key-chartbox_"] > [data-testid="stElementContainer"] { min-width: 28rem; }
+}
 /* The navigation's heading wraps in the narrower sidebar rather than ending in "…". */
 [data-testid="stSidebarNav"] header, [data-testid="stSidebarNav"] header * { white-space: normal !important; overflow: visible !important; text-overflow: clip !important; }
 </style>"""

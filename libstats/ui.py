@@ -149,7 +149,9 @@ def chart(fig, key: str, summary: str, table: pd.DataFrame, table_caption: str |
     # alt: the sentence is also the chart's accessible name, so a screen reader announces the finding.
     # theme=None: the figure's own colours and fonts (Streamlit's chart theme greys all chart text to 3.72:1).
     selecting = {} if on_select == "ignore" else {"on_select": on_select, "selection_mode": "points"}
-    event = st.plotly_chart(fig, key=key, width="stretch", config=config, alt=summary, theme=None, **selecting)
+    # Outside meeting mode the chart sits in a box of its own, which scrolls sideways at 320 px (APP_CSS).
+    with st.container(key=f"chartbox_{key}") if not meeting else st.container():
+        event = st.plotly_chart(fig, key=key, width="stretch", config=config, alt=summary, theme=None, **selecting)
     if not meeting:
         st.markdown(summary)
     with st.expander("The numbers behind this chart (table)"):
