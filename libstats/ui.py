@@ -1,6 +1,7 @@
 """Streamlit glue: the cached database, cached named queries, and the shared ways of showing things."""
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
 import weakref
@@ -150,7 +151,7 @@ def chart(fig, key: str, summary: str, table: pd.DataFrame, table_caption: str |
     # theme=None: the figure's own colours and fonts (Streamlit's chart theme greys all chart text to 3.72:1).
     selecting = {} if on_select == "ignore" else {"on_select": on_select, "selection_mode": "points"}
     # Outside meeting mode the chart sits in a box of its own, which scrolls sideways at 320 px (APP_CSS).
-    with st.container(key=f"chartbox_{key}") if not meeting else st.container():
+    with contextlib.nullcontext() if meeting else st.container(key=f"chartbox_{key}"):
         event = st.plotly_chart(fig, key=key, width="stretch", config=config, alt=summary, theme=None, **selecting)
     if not meeting:
         st.markdown(summary)
