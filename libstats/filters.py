@@ -107,6 +107,29 @@ label:has(> input:focus-visible), label:has(input[type="checkbox"]:focus-visible
   word-break: normal !important; overflow-wrap: break-word !important; }
 [data-testid="stMetricLabel"] > div { min-width: 0; flex: 1 1 auto; }
 [data-testid="stMain"] h2 { font-size: 1.75rem; }
+/* Streamlit fades captions to 60% (#4a4a4a shows as #929292, 3.1:1): shown whole. The Esc hint on a button too. */
+[data-testid="stCaptionContainer"] { opacity: 1 !important; }
+[data-testid="stMain"] kbd { color: #4a4a4a !important; opacity: 1 !important; }
+/* A chart's title is text above it (see ui.chart), so it wraps where Plotly's SVG title would be cut off. */
+[class*="st-key-charttitle_"] p { font-size: 1.19rem; font-weight: 600; line-height: 1.3; margin-bottom: 0; }
+/* Widget labels wrap rather than end in "…" ("Li…" for "Like for like"). */
+[data-testid="stMain"] [data-testid="stWidgetLabel"] .stMarkdownEllipsis, [data-testid="stMain"] [data-testid="stWidgetLabel"] p {
+  white-space: normal !important; overflow: visible !important; text-overflow: clip !important; }
+/* Narrow screens (800 px; 960 px, a 1920 screen at 200% zoom; 1024 px): the sidebar 13.5rem, not 300 px, and a
+   row of columns wraps rather than squeezing a tile or a switch below 11rem ("As reporte / d", "£3,…"). */
+@media (max-width: 1100px) {
+  [data-testid="stSidebar"][data-collapsed="false"] { width: 13.5rem !important; min-width: 13.5rem !important; }
+  [data-testid="stMain"] [data-testid="stHorizontalBlock"] { flex-wrap: wrap; }
+  [data-testid="stMain"] [data-testid="stColumn"] { min-width: min(11rem, 100%); }
+}
+/* At 320 px (up to 480) a chart is drawn 28rem wide and scrolls sideways in its own box, rather than at the
+   screen's 288 px with its axis titles and bar labels cut at the edge (a chart is two-dimensional: 1.4.10). */
+@media (max-width: 480px) {
+  [class*="st-key-chartbox_"] { overflow-x: auto; }
+  [class*="st-key-chartbox_"] > [data-testid="stElementContainer"] { min-width: 28rem; }
+}
+/* The navigation's heading wraps in the narrower sidebar rather than ending in "…". */
+[data-testid="stSidebarNav"] header, [data-testid="stSidebarNav"] header * { white-space: normal !important; overflow: visible !important; text-overflow: clip !important; }
 </style>"""
 
 # Presentation form for a projector: no sidebar, large type, and one appraisal section to a 1280x720

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from libstats import auth, db, export, importer, signin, ui
+from libstats import auth, db, export, import_words, importer, signin, ui
 from libstats.quality import month_name, number
 
 # The problems shown on the page at most; the rest are in a download (a hostile file can have hundreds of thousands).
@@ -120,7 +120,8 @@ def history(who: auth.Identity | None) -> None:
     if imports.empty:
         st.write("Nothing has been imported yet: every figure comes from the seed.")
         return
-    st.dataframe(imports.drop(columns=["checksum"]), hide_index=True, width="stretch", key="import_history")
+    st.dataframe(import_words.history(imports.drop(columns=["checksum"])), hide_index=True, width="stretch",
+                 key="import_history", alt="Import history")
     if not auth.may(who, "undo"):
         return
     live = imports[imports["undone_at"].isna()]
@@ -134,8 +135,10 @@ def history(who: auth.Identity | None) -> None:
     labels = {i: f"{i}: {f} ({by})" for i, f, by in zip(mine["import_id"], mine["file_name"], mine["imported_by"])}
     chosen = st.selectbox("Import to undo", list(labels), key="undo_choice", format_func=lambda i: labels.get(i, str(i)))
     with st.expander(f"What import {chosen} changed"):
-        st.dataframe(importer.changes_of(ui.database(), chosen), hide_index=True, key="undo_changes")
-        st.dataframe(importer.reasons_of(ui.database(), chosen), hide_index=True, key="undo_reasons")
+        st.dataframe(import_words.changes(importer.changes_of(ui.database(), chosen)), hide_index=True, key="undo_changes",
+                     alt=f"What import {chosen} changed")
+        st.dataframe(import_words.reasons(importer.reasons_of(ui.database(), chosen)), hide_index=True, key="undo_reasons",
+                     alt=f"The warnings import {chosen} went ahead with")
     if st.button(f"Undo import {chosen}", key="undo_button",
                  help="Restores the values it replaced and removes the figures it added."):
         try:

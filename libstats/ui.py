@@ -1,6 +1,7 @@
 """Streamlit glue: the cached database, cached named queries, and the shared ways of showing things."""
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
 import weakref
@@ -75,9 +76,9 @@ def computed(fn, *args):
     return _computed(f"{fn.__module__}.{fn.__qualname__}", database().data_version(), args, _fn=fn)
 
 
-def show(shown) -> None:
+def show(shown, **options):
     """A chart computed ahead (anything with key, figure, summary and table), with its text alternative."""
-    chart(shown.figure, shown.key, shown.summary, shown.table)
+    return chart(shown.figure, shown.key, shown.summary, shown.table, **options)
 
 
 _PRESENTED: dict[tuple[int, int], tuple[weakref.ref, object]] = {}
@@ -97,13 +98,39 @@ def _presentation(fig, height: int):
     return big
 
 
+_UNTITLED: dict[int, tuple[weakref.ref, dict, str]] = {}
+
+
+def _untitled(fig) -> tuple[dict, str]:
+    """The figure as a dict without its title (top margin cut to the legend's room), and the title's text.
+
+    Made once per figure (pages reuse cached figures and must not change them).
+    """
+    hit = _UNTITLED.get(id(fig))
+    if hit is not None and hit[0]() is fig:
+        return hit[1], hit[2]
+    spec = fig.to_plotly_json()
+    layout = spec.setdefault("layout", {})
+    title = (layout.pop("title", None) or {}).get("text") or ""
+    if title:
+        legend_on_top = layout.get("showlegend", True) is not False and len(spec.get("data", [])) > 1
+        layout.setdefault("margin", {})["t"] = 60 if legend_on_top else 36
+        title = re.sub(r"<br\s*/?>", " ", title)
+    if len(_UNTITLED) > 512:
+        for k in [k for k, (ref, _, _) in _UNTITLED.items() if ref() is None]:
+            _UNTITLED.pop(k, None)
+    _UNTITLED[id(fig)] = (weakref.ref(fig), spec, title)
+    return spec, title
+
+
 def chart(fig, key: str, summary: str, table: pd.DataFrame, table_caption: str | None = None,
-          headline: bool = True, meeting_height: int = 560) -> None:
+          headline: bool = True, meeting_height: int = 560, on_select: str = "ignore"):
     """A chart with its text alternative (a sentence, and the numbers as a table) and its downloads.
 
     The camera button on the chart saves it as a PNG; the CSV button saves its numbers. In meeting
     mode the sentence (the key number in words) comes first, in large type (unless the page has put it
-    above already: headline=False), above a chart meeting_height pixels tall.
+    above already: headline=False), above a chart meeting_height pixels tall. on_select="rerun": a click on
+    a bar or point reruns the page, and the chart's selection event is returned.
     """
     from libstats import export, filters, metrics
     meeting = filters.meeting_mode()
@@ -111,10 +138,21 @@ def chart(fig, key: str, summary: str, table: pd.DataFrame, table_caption: str |
         if headline:
             st.subheader(summary)
         fig = _presentation(fig, meeting_height)
+    else:
+        # Plotly never wraps an SVG title, so at 800 px and below it was cut off: the title is shown as
+        # text above the chart instead (it wraps, and a legend can never sit on it). Meeting mode keeps
+        # the projector figure's own title, which charts.presentation breaks to fit.
+        fig, title = _untitled(fig)
+        if title:
+            with st.container(key=f"charttitle_{key}"):
+                st.markdown(f"**{plain(title)}**")
     config = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "filename": key, "scale": 2}}
     # alt: the sentence is also the chart's accessible name, so a screen reader announces the finding.
     # theme=None: the figure's own colours and fonts (Streamlit's chart theme greys all chart text to 3.72:1).
-    st.plotly_chart(fig, key=key, width="stretch", config=config, alt=summary, theme=None)
+    selecting = {} if on_select == "ignore" else {"on_select": on_select, "selection_mode": "points"}
+    # Outside meeting mode the chart sits in a box of its own, which scrolls sideways at 320 px (APP_CSS).
+    with contextlib.nullcontext() if meeting else st.container(key=f"chartbox_{key}"):
+        event = st.plotly_chart(fig, key=key, width="stretch", config=config, alt=summary, theme=None, **selecting)
     if not meeting:
         st.markdown(summary)
     with st.expander("The numbers behind this chart (table)"):
@@ -123,9 +161,11 @@ def chart(fig, key: str, summary: str, table: pd.DataFrame, table_caption: str |
         shown = metrics.readable_table(table, labels())
         numbers = {c: st.column_config.NumberColumn(format="localized") for c in shown.columns
                    if pd.api.types.is_numeric_dtype(shown[c]) and not pd.api.types.is_bool_dtype(shown[c])}
-        st.dataframe(shown, hide_index=True, width="stretch", key=f"{key}_table", column_config=numbers)
+        st.dataframe(shown, hide_index=True, width="stretch", key=f"{key}_table", column_config=numbers,
+                     alt=f"The numbers behind the chart: {summary}")
         st.download_button("Download these numbers (CSV)", lambda: export.to_csv(table), f"{key}.csv", "text/csv",
                            key=f"{key}_csv", icon=":material/download:")
+    return event
 
 
 

@@ -48,9 +48,9 @@ else:
     st.caption(note)
     st.markdown("**Every measure, month by month**")
     st.dataframe(every_measure, hide_index=True, width="stretch",
-                 key="branch_month_table", column_config={c: st.column_config.NumberColumn(format="localized")
-                                                          for c in every_measure.columns
-                                                          if c not in ("Measure", "Source", "Change (%)")})
+                 key="branch_month_table", alt="Every measure, month by month",
+                 column_config={c: st.column_config.NumberColumn(format="localized") for c in every_measure.columns
+                                if c not in ("Measure", "Source", "Change (%)")})
 
 st.header("Where the branch stands", anchor="standing")
 standing = ui.computed(branch_view.standing_of, name, fy)
@@ -58,12 +58,13 @@ if standing.empty:
     st.write(f"{name} has no visits or book issues in {fy} to rank" +
              (" (a digital library has no branch to visit)." if info["branch_type"] == "digital" else "."))
 else:
-    st.table(standing, hide_index=True)
+    st.table(standing, hide_index=True, alt="Where the branch stands")
 
 left, right = st.columns(2)
 with left:
     st.header("Opening hours and status", anchor="hours")
-    st.table(branch_view.periods_table(ui.run("branch_periods", branch=name)), hide_index=True)
+    st.table(branch_view.periods_table(ui.run("branch_periods", branch=name)), hide_index=True,
+             alt="Opening hours and status")
 with right:
     st.header("Events", anchor="events")
     events = ui.run("branch_events", branch=name)
@@ -71,7 +72,7 @@ with right:
         st.write("No events are recorded for this branch.")
     else:
         st.table(overview.events_table(events.assign(borough=info["borough"], branch=name)).drop(columns=["Where"]),
-                 hide_index=True)
+                 hide_index=True, alt="Events")
 
 st.header(f"Data completeness, {fy}", anchor="completeness")
 expected = list(ui.run("branch_expected_months", branch=name, fy=fy)["month"])
@@ -79,7 +80,7 @@ grid, missing = branch_view.completeness(expected, figures, fy)
 st.write(f"Months missing: {', '.join(missing)}." if missing else
          f"No month is missing: every month {name} was due to report has figures.")
 with st.expander("Month by month: due, present, and where the figures come from"):
-    st.table(grid, hide_index=True)
+    st.table(grid, hide_index=True, alt="Month by month: due, present, and where the figures come from")
 flags = ui.quality_register(name)
 flags = flags[flags["Month"].isin(
     [m.strftime("%Y-%m") for m in pd.to_datetime(figures.loc[figures["fy"] == fy, "month"]).unique()])]
@@ -89,7 +90,8 @@ else:
     st.write(f"{len(flags)} {'figure' if len(flags) == 1 else 'figures'} of {fy} "
              f"{'fails' if len(flags) == 1 else 'fail'} a data-quality check "
              f"({(flags['Status'] == 'open').sum()} still open): see the Data page's register.")
-    st.dataframe(flags.drop(columns=["Branch", "Borough"]), hide_index=True, width="stretch", key="branch_flags")
+    st.dataframe(flags.drop(columns=["Branch", "Borough"]), hide_index=True, width="stretch", key="branch_flags",
+                 alt="Figures failing a data-quality check")
 st.caption(overview.monthly_provenance_note(year_figures, [fy, previous_fy]))
 
 st.header("Download", anchor="download")

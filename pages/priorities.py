@@ -34,7 +34,7 @@ with tabs[2]:
         if lms.empty:
             st.write("No event for the new library management system is recorded.")
         else:
-            st.table(overview.events_table(lms), hide_index=True)
+            st.table(overview.events_table(lms), hide_index=True, alt="Events of the new library management system")
             st.caption("The go-live month is not in public sources: it is an estimate. The warehouse records no "
                        "figure for the system itself; its month shows as a dip in recorded loans while issues "
                        "were logged offline (modelled).")
@@ -57,7 +57,7 @@ with tabs[3]:
         net = ui.run("annual_by_borough", metrics=["net_expenditure"], borough=None)
         st.table(priorities.savings_table(net, priorities.SAVINGS).style.format(
             {"Net expenditure (£)": "£{:,.0f}", "Saving (£)": "£{:,.0f}", "Saving as % of net expenditure": "{:.1f}%"}),
-            hide_index=True)
+            hide_index=True, alt="Savings against net expenditure")
         st.caption("Savings: about £400,000 a year for Bexley and £370,000 for Bromley (gov.uk case study), "
                    "shown from 2012-13, the first full year of the shared service.")
 
@@ -73,5 +73,5 @@ with tabs[4]:
                                   format_func=lambda i: views.event_label(candidates[i]))
             views.intervention(candidates[chosen], "any")
         with st.expander(f"The {len(left_out)} events left out, and why"):
-            st.table(left_out, hide_index=True)
+            st.table(left_out, hide_index=True, alt="Events left out, and why")
 

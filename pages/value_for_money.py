@@ -20,7 +20,7 @@ st.header("Cost per visit across the years", anchor="trend")
 ui.show(page.trend)
 
 st.header("Every year", anchor="table")
-st.dataframe(page.table, hide_index=True, width="stretch", key="vfm_table", column_config={
+st.dataframe(page.table, hide_index=True, width="stretch", key="vfm_table", alt="Value for money, both boroughs", column_config={
     c: st.column_config.NumberColumn(format="£%.2f" if "per" in c else "£%,.0f" if "£" in c else "localized")
     for c in page.table.columns if c not in ("Borough", "Financial year", "Source")})
 st.caption("Staff FTE: each borough's return leaves out staff employed by the other borough, so the two do not "

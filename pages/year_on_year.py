@@ -27,6 +27,11 @@ with st.popover(f"What is “{measure.label}”?"):
                  + ("each borough's annual figure is shown as it is." if measure.kind == "annual"
                     else "it is worked out from the totals of its parts."))
 
+def open_branch(name: str) -> None:
+    """The chosen branch's own page, for the same year and scope."""
+    st.switch_page("pages/branches.py", query_params={"fy": fy, "scope": selection.scope, "branch": name})
+
+
 # Each part of the page is worked out by libstats/explorer.py and cached on its choice and the data version.
 choice = (fy, previous_fy, borough)
 branches_chosen = tuple(chosen) if measure.kind != "annual" else ()
@@ -55,9 +60,10 @@ if page.excluded is not None and not page.excluded.empty:
                      "like-for-like comparison, and why",
                      expanded=like_for_like and not many):
         if many:
-            st.dataframe(page.excluded, hide_index=True, width="stretch", key="yoy_excluded")
+            st.dataframe(page.excluded, hide_index=True, width="stretch", key="yoy_excluded",
+                         alt="Branches left out of the like-for-like comparison")
         else:
-            st.table(page.excluded, hide_index=True)
+            st.table(page.excluded, hide_index=True, alt="Branches left out of the like-for-like comparison")
 if measure.kind == "annual":
     ui.show(page.trend)
     st.stop()
@@ -76,16 +82,29 @@ with sections[1]:
         shown, events = ui.computed(explorer.across_years, measure.code, borough, selection.scope, branches_chosen)
         ui.show(shown)
         with st.expander("Events on the chart"):
-            st.table(events, hide_index=True)
+            st.table(events, hide_index=True, alt="Events on the chart")
 with sections[2]:
     if sections[2].open:
         ranking, value_format, drivers = ui.computed(explorer.branches, measure.code, *choice, branches_chosen,
                                                      like_for_like)
         st.header("Branches", anchor="branches")
-        st.dataframe(ranking, hide_index=True, width="stretch", key="yoy_ranking",
-                     column_config=ui.ranking_columns(fy, previous_fy, value_format))
+        # Drill down: a row of the ranking, a bar of the drivers chart, or the link below opens the branch's page.
+        ranked = st.dataframe(ranking, hide_index=True, width="stretch", key="yoy_ranking",
+                              column_config=ui.ranking_columns(fy, previous_fy, value_format),
+                              on_select="rerun", selection_mode="single-row",
+                              alt=f"Branches ranked by {measure.label.lower()}, {fy} against {previous_fy}")
+        if ranked.selection.rows:
+            open_branch(ranking["Branch"].iloc[ranked.selection.rows[0]])
+        if len(ranking):
+            picked = st.selectbox("Open a branch's page", list(ranking["Branch"]), key="yoy_open_branch",
+                                  help="Or choose a row of the table, or a bar of the chart below.")
+            st.page_link("pages/branches.py", label=f"Open {ui.plain(picked)}: {fy}", icon=":material/local_library:",
+                         query_params={"fy": fy, "scope": selection.scope, "branch": picked})
         if drivers:
-            ui.show(drivers)
+            clicked = ui.show(drivers, on_select="rerun")
+            points = clicked.selection.points if clicked else []
+            if points and points[0].get("y") in set(ranking["Branch"]):
+                open_branch(points[0]["y"])
 with sections[3]:
     if sections[3].open:
         st.header("In proportion", anchor="normalised")
@@ -95,6 +114,6 @@ with sections[3]:
             st.metric(label, value.value_text, value.change_text, border=True, width=320, help=value.note,
                       delta_color=delta_color)
             st.caption(prov.badge(value.provenance))
-        st.table(ui.computed(explorer.ratios, *choice, branches_chosen), hide_index=True)
+        st.table(ui.computed(explorer.ratios, *choice, branches_chosen), hide_index=True, alt="Ratios, both years")
         st.caption("Ratios are worked out from totals (all book issues ÷ all visits), never by adding up ratios. "
                    "These use every branch as reported.")

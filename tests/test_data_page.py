@@ -44,12 +44,14 @@ def test_a_good_file_is_previewed_then_imported_and_can_be_undone(app):
     at.button(key="confirm_0").click().run()
     assert [shown(s.value) for s in at.success] == ["Import 1: april.csv: 2 figures added, 0 changed, 0 unchanged."]
     at.switch_page("pages/data.py").run()
-    history = [d.value for d in at.dataframe if "file_name" in d.value.columns][0]
-    assert history.iloc[0]["file_name"] == "april.csv" and history.iloc[0]["rows_added"] == 2
-    assert history.iloc[0]["imported_by"] == "Sam Librarian"
+    history = [d.value for d in at.dataframe if "File" in d.value.columns][0]
+    assert history.iloc[0]["File"] == "april.csv" and history.iloc[0]["Rows added"] == 2
+    assert history.iloc[0]["Imported by"] == "Sam Librarian" and history.iloc[0]["Undone"] == "—"
     at.button(key="undo_button").click().run()
     assert [shown(s.value) for s in at.success] == [
         "Import 1 (april.csv) undone: 0 figures restored to the earlier values, 2 added figures removed."]
+    history = [d.value for d in at.dataframe if "File" in d.value.columns][0]
+    assert history.iloc[0]["Undone"] != "—" and history.iloc[0]["Undone by"] == "Sam Librarian"
 
 
 def test_the_new_figure_shows_on_the_branch_page(app):

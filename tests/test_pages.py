@@ -19,8 +19,36 @@ def tiles(at):
     return {m.label: (m.value, m.delta) for m in at.metric}
 
 
+def _in_order(node):
+    """Every element under an AppTest node, in the order the page shows them."""
+    children = getattr(node, "children", None)
+    if not children:
+        yield node
+        return
+    for key in sorted(children):
+        yield from _in_order(children[key])
+
+
+def chart_title(at, index=0) -> str | None:
+    """The title shown as text above a chart (ui.chart), or None (meeting mode keeps it in the figure)."""
+    shown = list(_in_order(at.main))
+    charts = [i for i, e in enumerate(shown) if getattr(e, "type", None) == "plotly_chart"]
+    before = shown[charts[index] - 1] if charts[index] else None
+    value = getattr(before, "value", None) if getattr(before, "type", None) == "markdown" else None
+    if not (isinstance(value, str) and value.startswith("**") and value.endswith("**")):
+        return None
+    from tests.conftest import shown as unescaped
+    return unescaped(value[2:-2])
+
+
 def chart(at, index=0):
-    return json.loads(at.get("plotly_chart")[index].proto.spec)
+    """A chart's Plotly spec; a title shown above the chart as text is read back into it as layout.title.text."""
+    spec = json.loads(at.get("plotly_chart")[index].proto.spec)
+    title = chart_title(at, index)
+    if title is not None:
+        assert "text" not in spec["layout"].get("title", {}), "the title is drawn twice (as text and in the SVG)"
+        spec["layout"]["title"] = {"text": title}
+    return spec
 
 
 def values(trace_data):

@@ -2,7 +2,6 @@
 is known, its refusals, the page on the seed, and numbers checked against hand-computed values."""
 from __future__ import annotations
 
-import json
 from types import SimpleNamespace
 
 import numpy as np
@@ -207,7 +206,7 @@ def test_each_priorities_tab_runs_when_opened(seed_db, make_app):
     at.session_state["priorities_tab"] = "Management system and funding"
     at.run()
     assert any(c.value.startswith("⚠ Modelled: funding") for c in at.caption)
-    assert json.loads(at.get("plotly_chart")[0].proto.spec)["layout"]["title"]["text"].startswith(
+    assert chart(at, 0)["layout"]["title"]["text"].startswith(
         "External funding secured by each borough")
     at.session_state["priorities_tab"] = "The shared service"
     at.run()
