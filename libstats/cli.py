@@ -234,7 +234,8 @@ def undo_import(import_id: int, db_file: Path | None, user: str | None) -> None:
     click.echo(result.message)
 
 
-@main.command(help="Copy the entries store (imports, their history and reasons, commentary, targets set) to "
+@main.command(help="Copy the entries store (imports, their history and reasons, commentary, targets set, accounts, "
+              "the audit trail) to "
               "a new file PATH. Safe while the dashboard runs: the copy is of one moment, checked before it is kept.")
 @click.argument("dest", metavar="PATH", type=click.Path(dir_okay=False, path_type=Path))
 @_db_option

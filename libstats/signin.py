@@ -141,6 +141,8 @@ def first_account_note() -> None:
 
 
 def sign_out() -> None:
+    """End this session's sign-in (audited); through the identity provider, st.logout ends Streamlit's cookie
+    and sends the browser to the provider's sign-out where it offers one."""
     who = actor()
     if who is not None and who.kind == "session":
         auth.sign_out(ui.database(), who.value, who.address)
@@ -156,14 +158,10 @@ def sidebar(who: auth.Identity | None, on_sign_in_page: bool) -> None:
     """Who is signed in, with the way out, in the sidebar; or the way in, on whichever page the reader is."""
     if who is not None:
         st.sidebar.caption(f"Signed in as {ui.plain(who.describe())}")
-        if st.sidebar.button("Sign out", key="sign_out", icon=":material/logout:"):
-            sign_out()
-            st.rerun()
+        st.sidebar.button("Sign out", key="sign_out", icon=":material/logout:", on_click=sign_out)
     elif _oidc_email():
         st.sidebar.caption(f"Signed in as {ui.plain(_oidc_email())}, which has no account here.")
-        if st.sidebar.button("Sign out", key="sign_out", icon=":material/logout:"):
-            sign_out()
-            st.rerun()
+        st.sidebar.button("Sign out", key="sign_out", icon=":material/logout:", on_click=sign_out)
     elif not on_sign_in_page and not no_accounts_yet():
         with st.sidebar.expander("Sign in", icon=":material/login:"):
             if oidc_provider():
@@ -184,7 +182,7 @@ def _oidc_button(where: str) -> None:
 
 def _password_form(where: str) -> None:
     """A local account's name and password; the token of a sign-in that works is all the session keeps."""
-    with st.form(f"sign_in_form_{where}"):
+    with st.form(f"sign_in_form_{where}", clear_on_submit=True):       # the password is not kept in the session
         name = st.text_input("Account name", key=f"sign_in_name_{where}", autocomplete="username")
         password = st.text_input("Password", type="password", key=f"sign_in_password_{where}",
                                  autocomplete="current-password")
@@ -210,12 +208,12 @@ def sign_in_form() -> None:
         st.warning(f"You are signed in as {ui.plain(email)}, but no account here has that e-mail. Ask an "
                    "administrator to add one (python -m libstats users add NAME --email … --role …).")
     elif provider:
-        st.subheader("With your council account", anchor=False)
+        st.header("With your council account", anchor=False)
         _oidc_button("page")
     if no_accounts_yet():
         first_account_note()
         return
-    st.subheader("With a local account" if provider else "With your account name and password", anchor=False)
+    st.header("With a local account" if provider else "With your account name and password", anchor=False)
     _password_form("page")
     st.caption(f"After {auth.MAX_FAILURES} wrong passwords in a row an account is locked for {auth.LOCKOUT_MINUTES} "
                f"minutes. A sign-in with a password lasts {auth.SESSION_HOURS} hours at most, and only in this "

@@ -391,6 +391,7 @@ def test_signing_in_on_the_page_and_signing_out(path, make_app):
     at.text_input(key="sign_in_password_page").set_value("wrong password, twelve+")
     at.button(key="sign_in_submit_page").click().run()
     assert [shown(e.value) for e in at.error] == ["That name and password do not match an account. Try again (capitals count)."]
+    at.text_input(key="sign_in_name_page").set_value("Sam")
     at.text_input(key="sign_in_password_page").set_value(PASSWORD)
     at.button(key="sign_in_submit_page").click().run()
     assert "Signed in as Sam (librarian: Bexley)." in texts(at)
@@ -504,3 +505,20 @@ def test_a_setting_can_require_signing_in_to_view_at_all(path, make_app, monkeyp
     at.button(key="sign_in_submit_page").click().run()
     at.switch_page("pages/overview.py").run()
     assert not at.exception and at.get("plotly_chart"), "a viewer who signed in sees the dashboard"
+
+
+def test_the_first_run_makes_a_cookie_secret_and_keeps_it_and_everything_else(tmp_path):
+    import os
+    import tomllib
+    fresh = tmp_path / "fresh" / "secrets.toml"
+    assert signin.ensure_cookie_secret(fresh)
+    made = tomllib.loads(fresh.read_text())["auth"]["cookie_secret"]
+    assert len(made) == 64 and oct(os.stat(fresh).st_mode)[-3:] == "600"
+    assert not signin.ensure_cookie_secret(fresh) and tomllib.loads(fresh.read_text())["auth"]["cookie_secret"] == made
+    configured = tmp_path / "secrets.toml"
+    configured.write_text('other = 1\n[auth]\nredirect_uri = "https://x.example/oauth2callback"\nclient_id = "c"\n')
+    assert signin.ensure_cookie_secret(configured)
+    settings = tomllib.loads(configured.read_text())
+    assert settings["other"] == 1 and settings["auth"]["client_id"] == "c" and len(settings["auth"]["cookie_secret"]) == 64
+    assert ".streamlit/secrets.toml" in (signin.__file__.replace("libstats/signin.py", ".gitignore") and
+                                         open(signin.__file__.replace("libstats/signin.py", ".gitignore")).read())

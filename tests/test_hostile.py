@@ -142,11 +142,12 @@ def test_thousands_of_problems_are_listed_200_at_a_time(database, tmp_path):
 
 
 def test_the_data_page_shows_200_problems_and_offers_every_one(fixture_db, make_app, tmp_path):
-    from tests.conftest import shown
+    from tests.conftest import account, shown, signed_in
     from tests.test_data_page import upload
     path = tmp_path / "library.duckdb"
     shutil.copy(fixture_db, path)
-    at = make_app(path, fy="2015-16")
+    account(path, "Sam Librarian", "librarian", ["Bexley"])
+    at = signed_in(make_app(path, fy="2015-16"), path, "Sam Librarian")
     at.switch_page("pages/data.py").run()
     content = (LONG_HEADER + "".join(f"2016-04,Bexley,Nowhere {i},visits,1\n" for i in range(500))).encode()
     at = upload(at, "many.csv", content)
@@ -181,9 +182,12 @@ def test_a_report_into_a_folder_that_cannot_be_written_is_a_plain_sentence(fixtu
 
 
 def test_a_disk_that_fills_during_an_import_says_so_and_writes_nothing(fixture_db, tmp_path, monkeypatch):
+    import getpass
+
+    from tests.conftest import account
     path = tmp_path / "library.duckdb"
     shutil.copy(fixture_db, path)
-    db.Database(path).close()
+    account(path, getpass.getuser())           # the command line imports as an account named as the login
     before = snapshot(path)
     real = db.Transaction.run
 

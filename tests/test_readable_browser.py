@@ -69,7 +69,7 @@ def test_a_radio_reached_by_keyboard_shows_a_focus_ring_of_3_to_1(live_server, p
 
 PAGES = {"": "Overview", "overview": "Overview", "appraisal": "Annual appraisal", "year_on_year": "Year on year",
          "branches": "Branches", "priorities": "Priorities", "value_for_money": "Value for money", "peers": "Peers",
-         "data": "Data"}
+         "data": "Data", "sign_in": "Sign in"}
 
 
 def test_every_page_has_its_own_title_and_no_heading_level_is_skipped(live_server, page):
