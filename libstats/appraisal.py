@@ -34,6 +34,9 @@ class Section:
     charts: list[tuple[str, go.Figure, str, pd.DataFrame]] = field(default_factory=list)   # key, figure, summary, data
     # The same tables worded to fit beside a chart on a projector (meeting mode), where tables has a long one.
     room_tables: list[tuple[str, pd.DataFrame]] = field(default_factory=list)
+    # Sentences (among sentences) the page and the pack print but a projector leaves to the speaker: the
+    # caveats whose marks the room tables carry, so a section still fits one screen.
+    notes: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -81,6 +84,12 @@ def _marked(text: str, kinds) -> str:
     table or a sentence can tell a finding from an estimate without a legend or colour."""
     mark = "" if text in ("—", "no figure") else prov.marker(kinds)
     return f"{text}\u00a0{mark}" if mark and mark != "✓" else text      # no line break between the two
+
+
+def ranked_sources(shown: pd.DataFrame, table: pd.DataFrame) -> list[str]:
+    """The Source labels (yoy.branch_table's) of the branches shown, in their order."""
+    labels = dict(zip(table["Branch"], table["Source"]))
+    return [labels.get(b, "—") for b in shown["Branch"]]
 
 
 # yoy.branch_table's Source column holds labels; back to a kind for the marker.
@@ -166,8 +175,8 @@ def summary(run: Run, fy: str, previous_fy: str) -> tuple[Section, dict[str, str
     table = pd.DataFrame(rows)
     section.tables.append(("Headline figures", table))
     # On the projector the UK change (one figure) is in the sentence above, and the source is its marker.
-    room = pd.DataFrame(room, columns=[*table.columns, "_provenance"]).drop(columns=["UK change"])
-    room["Source"] = room["_provenance"].map(prov.marker)
+    # Each figure carries its own mark there, so the Source column goes too (the title says what marks mean).
+    room = pd.DataFrame(room, columns=[*table.columns, "_provenance"]).drop(columns=["UK change", "Source"])
     section.room_tables.append(("Headline figures (✓ published, ◐ part modelled, ◆ modelled)",
                                 room.drop(columns=["_provenance"]).rename(
                                     columns={"Change as reported": "Change", "Change like for like": "Like for like"})))
@@ -181,9 +190,11 @@ def summary(run: Run, fy: str, previous_fy: str) -> tuple[Section, dict[str, str
             f"{r['Change like for like']} like for like (branches open in both years), against a UK change of "
             f"{uk}.")
     section.sentences.extend(caveats)
+    section.notes.extend(caveats)
     if any(prov.is_modelled(p) for p in room["_provenance"] if p is not None) or caveats:
-        section.sentences.append("In the tables, ◐ marks a figure with a modelled part and ◆ a modelled one; "
-                                 "a figure without a mark is published.")
+        legend = "In the tables, ◐ marks a figure with a modelled part and ◆ a modelled one; a figure without a mark is published."
+        section.sentences.append(legend)
+        section.notes.append(legend)
     monthly = run("monthly_totals", fys=[previous_fy, fy], metrics=["visits"], borough=None)
     title = f"Visits month by month, {fy} against {previous_fy}: whole service"
     key_number = section.sentences[0] if section.sentences else overview.chart_summary(
@@ -241,6 +252,11 @@ def performance(run: Run, fy: str, previous_fy: str) -> Section:
     shown["Change (%)"] = shown["Change (%)"].map("{:+.1f}%".format)
     shown["Source"] = [prov.short(prov.parse(_KIND_OF_LABEL.get(s, s))) for s in shown["Source"]]
     section.tables.append(("The three biggest rises and falls in visits, like for like", shown))
+    # On a projector the source is the change's own mark (the table's title says what the marks mean).
+    room = shown.drop(columns=["Source"]).assign(**{"Change (%)": [
+        _marked(c, _KIND_OF_LABEL.get(k, k)) for c, k in zip(shown["Change (%)"], ranked_sources(shown, table))]})
+    section.room_tables.append(("The three biggest rises and falls in visits, like for like (◐ part modelled, "
+                                "◆ modelled)", room))
     if len(ranked):
         top, bottom = ranked.iloc[0], ranked.iloc[-1]
 
@@ -250,9 +266,15 @@ def performance(run: Run, fy: str, previous_fy: str) -> Section:
         section.sentences.append(
             f"Biggest rise: {top['Branch']}, {change(top)} (reason on record: {top['Reason on record']}). "
             f"Biggest fall: {bottom['Branch']}, {change(bottom)} (reason on record: {bottom['Reason on record']}).")
-    if len(comparison.excluded):
-        section.sentences.append("Left out of the like-for-like comparison: " + "; ".join(
-            f"{r['Branch']} ({r['Why it is left out']})" for _, r in comparison.excluded.iterrows()))
+    if len(comparison.excluded) and not comparison.included:
+        section.sentences.append(f"No branch can be compared like for like: {previous_fy} has no figures to set "
+                                 f"{fy} against.")
+    elif len(comparison.excluded):
+        left_out = "Left out of the like-for-like comparison: " + "; ".join(
+            f"{r['Branch']} ({r['Why it is left out']})" for _, r in comparison.excluded.iterrows())
+        section.sentences.append(left_out)
+        if len(left_out) > 400:          # the branches' notes run long: a projector leaves them to the speaker
+            section.notes.append(left_out)
     movers = yoy.drivers(yoy.branch_table(per_branch, measure, fy, previous_fy,
                                           dict(zip(branches["branch"], branches["borough"])), {}),
                          comparison.included).head(12)          # the twelve that moved most, for one screen

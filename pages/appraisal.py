@@ -61,8 +61,9 @@ def show_section(key: str) -> None:
         chart_side = text_side = st.container()
     with text_side:
         for sentence in section.sentences:
-            if sentence not in key_numbers:          # in meeting mode it stands above the chart in large type
-                st.markdown(sentence)
+            if sentence in key_numbers or (meeting and sentence in section.notes):
+                continue                             # above the chart in large type; or left to the speaker
+            st.markdown(sentence)
         if section.key in commentary:
             with st.container(border=True):
                 st.caption(f"Head of service, written by {ui.plain(notes.at[section.key, 'written_by'])} on "

@@ -10,7 +10,7 @@ import io
 import pytest
 
 from libstats import ROOT, SEED_DIR
-from tests.conftest import wait_for_app
+from tests.conftest import sign_in_in_browser, wait_for_app
 
 pytestmark = pytest.mark.browser
 
@@ -86,7 +86,8 @@ def test_board_member_opens_a_bookmarked_meeting_link_steps_through_and_takes_th
 
 
 def write_commentary(page, section_title: str, text: str, author: str) -> None:
-    """The head of service writes a section's commentary on the appraisal page (signing in goes here, #16)."""
+    """The head of service, signed in, writes a section's commentary on the appraisal page (who wrote it comes
+    from the sign-in, not a text box)."""
     toggle = page.get_by_role("switch", name="Write commentary and set next year's targets")
     if not toggle.is_checked():
         page.get_by_test_id("stMain").get_by_text("Write commentary and set next year's targets", exact=True).click()
@@ -94,7 +95,7 @@ def write_commentary(page, section_title: str, text: str, author: str) -> None:
     form = page.get_by_test_id("stExpander").filter(has_text=f"Commentary on “{section_title}”").first
     form.wait_for(timeout=30_000)
     form.get_by_role("textbox", name="What the board should know").fill(text)
-    form.get_by_role("textbox", name="Your name").fill(author)
+    assert form.get_by_role("textbox", name="Your name").count() == 0
     form.get_by_role("button", name="Save the commentary").click()
     page.get_by_text(f"Head of service, written by {author}", exact=False).first.wait_for(timeout=30_000)
     wait_for_app(page)
@@ -158,9 +159,8 @@ def test_head_of_service_from_the_overview_to_a_branch_then_writes_commentary_an
 
         # The appraisal: commentary on the summary, then both packs.
         note = f"Book issues in Bromley fell; {branch} lent {issues:,} books. Discussed with the board in May."
-        page.goto(f"{fresh_server}/appraisal?fy=2016-17&scope=Bromley")
-        wait_for_app(page)
-        write_commentary(page, "1. Summary", note, "Pat Head")
+        sign_in_in_browser(page, f"{fresh_server}/appraisal?fy=2016-17&scope=Bromley", "Jo Head")
+        write_commentary(page, "1. Summary", note, "Jo Head")
         assert page.get_by_text(note).count() >= 1
         snap(page, "head_5_commentary")
         page.get_by_role("button", name="Build the HTML pack").click()
