@@ -105,7 +105,8 @@ def test_the_pdf_has_no_mostly_empty_page(packs, fy):
     """A few full A4 pages: every page but the last is filled at least half way down (text or a chart's labels)."""
     _, _, pdf = packs[fy]
     reader = pypdf.PdfReader(io.BytesIO(pdf))
-    assert 3 <= len(reader.pages) <= 6, len(reader.pages)
+    # 2010-11 has no year before it to compare, and says so in one sentence: two pages
+    assert (2 if fy == YEARS[0] else 3) <= len(reader.pages) <= 6, len(reader.pages)
     for number, page in enumerate(reader.pages[:-1], start=1):
         height = float(page.mediabox.height)
         lowest = [height]
