@@ -29,7 +29,7 @@ def value_table(annual: pd.DataFrame, yearly: pd.DataFrame, population: pd.DataF
         .pivot_table(index=["borough", "fy"], columns="metric", values="value", aggfunc="sum")
     p = population.set_index(["borough", "fy"])["population"]
     provenance = pd.concat([annual[["borough", "fy", "provenance"]], yearly[["borough", "fy", "provenance"]]]) \
-        .groupby(["borough", "fy"])["provenance"].agg(lambda v: ",".join(sorted(set(",".join(v).split(",")))))
+        .groupby(["borough", "fy"])["provenance"].agg(lambda v: prov.text(prov.combine(*v)))
     t = a.join(y, how="left").join(p, how="left")
     out = pd.DataFrame({
         "Total expenditure (£)": t.get("total_expenditure"),

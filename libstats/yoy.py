@@ -126,10 +126,7 @@ def _join_provenance(a: pd.Series, b: pd.Series) -> list[str]:
 
 
 def _union(values) -> str:
-    out: set[str] = set()
-    for v in values:
-        out |= prov.parse(v)
-    return ",".join(sorted(out))
+    return prov.text(prov.combine(*values))
 
 
 @dataclass
@@ -186,8 +183,7 @@ def merged_units(per_branch: pd.DataFrame, branches: pd.DataFrame, fys: tuple[st
         aggregations["months"] = "max"
     grouped = out.groupby(keys, as_index=False, dropna=False).agg(aggregations)
     if "provenance" in out:
-        provenance = out.groupby(keys, dropna=False)["provenance"].agg(
-            lambda p: ",".join(sorted({x for v in p.dropna() for x in str(v).split(",") if x})))
+        provenance = out.groupby(keys, dropna=False)["provenance"].agg(lambda p: prov.text(prov.combine(*p.dropna())))
         grouped = grouped.merge(provenance.reset_index(), on=keys, how="left")
     return grouped[list(per_branch.columns)]
 
