@@ -11,7 +11,7 @@ from typing import Callable
 import pandas as pd
 import plotly.graph_objects as go
 
-from libstats import charts, fiscal, metrics, overview, priorities, vfm, yoy
+from libstats import catalogue, charts, fiscal, overview, priorities, vfm, yoy
 from libstats import provenance as prov
 
 Run = Callable[..., pd.DataFrame]
@@ -22,7 +22,7 @@ SECTIONS = {
     "value_for_money": "4. Value for money",
     "next_year": "5. Next year",
 }
-SCOPES = (("Whole service", None), ("Bexley", "Bexley"), ("Bromley", "Bromley"))
+SCOPES = tuple((s.name, s.borough) for s in catalogue.SCOPES)
 
 
 @dataclass
@@ -57,11 +57,11 @@ def section_number(asked: str | None, count: int) -> tuple[int, str | None]:
     return 1, asked
 
 
-def _measures(run: Run) -> dict[str, yoy.ExplorerMeasure]:
-    return yoy.explorer_measures(run("metric_catalogue"))
+def _measures(run: Run) -> dict[str, catalogue.Measure]:
+    return catalogue.measures(run("metric_catalogue"))
 
 
-def _compare(run: Run, measure: yoy.ExplorerMeasure, fy: str, previous_fy: str, borough: str | None):
+def _compare(run: Run, measure: catalogue.Measure, fy: str, previous_fy: str, borough: str | None):
     months = list(run("months_in_year", fy=fy, borough=borough)["month_number"])
     if not months:
         return None, months
@@ -134,7 +134,7 @@ def summary(run: Run, fy: str, previous_fy: str) -> tuple[Section, dict[str, str
             comparison, months = _compare(run, m, fy, previous_fy, borough)
             if comparison is None:
                 continue
-            target = run("targets_for", metric=code, scope="Service" if borough is None else borough)
+            target = run("targets_for", metric=code, scope=catalogue.stored_scope(borough))
             totals = run("year_totals", fys=[fy], metrics=m.metrics, borough=borough, months=months)
             provenance = prov.combine(*totals["provenance"])
             status = yoy.target_status(target, fy, comparison.reported[0], m)
@@ -180,7 +180,7 @@ def summary(run: Run, fy: str, previous_fy: str) -> tuple[Section, dict[str, str
     section.room_tables.append(("Headline figures (✓ published, ◐ part modelled, ◆ modelled)",
                                 room.drop(columns=["_provenance"]).rename(
                                     columns={"Change as reported": "Change", "Change like for like": "Like for like"})))
-    service_visits = table[(table["Scope"] == "Whole service") & (table["Measure"] == "Visits")]
+    service_visits = table[(table["Scope"] == catalogue.WHOLE_SERVICE) & (table["Measure"] == "Visits")]
     if len(service_visits):
         r = service_visits.iloc[0]
         uk = r["UK change"] + (" (the UK figure for a year between published ones is interpolated)"
@@ -198,7 +198,7 @@ def summary(run: Run, fy: str, previous_fy: str) -> tuple[Section, dict[str, str
     monthly = run("monthly_totals", fys=[previous_fy, fy], metrics=["visits"], borough=None)
     title = f"Visits month by month, {fy} against {previous_fy}: whole service"
     key_number = section.sentences[0] if section.sentences else overview.chart_summary(
-        metrics.MONTHLY_MEASURES["visits"], monthly, fy, "The whole service")
+        catalogue.measure("visits"), monthly, fy, "The whole service")
     section.charts.append(("summary_visits", charts.fy_overlay(monthly, fy, previous_fy, "Visits", "visits", title),
                            key_number, overview.monthly_table(monthly, fy, previous_fy)))
     return section, numbers
@@ -291,7 +291,7 @@ def value_for_money(run: Run, fy: str, previous_fy: str) -> Section:
     table = vfm.value_table(
         run("annual_by_borough", metrics=["total_expenditure", "income", "net_expenditure", "staff_fte",
                                           "volunteers", "volunteer_hours"], borough=None),
-        run("yearly_by_borough", metrics=["visits", *metrics.BOOK_CATEGORIES]), run("population_all"))
+        run("yearly_by_borough", metrics=["visits", *catalogue.BOOK_ISSUES]), run("population_all"))
     year = table[table["Financial year"] == fy]
     shown = pd.DataFrame({
         "Borough": year["Borough"],
@@ -340,7 +340,7 @@ def next_year(run: Run, fy: str) -> Section:
     targets = []
     for metric, label in (("visits", "Visits"), ("book_issues", "Book issues"), ("active_borrowers", "Active borrowers"),
                           ("pc_utilisation", "PC utilisation")):
-        for scope in ("Service", "Bexley", "Bromley"):
+        for scope in catalogue.STORED_SCOPES:
             rows = run("targets_for", metric=metric, scope=scope)
             rows = rows[rows["fy"] == upcoming]
             if len(rows):
@@ -354,7 +354,7 @@ def next_year(run: Run, fy: str) -> Section:
     if len(table):
         # On the projector: one row per measure, a column per scope, and how each measure's targets were set.
         room = table.pivot(index="Measure", columns="Scope", values="Target").reindex(
-            index=list(dict.fromkeys(table["Measure"])), columns=[c for c in ("Service", "Bexley", "Bromley")
+            index=list(dict.fromkeys(table["Measure"])), columns=[c for c in catalogue.STORED_SCOPES
                                                                   if c in set(table["Scope"])]).fillna("—")
         room["Set by"] = [" / ".join(dict.fromkeys(table.loc[table["Measure"] == m, "Set by"])) for m in room.index]
         section.room_tables.append((f"Targets for {upcoming}", room.reset_index().rename_axis(columns=None)))
@@ -463,7 +463,7 @@ def save_targets(database, fy: str, targets: pd.DataFrame, actor) -> int:
         measure, scope, value = row
         if measure not in TARGET_METRICS:
             raise ValueError(f"Row {i}: {measure!r} is not a measure with a target ({', '.join(TARGET_METRICS)}).")
-        if scope not in ("Service", "Bexley", "Bromley"):
+        if scope not in catalogue.STORED_SCOPES:
             raise ValueError(f"Row {i}: the scope must be Service, Bexley or Bromley, not {scope!r}.")
         if value is None or pd.isna(value) or float(value) < 0:
             raise ValueError(f"Row {i}: the target for {measure}, {scope} must be a number of at least 0.")

@@ -7,7 +7,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 
-from libstats import fiscal
+from libstats import catalogue, fiscal
 from libstats import provenance as prov
 
 # Okabe-Ito: distinguishable with every common colour-vision deficiency, and in greyscale the
@@ -126,7 +126,7 @@ def _most_series(yearly: pd.DataFrame, title: str) -> tuple[pd.DataFrame, str]:
     if len(names) <= MOST_SERIES:
         return yearly, title
     latest = yearly.sort_values("fy").groupby("series", sort=False)["value"].last()
-    ours = [n for n in names if n in ("Whole service", "Bexley", "Bromley", "Bexley and Bromley")]
+    ours = [n for n in names if n in (*catalogue.SCOPE_NAMES, "Bexley and Bromley")]
     rest = [n for n in latest.sort_values(ascending=False).index if n not in ours]
     kept = (ours + rest)[:MOST_SERIES]
     shown = yearly[yearly["series"].isin(kept)]

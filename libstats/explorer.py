@@ -13,7 +13,7 @@ from typing import Callable
 
 import pandas as pd
 
-from libstats import charts, overview, yoy
+from libstats import catalogue, charts, formats, overview, yoy
 from libstats import provenance as prov
 from libstats.charts import Shown
 
@@ -45,7 +45,7 @@ class Summary:
 @dataclass(frozen=True)
 class _Compared:
     """What every view of a monthly measure starts from: the branches' totals and who is like for like."""
-    measure: yoy.ExplorerMeasure
+    measure: catalogue.Measure
     months: list[int]
     per_branch: pd.DataFrame
     included: list[str]
@@ -53,12 +53,12 @@ class _Compared:
     reported_provenance: set[str] | None = None
 
 
-def _measure(run: Run, code: str) -> yoy.ExplorerMeasure:
-    return yoy.explorer_measures(run("metric_catalogue"))[code]
+def _measure(run: Run, code: str) -> catalogue.Measure:
+    return catalogue.measures(run("metric_catalogue"))[code]
 
 
-def _targets(run: Run, measure: yoy.ExplorerMeasure, borough: str | None, chosen: tuple[str, ...]):
-    scope = None if chosen else ("Service" if borough is None else borough)
+def _targets(run: Run, measure: catalogue.Measure, borough: str | None, chosen: tuple[str, ...]):
+    scope = None if chosen else catalogue.stored_scope(borough)
     return run("targets_for", metric=measure.code, scope=scope) if scope else None
 
 
@@ -67,7 +67,7 @@ def _events(run: Run, borough: str | None) -> pd.DataFrame:
     return events.assign(number=range(1, len(events) + 1))
 
 
-def _compared(run: Run, measure: yoy.ExplorerMeasure, fy: str, previous_fy: str, borough: str | None,
+def _compared(run: Run, measure: catalogue.Measure, fy: str, previous_fy: str, borough: str | None,
               chosen: tuple[str, ...]) -> _Compared | None:
     months = list(run("months_in_year", fy=fy, borough=borough)["month_number"])
     if not months:
@@ -110,7 +110,7 @@ def summary(run: Run, measure_code: str, fy: str, previous_fy: str, borough: str
                               ("Like for like", comparison.like_for_like, comparison.like_for_like_provenance)):
         change = yoy.Comparison.change(pair)
         delta = (yoy.points_phrase(pair[0], pair[1], previous_fy) if measure.unit == "%"
-                 else None if change is None else f"{change * 100:+.1f}% on {previous_fy}")
+                 else None if change is None else f"{formats.percent(change, 1, sign=True)} on {previous_fy}")
         tiles.append(Tile(f"{name}, {fy}", measure.value_text(pair[0]), delta,
                           help=f"{previous_fy}: {measure.value_text(pair[1])}. Source: {prov.words(kinds)}.",
                           caption=prov.badge(kinds)))
@@ -145,7 +145,7 @@ def monthly(run: Run, measure_code: str, fy: str, previous_fy: str, borough: str
     return shown, overview.monthly_provenance_note(frame, [fy, previous_fy])
 
 
-def _trends(run: Run, measure: yoy.ExplorerMeasure, borough: str | None, chosen: tuple[str, ...]) -> pd.DataFrame:
+def _trends(run: Run, measure: catalogue.Measure, borough: str | None, chosen: tuple[str, ...]) -> pd.DataFrame:
     trends = run("branch_trends", metrics=measure.metrics, borough=borough)
     return trends[trends["branch"].isin(chosen)] if chosen else trends
 
@@ -188,7 +188,7 @@ def branches(run: Run, measure_code: str, fy: str, previous_fy: str, borough: st
         if not movers.empty:
             title = yoy.drivers_title(movers, measure, previous_fy)
             if len(movers) > MOVERS_DRAWN:
-                title += f"; the {MOVERS_DRAWN} biggest of {len(movers):,} branches"
+                title += f"; the {MOVERS_DRAWN} biggest of {formats.plural(len(movers), 'branch')}"
             drivers = Shown("yoy_drivers", charts.diverging_bars(movers.head(MOVERS_DRAWN), title, measure.unit or "units"),
                             yoy.drivers_summary(movers, measure, previous_fy), movers)
     return ranking, yoy.value_format(measure), drivers
@@ -216,4 +216,4 @@ def ratios(run: Run, fy: str, previous_fy: str, borough: str | None, chosen: tup
     frame = run("branch_year_totals", fys=[previous_fy, fy], metrics=yoy.RATIO_METRICS, borough=borough, months=months)
     if chosen:
         frame = frame[frame["branch"].isin(chosen)]
-    return yoy.ratio_table(frame, yoy.explorer_measures(run("metric_catalogue")), fy, previous_fy)
+    return yoy.ratio_table(frame, catalogue.measures(run("metric_catalogue")), fy, previous_fy)

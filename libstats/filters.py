@@ -6,9 +6,9 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from libstats import fiscal, ui
+from libstats import catalogue, fiscal, ui
 
-SCOPES = ("Whole service", "Bexley", "Bromley")
+SCOPES = catalogue.SCOPE_NAMES
 
 
 @dataclass(frozen=True)
@@ -21,7 +21,7 @@ class Selection:
     @property
     def borough(self) -> str | None:
         """The borough a scope stands for, or None for the whole service."""
-        return None if self.scope == "Whole service" else self.scope
+        return catalogue.borough_of(self.scope)
 
     @property
     def previous_fy(self) -> str:

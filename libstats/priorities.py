@@ -13,7 +13,7 @@ import pandas as pd
 import statsmodels.api as sm
 from threadpoolctl import threadpool_limits
 
-from libstats import charts
+from libstats import catalogue, charts
 from libstats import provenance as prov
 
 WINDOW_MONTHS = 12          # months before the event, and months from it
@@ -580,7 +580,7 @@ def funding_chart(run) -> charts.Shown:
     """External funding secured by each borough, by year (modelled)."""
     from libstats import yoy
     funding = run("annual_by_borough", metrics=["external_funding"], borough=None)
-    measure = yoy.explorer_measures(run("metric_catalogue"))["external_funding"]
+    measure = catalogue.measures(run("metric_catalogue"))["external_funding"]
     trend = funding.rename(columns={"borough": "series"}).assign(months=12)
     return charts.Shown("funding_chart",
                         charts.trend(trend, "External funding (£)", "External funding secured by each borough, by year"),
@@ -591,7 +591,7 @@ def shared_service_chart(run) -> charts.Shown | None:
     """The service's visits against all UK library visits, each indexed to 2010-11 (None without 2010-11)."""
     from libstats import yoy
     service = yoy.yearly(run("branch_trends", metrics=["visits"], borough=None),
-                         yoy.explorer_measures(run("metric_catalogue"))["visits"], "Bexley and Bromley")
+                         catalogue.measures(run("metric_catalogue"))["visits"], "Bexley and Bromley")
     comparison = national_comparison(service)
     if comparison.empty:
         return None

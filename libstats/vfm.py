@@ -6,7 +6,7 @@ from typing import Callable
 
 import pandas as pd
 
-from libstats import metrics
+from libstats import catalogue
 from libstats import provenance as prov
 
 PEER_MEASURES = {
@@ -25,7 +25,7 @@ def value_table(annual: pd.DataFrame, yearly: pd.DataFrame, population: pd.DataF
     (monthly metrics added up). population: borough, fy, population, provenance.
     """
     a = annual.pivot_table(index=["borough", "fy"], columns="metric", values="value", aggfunc="sum")
-    y = yearly.assign(metric=yearly["metric"].where(~yearly["metric"].isin(metrics.BOOK_CATEGORIES), "book_issues")) \
+    y = yearly.assign(metric=yearly["metric"].where(~yearly["metric"].isin(catalogue.BOOK_ISSUES), "book_issues")) \
         .pivot_table(index=["borough", "fy"], columns="metric", values="value", aggfunc="sum")
     p = population.set_index(["borough", "fy"])["population"]
     provenance = pd.concat([annual[["borough", "fy", "provenance"]], yearly[["borough", "fy", "provenance"]]]) \
@@ -97,7 +97,7 @@ def page(run: Callable[..., pd.DataFrame], fy: str, previous_fy: str, borough: s
     """What the value-for-money page shows for a year and a scope (None: every borough)."""
     from libstats import charts
     table = value_table(run("annual_by_borough", metrics=FINANCE, borough=None),
-                        run("yearly_by_borough", metrics=["visits", *metrics.BOOK_CATEGORIES]),
+                        run("yearly_by_borough", metrics=["visits", *catalogue.BOOK_ISSUES]),
                         run("population_all"))
     shown = table if borough is None else table[table["Borough"] == borough]
     this_year = shown[shown["Financial year"] == fy]

@@ -7,14 +7,11 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
-from libstats import charts, metrics, overview, priorities, ui
+from libstats import catalogue, charts, overview, priorities, ui
 
-INTERVENTION_MEASURES = {
-    "visits": ("Visits", ("visits",)),
-    "book_issues": ("Book issues", metrics.BOOK_CATEGORIES),
-    "events": ("Events", ("events",)),
-    "event_attendance": ("Event attendance", ("event_attendance",)),
-}
+# The measures a before-and-after estimate is made on (catalogue codes): (label, metrics) for each.
+INTERVENTION_MEASURES = {code: (catalogue.measure(code).label, catalogue.measure(code).numerator)
+                         for code in ("visits", "book_issues", "events", "event_attendance")}
 
 
 def event_label(event) -> str:

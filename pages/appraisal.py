@@ -3,7 +3,7 @@ import html
 
 import streamlit as st
 
-from libstats import appraisal, auth, filters, fiscal, report, signin, ui
+from libstats import appraisal, auth, catalogue, filters, fiscal, report, signin, ui
 
 selection = filters.current()
 fy = selection.fy
@@ -102,7 +102,7 @@ def show_section(key: str) -> None:
                         appraisal.editable_targets(ui.run, upcoming), key="targets_editor", num_rows="dynamic",
                         hide_index=True, width="stretch", column_config={
                             "Measure": st.column_config.SelectboxColumn(options=list(appraisal.TARGET_METRICS), required=True),
-                            "Scope": st.column_config.SelectboxColumn(options=["Service", "Bexley", "Bromley"], required=True),
+                            "Scope": st.column_config.SelectboxColumn(options=list(catalogue.STORED_SCOPES), required=True),
                             "Target": st.column_config.NumberColumn(min_value=0, format="localized", required=True)})
                     st.caption(ui.plain(f"Saved as set by {who.name}."))
                     if st.form_submit_button("Save the targets"):

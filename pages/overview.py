@@ -56,7 +56,7 @@ for change in events[events["kind"] == "scope"].itertuples():
     st.warning(f"Part of the change on {previous_fy} is a change of scope, not of use: {change.title} "
                f"({change.borough}). [Compare like for like]({like_for_like}): the same libraries in both years.",
                icon=":material/warning:")
-if scope == "Whole service":
+if borough is None:
     st.caption("Active borrowers are shown for each borough, never added: someone who borrows in both "
                "boroughs would count twice in a sum.")
 
@@ -66,9 +66,9 @@ if scope == "Whole service":
 def month_by_month() -> None:
     """The chart of one measure: choosing another reruns only this fragment, not the page."""
     st.header("Month by month against the year before", anchor="months")
-    measure = metrics.MONTHLY_MEASURES[st.columns(3)[0].selectbox(
-        "Measure", list(metrics.MONTHLY_MEASURES), key="overview_measure",
-        format_func=lambda code: metrics.MONTHLY_MEASURES[code].label,
+    measures = overview.monthly_measures()
+    measure = measures[st.columns(3)[0].selectbox(
+        "Measure", list(measures), key="overview_measure", format_func=lambda code: measures[code].label,
     )]
     shown, note = ui.computed(overview.month_by_month, measure.code, fy, previous_fy, borough, scope, tuple(months))
     ui.show(shown)
