@@ -11,7 +11,7 @@ from typing import Callable
 import pandas as pd
 import plotly.graph_objects as go
 
-from libstats import catalogue, charts, fiscal, overview, priorities, vfm, yoy
+from libstats import catalogue, charts, fiscal, formats, overview, priorities, vfm, yoy
 from libstats import provenance as prov
 
 Run = Callable[..., pd.DataFrame]
@@ -76,7 +76,7 @@ def _compare(run: Run, measure: catalogue.Measure, fy: str, previous_fy: str, bo
 
 
 def _pct(change: float | None) -> str:
-    return "—" if change is None else f"{change * 100:+.1f}%"
+    return "—" if change is None else formats.percent(change, 1, sign=True)
 
 
 def _marked(text: str, kinds) -> str:
@@ -107,14 +107,14 @@ def published_pairs(run: Run, fy: str, previous_fy: str, borough: str | None) ->
     hours = run("branch_opening_hours", fys=[previous_fy, fy], borough=borough, months=list(range(1, 13)))
     out = []
     for p in points.itertuples():
-        text = (f"{p.branch} (its return's busiest point, published in both years): visits {p.previous:,.0f} in "
-                f"{previous_fy} and {p.value:,.0f} in {fy} ({p.value / p.previous - 1:+.1%})")
+        text = (f"{p.branch} (its return's busiest point, published in both years): visits {formats.number(p.previous)} in "
+                f"{previous_fy} and {formats.number(p.value)} in {fy} ({formats.percent(p.value / p.previous - 1, 1, sign=True)})")
         open_hours = hours[hours["branch"] == p.branch].set_index("fy")
         if {fy, previous_fy} <= set(open_hours.index):
             before = p.previous / open_hours.loc[previous_fy, "opening_hours"]
             after = p.value / open_hours.loc[fy, "opening_hours"]
             kinds = prov.combine(*open_hours.loc[[previous_fy, fy], "provenance"])
-            text += (f"; visits per opening hour {before:,.1f} → {after:,.1f} ({after / before - 1:+.1%}"
+            text += (f"; visits per opening hour {formats.number(before, 1)} → {formats.number(after, 1)} ({formats.percent(after / before - 1, 1, sign=True)}"
                      f"{'' if prov.is_published(kinds) else ', the hours ' + prov.words(kinds)})")
         out.append(text.replace("+-", "-") + ".")
     return out
@@ -166,7 +166,7 @@ def summary(run: Run, fy: str, previous_fy: str) -> tuple[Section, dict[str, str
             kinds = borrowers.set_index("fy")["provenance"]
             both = prov.combine(kinds.get(fy), kinds.get(previous_fy))
             rows.append({"Scope": scope, "Measure": "Active borrowers",
-                         fy: _marked(f"{values.get(fy, float('nan')):,.0f}", kinds.get(fy)) if fy in values else "no figure",
+                         fy: _marked(formats.number(values.get(fy, float('nan'))), kinds.get(fy)) if fy in values else "no figure",
                          "Change as reported": _marked(_pct(yoy.Comparison.change((values.get(fy), values.get(previous_fy)))),
                                                        both),
                          "Change like for like": "—", "Against target": "—", "UK change": "—",
@@ -247,9 +247,9 @@ def performance(run: Run, fy: str, previous_fy: str) -> Section:
     ranked = table.sort_values("Change (%)", ascending=False)
     shown = pd.concat([ranked.head(3), ranked.tail(3)]).drop_duplicates("Branch")
     shown = shown[["Branch", "Borough", fy, previous_fy, "Change (%)", "Reason on record", "Source"]].copy()
-    shown[fy] = shown[fy].map("{:,.0f}".format)
-    shown[previous_fy] = shown[previous_fy].map("{:,.0f}".format)
-    shown["Change (%)"] = shown["Change (%)"].map("{:+.1f}%".format)
+    shown[fy] = shown[fy].map(formats.number)
+    shown[previous_fy] = shown[previous_fy].map(formats.number)
+    shown["Change (%)"] = shown["Change (%)"].map(lambda v: formats.number(v, 1, sign=True) + "%")
     shown["Source"] = [prov.short(prov.parse(_KIND_OF_LABEL.get(s, s))) for s in shown["Source"]]
     section.tables.append(("The three biggest rises and falls in visits, like for like", shown))
     # On a projector the source is the change's own mark (the table's title says what the marks mean).
@@ -262,7 +262,7 @@ def performance(run: Run, fy: str, previous_fy: str) -> Section:
 
         def change(row):      # the mark before the figure: a mark glued to punctuation breaks in the PDF's text
             mark = prov.marker(_KIND_OF_LABEL.get(row["Source"], row["Source"]))
-            return ("" if mark in ("", "✓") else mark + " ") + f"{row['Change (%)']:+.1f}%"
+            return ("" if mark in ("", "✓") else mark + " ") + f"{formats.number(row['Change (%)'], 1, sign=True)}%"
         section.sentences.append(
             f"Biggest rise: {top['Branch']}, {change(top)} (reason on record: {top['Reason on record']}). "
             f"Biggest fall: {bottom['Branch']}, {change(bottom)} (reason on record: {bottom['Reason on record']}).")
@@ -295,11 +295,11 @@ def value_for_money(run: Run, fy: str, previous_fy: str) -> Section:
     year = table[table["Financial year"] == fy]
     shown = pd.DataFrame({
         "Borough": year["Borough"],
-        "Net expenditure": [f"£{v:,.0f}" for v in year["Net expenditure (£)"]],
-        "Net cost per visit": [f"£{v:,.2f}" for v in year["Net cost per visit (£)"]],
-        "Net cost per book issue": [f"£{v:,.2f}" for v in year["Net cost per book issue (£)"]],
-        "Net cost per head": [f"£{v:,.2f}" for v in year["Net cost per head (£)"]],
-        "Shared-service saving": [f"£{priorities.SAVINGS.get(b, 0):,.0f}" for b in year["Borough"]],
+        "Net expenditure": [formats.value(v, "pounds") for v in year["Net expenditure (£)"]],
+        "Net cost per visit": [formats.value(v, "pence") for v in year["Net cost per visit (£)"]],
+        "Net cost per book issue": [formats.value(v, "pence") for v in year["Net cost per book issue (£)"]],
+        "Net cost per head": [formats.value(v, "pence") for v in year["Net cost per head (£)"]],
+        "Shared-service saving": [formats.value(priorities.SAVINGS.get(b, 0), "pounds") for b in year["Borough"]],
         "Source": [prov.short(p) for p in year["provenance"]],
     })
     section.tables.append((f"Value for money, {fy}", shown))
@@ -311,9 +311,10 @@ def value_for_money(run: Run, fy: str, previous_fy: str) -> Section:
     for row in year.to_dict("records"):
         saving = priorities.SAVINGS.get(row["Borough"], 0)
         section.sentences.append(
-            f"{row['Borough']}: net cost per visit £{row['Net cost per visit (£)']:,.2f}, per book issue "
-            f"£{row['Net cost per book issue (£)']:,.2f}; the shared service saves about £{saving:,.0f} a year "
-            f"({saving / row['Net expenditure (£)'] * 100:.1f}% of net expenditure).")
+            f"{row['Borough']}: net cost per visit {formats.value(row['Net cost per visit (£)'], 'pence')}, per book issue "
+            f"{formats.value(row['Net cost per book issue (£)'], 'pence')}; the shared service saves about "
+            f"{formats.value(saving, 'pounds')} a year "
+            f"({formats.percent(saving / row['Net expenditure (£)'], 1)} of net expenditure).")
     trend = table[["Borough", "Financial year", "Net cost per visit (£)", "provenance"]].rename(
         columns={"Borough": "series", "Financial year": "fy", "Net cost per visit (£)": "value"})
     section.charts.append(("vfm_cost_per_visit",
@@ -326,7 +327,7 @@ def value_for_money(run: Run, fy: str, previous_fy: str) -> Section:
 
 def cost_per_visit_summary(year: pd.DataFrame, fy: str) -> str:
     """The key number of the cost-per-visit chart in words: each borough's figure for the year."""
-    figures = [f"{row['Borough']} £{row['Net cost per visit (£)']:,.2f}" for row in year.to_dict("records")]
+    figures = [f"{row['Borough']} {formats.value(row['Net cost per visit (£)'], 'pence')}" for row in year.to_dict("records")]
     if not figures:
         return f"No net cost per visit for {fy}: net expenditure divided by visits, by borough and year."
     return (f"Net cost per visit in {fy}: {' and '.join(figures)} (net expenditure divided by visits; "
@@ -346,7 +347,7 @@ def next_year(run: Run, fy: str) -> Section:
             if len(rows):
                 value = float(rows.iloc[0]["value"])
                 targets.append({"Measure": label, "Scope": scope,
-                                "Target": f"{value * 100:.0f}%" if metric == "pc_utilisation" else f"{value:,.0f}",
+                                "Target": formats.percent(value, 0) if metric == "pc_utilisation" else formats.number(value),
                                 "Set by": str(rows.iloc[0]["note"] or ""),
                                 "Source": prov.short(rows.iloc[0]["provenance"])})
     table = pd.DataFrame(targets, columns=["Measure", "Scope", "Target", "Set by", "Source"])
@@ -366,8 +367,8 @@ def next_year(run: Run, fy: str) -> Section:
     if fy in totals.index and previous in totals.index and totals.at[fy, "count"] == totals.at[previous, "count"]:
         change = totals.at[fy, "sum"] / totals.at[previous, "sum"] - 1
         section.sentences.append(
-            f"Projection for {upcoming}, not a forecast: if visits change as they did in {fy} ({change * 100:+.1f}% "
-            f"on {previous}), {upcoming} would see about {totals.at[fy, 'sum'] * (1 + change):,.0f} visits. It uses "
+            f"Projection for {upcoming}, not a forecast: if visits change as they did in {fy} ({formats.percent(change, 1, sign=True)} "
+            f"on {previous}), {upcoming} would see about {formats.number(totals.at[fy, 'sum'] * (1 + change))} visits. It uses "
             f"figures up to March {fiscal.fy_start_year(fy) + 1} only, as the board had them.")
     else:
         section.sentences.append(f"There are not two comparable years up to {fy} to project {upcoming} from.")
@@ -437,14 +438,14 @@ def save_commentary(database, fy: str, section: str, body: str, actor) -> None:
         raise ValueError(f"{section!r} is not a section of the appraisal")
     body = body.strip()
     if len(body) > COMMENTARY_LIMIT:
-        raise ValueError(f"The commentary is {len(body):,} characters long; keep it under {COMMENTARY_LIMIT:,}.")
+        raise ValueError(f"The commentary is {formats.number(len(body))} characters long; keep it under {formats.number(COMMENTARY_LIMIT)}.")
     with database.transaction() as tx:
         identity = auth.identify(tx, actor)
         auth.authorise(identity, "commentary")
         tx.run("delete_commentary", fy=fy, section=section)
         tx.run("insert_commentary", fy=fy, section=section, body=body, author=identity.name)
         auth.audit(tx, identity.name, "commentary",
-                   f"{fy}, {SECTIONS[section]}: {len(body):,} characters" + (" (emptied)" if not body else ""),
+                   f"{fy}, {SECTIONS[section]}: {formats.number(len(body))} characters" + (" (emptied)" if not body else ""),
                    getattr(actor, "address", None))
 
 

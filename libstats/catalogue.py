@@ -127,8 +127,6 @@ NET_COST_PER_ISSUE = Measure("net_cost_per_book_issue", "Net cost per book issue
 NET_COST_PER_HEAD = Measure("net_cost_per_head", "Net cost per head", "ratio", ("net_expenditure",), ("population",),
                             unit="£", higher_is_better=False, additive=False, format="pence",
                             note="Net expenditure divided by the population.")
-ISSUES_PER_VISIT_PEER = Measure("issues_per_visit", "Book issues per visit", "ratio", BOOK_ISSUES, ("visits",),
-                                additive=False, format="ratio")
 DERIVED = {m.code: m for m in (VISITS_PER_1000, NET_COST_PER_VISIT, NET_COST_PER_ISSUE, NET_COST_PER_HEAD)}
 
 

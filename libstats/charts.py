@@ -7,7 +7,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 
-from libstats import catalogue, fiscal
+from libstats import catalogue, fiscal, formats
 from libstats import provenance as prov
 
 # Okabe-Ito: distinguishable with every common colour-vision deficiency, and in greyscale the
@@ -132,7 +132,7 @@ def _most_series(yearly: pd.DataFrame, title: str) -> tuple[pd.DataFrame, str]:
     shown = yearly[yearly["series"].isin(kept)]
     order = {name: i for i, name in enumerate(kept)}
     shown = shown.sort_values("series", key=lambda s: s.map(order), kind="stable")
-    return shown, f"{title} ({MOST_SERIES} of {len(names):,} shown: ours and the largest; the table has all)"
+    return shown, f"{title} ({MOST_SERIES} of {formats.number(len(names))} shown: ours and the largest; the table has all)"
 # The shared service's dates and their sources, as events.csv records them (tests/test_seed.py checks): it began on
 # 1 January 2012 and the agreement ran to 31 December 2017 (gov.uk case study); Bexley's 2016-17 CIPFA return
 # says it ended on 31 March 2017. The shading follows the case study; its label names both.
@@ -209,7 +209,7 @@ def diverging_bars(changes: pd.DataFrame, title: str, unit: str) -> go.Figure:
     colours = [BLUE if v >= 0 else VERMILION for v in rows["Change"]]
     fig = go.Figure(go.Bar(
         x=rows["Change"], y=rows["Branch"], orientation="h", marker=dict(color=colours),
-        text=[f"{v:+,.0f}" for v in rows["Change"]], textposition="outside", cliponaxis=False,
+        text=[formats.number(v, 0, sign=True) for v in rows["Change"]], textposition="outside", cliponaxis=False,
         hovertemplate=f"%{{y}}: %{{x:+,.0f}} {unit}<extra></extra>",
     ))
     fig = _layout(fig, title, "", f"Change in {unit} on the year before")
@@ -262,14 +262,14 @@ def peer_bars(frame: pd.DataFrame, title: str, x_title: str, value_format: str, 
         marker=dict(color=[BLUE if h else PEER for h in rows["highlight"]],
                     pattern=dict(shape=["/" if h else "" for h in rows["highlight"]], fgcolor="white"),
                     line=dict(color=["#1f1f1f" if h else PEER for h in rows["highlight"]], width=1.5)),
-        text=[prefix + format(v, value_format) for v in rows["value"]], textposition="outside", cliponaxis=False,
+        text=[formats.d3_text(v, value_format, prefix) for v in rows["value"]], textposition="outside", cliponaxis=False,
         hovertemplate="%{y}: " + prefix + "%{x:" + value_format + "}<extra></extra>",
     ))
     if median is not None:
         # Under the bars: the dashes showed through the value labels ("4,849") when drawn over them.
         fig.add_vline(x=median, line=dict(color="#1f1f1f", width=2, dash="dash"), layer="below")
         fig.add_annotation(x=median, y=1, yref="paper", yanchor="bottom", showarrow=False,
-                           text=f"Group median {prefix}{format(median, value_format)}", font=dict(size=13))
+                           text=f"Group median {formats.d3_text(median, value_format, prefix)}", font=dict(size=13))
     fig = _layout(fig, title, "", x_title)
     fig.update_yaxes(tickformat=None, rangemode="normal")
     fig.update_xaxes(tickformat=None, range=[0, float(rows["value"].max()) * 1.18])

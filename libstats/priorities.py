@@ -13,7 +13,7 @@ import pandas as pd
 import statsmodels.api as sm
 from threadpoolctl import threadpool_limits
 
-from libstats import catalogue, charts
+from libstats import catalogue, charts, formats
 from libstats import provenance as prov
 
 WINDOW_MONTHS = 12          # months before the event, and months from it
@@ -136,8 +136,8 @@ class Estimate:
         return "rise" if self.effect > 0 else "fall"
 
     def result_sentence(self) -> str:
-        span = (f"{self.effect * 100:+.1f}% over and above {self.control} in the {WINDOW_MONTHS} months from "
-                f"{self.start:%B %Y} (likely between {self.low * 100:+.1f}% and {self.high * 100:+.1f}%)")
+        span = (f"{formats.percent(self.effect, 1, sign=True)} over and above {self.control} in the {WINDOW_MONTHS} months from "
+                f"{self.start:%B %Y} (likely between {formats.percent(self.low, 1, sign=True)} and {formats.percent(self.high, 1, sign=True)})")
         if self.verdict == "no clear change":
             return (f"{self.measure} at {self.treated}: no clear change ({span}). {self.as_large} of the "
                     f"{self.placebos} placebo estimates were as large, so this is within what chance alone gives.")
@@ -155,7 +155,7 @@ class Estimate:
         return f"{first}. {self.result_sentence()}"
 
     def pre_trend_sentence(self) -> str:
-        drift = f"{self.pre_drift * 100:+.1f}%"
+        drift = formats.percent(self.pre_drift, 1, sign=True)
         if self.pre_drift_unusual:
             return (f"Before {self.start:%B %Y}, {self.treated} and {self.control} did not move together: the gap "
                     f"between them drifted by {drift} over the year, more than at 9 in 10 of the placebos, so part "
@@ -183,7 +183,7 @@ class Estimate:
             f"library as if it had had the event (placebos in space) and {self.time_placebos} times at "
             f"{self.treated} at dates with no event (placebos in time), {self.placebos} placebos in all. The range "
             f"is the estimate less the placebo estimates {ends}, so it holds the true effect about "
-            f"{self.coverage * 100:.0f} times in 100 if the real estimate's error is like the placebos'. A change is "
+            f"{formats.number(self.coverage * 100)} times in 100 if the real estimate's error is like the placebos'. A change is "
             f"called clear when no more than {self.clear_allows} of the {self.placebos} placebos were as far from "
             f"zero, which chance alone does at most 1 time in {round(1 / CLEAR)}. It assumes that without the event {self.treated} would "
             f"have moved like the comparison libraries (the chart shows the year before), and it cannot tell the "
@@ -403,12 +403,12 @@ def _seed_note(event, measure: str, measure_code: str) -> str | None:
         return f"On the seed the generator gives this event no effect on {measure.lower()}"
     factor, first = _number(event.modelled_effect), _number(event.modelled_first_effect)
     if first is not None:
-        setting = f"×{first:.2f} for its first {int(event.modelled_first_months)} months" + (
-            f", then ×{factor:.2f}" if factor is not None else ", then nothing")
+        setting = f"×{formats.number(first, 2)} for its first {int(event.modelled_first_months)} months" + (
+            f", then ×{formats.number(factor, 2)}" if factor is not None else ", then nothing")
     else:
-        setting = f"×{factor:.2f} from {event_start(event):%B %Y}"
+        setting = f"×{formats.number(factor, 2)} from {event_start(event):%B %Y}"
     return (f"On the seed this effect is set by the generator's model, not measured: it sets {measure.lower()} at "
-            f"{where(event)} {setting} (about {effect * 100:+.0f}% over the year after), so the estimate can only "
+            f"{where(event)} {setting} (about {formats.percent(effect, 0, sign=True)} over the year after), so the estimate can only "
             "find the generator's own setting")
 
 
@@ -597,7 +597,7 @@ def shared_service_chart(run) -> charts.Shown | None:
         return None
     gap = gap_to_national(comparison, "2015-16")
     sentence = ("Visits across both boroughs against all UK library visits, each as an index with 2010-11 = 100. "
-                + ("" if gap is None else f"By 2015-16 the service stood {abs(gap):.1f} points "
+                + ("" if gap is None else f"By 2015-16 the service stood {formats.number(abs(gap), 1)} points "
                    f"{'above' if gap > 0 else 'below'} the national index, so its fall was "
                    f"{'smaller' if gap > 0 else 'larger'} than the country's."))
     return charts.Shown("national_chart",

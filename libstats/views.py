@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
-from libstats import catalogue, charts, overview, priorities, ui
+from libstats import catalogue, charts, formats, overview, priorities, ui
 
 # The measures a before-and-after estimate is made on (catalogue codes): (label, metrics) for each.
 INTERVENTION_MEASURES = {code: (catalogue.measure(code).label, catalogue.measure(code).numerator)
@@ -74,11 +74,11 @@ def intervention(event, key: str) -> None:
     if event.date_precision == "year":
         st.caption("⚠ Only the year of this event is known: the comparison starts from the month it is drawn at.")
     left, middle, right = st.columns(3)
-    left.metric("Estimated effect", f"{result.effect * 100:+.1f}%", border=True,
+    left.metric("Estimated effect", formats.percent(result.effect, 1, sign=True), border=True,
                 help=f"{result.treated}'s change over and above {result.control}'s.")
-    middle.metric("Likely range", f"{result.low * 100:+.0f}% to {result.high * 100:+.0f}%", border=True,
-                  help=f"{result.low * 100:+.1f}% to {result.high * 100:+.1f}%: where the effect lies about "
-                       f"{result.coverage * 100:.0f} times in 100, from the spread of the placebo estimates.")
+    middle.metric("Likely range", f"{formats.percent(result.low, 0, sign=True)} to {formats.percent(result.high, 0, sign=True)}", border=True,
+                  help=f"{formats.percent(result.low, 1, sign=True)} to {formats.percent(result.high, 1, sign=True)}: where the effect lies about "
+                       f"{formats.number(result.coverage * 100)} times in 100, from the spread of the placebo estimates.")
     right.metric("Placebos as large", f"{result.as_large} of {result.placebos}", border=True,
                  help=f"{result.space_placebos} at other libraries, {result.time_placebos} at dates with no event.")
     ui.chart(done.chart.figure, f"{key}_chart", plain(done.chart.summary), done.chart.table)

@@ -2,7 +2,7 @@
 library management system, external funding and the shared service itself pay off?"""
 import streamlit as st
 
-from libstats import filters, overview, priorities, ui, views
+from libstats import filters, formats, overview, priorities, ui, views
 
 selection = filters.current()
 st.title("First-year priorities of the shared service")
@@ -56,7 +56,8 @@ with tabs[3]:
         st.header("Savings against net expenditure", anchor="savings")
         net = ui.run("annual_by_borough", metrics=["net_expenditure"], borough=None)
         st.table(priorities.savings_table(net, priorities.SAVINGS).style.format(
-            {"Net expenditure (£)": "£{:,.0f}", "Saving (£)": "£{:,.0f}", "Saving as % of net expenditure": "{:.1f}%"}),
+            {"Net expenditure (£)": lambda v: formats.value(v, "pounds"), "Saving (£)": lambda v: formats.value(v, "pounds"),
+             "Saving as % of net expenditure": lambda v: formats.number(v, 1) + "%"}),
             hide_index=True, alt="Savings against net expenditure")
         st.caption("Savings: about £400,000 a year for Bexley and £370,000 for Bromley (gov.uk case study), "
                    "shown from 2012-13, the first full year of the shared service.")
