@@ -11,8 +11,9 @@ from typing import Callable
 import pandas as pd
 import plotly.graph_objects as go
 
-from libstats import catalogue, charts, fiscal, formats, overview, priorities, vfm, yoy
+from libstats import catalogue, charts, fiscal, formats, overview, priorities, shared_service, vfm, yoy
 from libstats import provenance as prov
+from libstats import targets as target_rules
 
 Run = Callable[..., pd.DataFrame]
 SECTIONS = {
@@ -125,7 +126,7 @@ def summary(run: Run, fy: str, previous_fy: str) -> tuple[Section, dict[str, str
     measures = _measures(run)
     section = Section("summary", SECTIONS["summary"])
     rows, room, numbers, caveats = [], [], {}, []
-    national = {fy_: (v, p) for fy_, v, p in priorities.NATIONAL_VISITS}
+    national = {fy_: (v, p) for fy_, v, p in shared_service.NATIONAL_VISITS}
     uk_change = (national[fy][0] / national[previous_fy][0] - 1) if fy in national and previous_fy in national else None
     uk_provenance = {national[y][1] for y in (fy, previous_fy) if y in national}
     for scope, borough in SCOPES:
@@ -137,7 +138,7 @@ def summary(run: Run, fy: str, previous_fy: str) -> tuple[Section, dict[str, str
             target = run("targets_for", metric=code, scope=catalogue.stored_scope(borough))
             totals = run("year_totals", fys=[fy], metrics=m.metrics, borough=borough, months=months)
             provenance = prov.combine(*totals["provenance"])
-            status = yoy.target_status(target, fy, comparison.reported[0], m)
+            status = target_rules.target_status(target, fy, comparison.reported[0], m)
             lfl = comparison.like_for_like_provenance
             rows.append({
                 "Scope": scope, "Measure": m.label, fy: _marked(m.value_text(comparison.reported[0]), provenance),
@@ -299,7 +300,7 @@ def value_for_money(run: Run, fy: str, previous_fy: str) -> Section:
         "Net cost per visit": [formats.value(v, "pence") for v in year["Net cost per visit (£)"]],
         "Net cost per book issue": [formats.value(v, "pence") for v in year["Net cost per book issue (£)"]],
         "Net cost per head": [formats.value(v, "pence") for v in year["Net cost per head (£)"]],
-        "Shared-service saving": [formats.value(priorities.SAVINGS.get(b, 0), "pounds") for b in year["Borough"]],
+        "Shared-service saving": [formats.value(shared_service.SAVINGS.get(b, 0), "pounds") for b in year["Borough"]],
         "Source": [prov.short(p) for p in year["provenance"]],
     })
     section.tables.append((f"Value for money, {fy}", shown))
@@ -309,7 +310,7 @@ def value_for_money(run: Run, fy: str, previous_fy: str) -> Section:
             "study; Bexley's 2016-17 CIPFA return says it ended on 31 March 2017, so a Bexley saving after that "
             "rests on the case study alone.")
     for row in year.to_dict("records"):
-        saving = priorities.SAVINGS.get(row["Borough"], 0)
+        saving = shared_service.SAVINGS.get(row["Borough"], 0)
         section.sentences.append(
             f"{row['Borough']}: net cost per visit {formats.value(row['Net cost per visit (£)'], 'pence')}, per book issue "
             f"{formats.value(row['Net cost per book issue (£)'], 'pence')}; the shared service saves about "

@@ -13,8 +13,9 @@ from typing import Callable
 
 import pandas as pd
 
-from libstats import catalogue, charts, formats, overview, yoy
+from libstats import catalogue, charts, formats, overview, rates, yoy
 from libstats import provenance as prov
+from libstats import targets as target_rules
 from libstats.charts import Shown
 
 Run = Callable[..., pd.DataFrame]
@@ -114,7 +115,7 @@ def summary(run: Run, measure_code: str, fy: str, previous_fy: str, borough: str
         tiles.append(Tile(f"{name}, {fy}", measure.value_text(pair[0]), delta,
                           help=f"{previous_fy}: {measure.value_text(pair[1])}. Source: {prov.words(kinds)}.",
                           caption=prov.badge(kinds)))
-    status = yoy.target_status(targets, fy, comparison.reported[0], measure) if targets is not None else None
+    status = target_rules.target_status(targets, fy, comparison.reported[0], measure) if targets is not None else None
     target_tile = (Tile(f"Target {fy}", status.target_text, status.gap_text, help=status.note, caption=status.verdict)
                    if status else None)
     months = len(compared.months)
@@ -195,7 +196,7 @@ def branches(run: Run, measure_code: str, fy: str, previous_fy: str, borough: st
 
 
 def proportions(run: Run, measure_code: str, fy: str, previous_fy: str, borough: str | None,
-                chosen: tuple[str, ...]) -> tuple[str, yoy.Rate] | None:
+                chosen: tuple[str, ...]) -> tuple[str, rates.Rate] | None:
     """The measure per 1,000 population (or per opening hour, for chosen branches), as reported."""
     measure = _measure(run, measure_code)
     compared = _compared(run, measure, fy, previous_fy, borough, chosen)
@@ -204,9 +205,9 @@ def proportions(run: Run, measure_code: str, fy: str, previous_fy: str, borough:
     if chosen:
         hours = run("branch_opening_hours", fys=[previous_fy, fy], borough=borough, months=compared.months)
         return (f"{measure.label} per opening hour",
-                yoy.per_opening_hour(compared.per_branch, hours[hours["branch"].isin(chosen)], measure, fy, previous_fy))
+                rates.per_opening_hour(compared.per_branch, hours[hours["branch"].isin(chosen)], measure, fy, previous_fy))
     return (f"{measure.label} per 1,000 population",
-            yoy.per_population(compared.per_branch, run("population_by_year", fys=[previous_fy, fy], borough=borough),
+            rates.per_population(compared.per_branch, run("population_by_year", fys=[previous_fy, fy], borough=borough),
                                measure, fy, previous_fy, compared.reported_provenance))
 
 
@@ -216,4 +217,4 @@ def ratios(run: Run, fy: str, previous_fy: str, borough: str | None, chosen: tup
     frame = run("branch_year_totals", fys=[previous_fy, fy], metrics=yoy.RATIO_METRICS, borough=borough, months=months)
     if chosen:
         frame = frame[frame["branch"].isin(chosen)]
-    return yoy.ratio_table(frame, catalogue.measures(run("metric_catalogue")), fy, previous_fy)
+    return rates.ratio_table(frame, catalogue.measures(run("metric_catalogue")), fy, previous_fy)

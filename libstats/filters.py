@@ -17,6 +17,7 @@ class Selection:
     scope: str
     years: tuple[str, ...]
     complete_years: tuple[str, ...]
+    meeting: bool = False          # meeting mode (a projector): passed to ui.chart, never looked up by it
 
     @property
     def borough(self) -> str | None:
@@ -80,7 +81,7 @@ def sidebar() -> Selection:
                    "(◆), not a count.", icon=":material/warning:")
     st.query_params["fy"] = fy
     st.query_params["scope"] = scope
-    _this_run.selection = Selection(fy, scope, years, complete)
+    _this_run.selection = Selection(fy, scope, years, complete, meeting_mode())
     return _this_run.selection
 
 

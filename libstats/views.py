@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from libstats import catalogue, charts, formats, overview, priorities, ui
+from libstats.content import priorities as content
 
 # The measures a before-and-after estimate is made on (catalogue codes): (label, metrics) for each.
 INTERVENTION_MEASURES = {code: (catalogue.measure(code).label, catalogue.measure(code).numerator)
@@ -45,7 +46,7 @@ def analyse(run, event_id: int, code: str) -> Intervention:
     result = priorities.estimate(event, _panel(run, event, codes), events, label, code)
     if isinstance(result, priorities.Refusal):
         return Intervention(result)
-    return Intervention(result, priorities.estimate_chart(result, label))
+    return Intervention(result, content.estimate_chart(result, label))
 
 
 def event_choices(run) -> tuple[list[int], pd.DataFrame]:
@@ -61,7 +62,7 @@ def event_choices(run) -> tuple[list[int], pd.DataFrame]:
     return usable, pd.DataFrame(left_out, columns=["Event", "Why it is left out"])
 
 
-def intervention(event, key: str) -> None:
+def intervention(event, key: str, meeting: bool) -> None:
     """The before-and-after estimate of one event from the events table, with its chart and method."""
     code = st.radio("Measure", list(INTERVENTION_MEASURES), key=f"{key}_measure", horizontal=True,
                     format_func=lambda c: INTERVENTION_MEASURES[c][0])
@@ -81,6 +82,6 @@ def intervention(event, key: str) -> None:
                        f"{formats.number(result.coverage * 100)} times in 100, from the spread of the placebo estimates.")
     right.metric("Placebos as large", f"{result.as_large} of {result.placebos}", border=True,
                  help=f"{result.space_placebos} at other libraries, {result.time_placebos} at dates with no event.")
-    ui.chart(done.chart.figure, f"{key}_chart", plain(done.chart.summary), done.chart.table)
+    ui.chart(done.chart.figure, f"{key}_chart", plain(done.chart.summary), done.chart.table, meeting=meeting)
     with st.expander("How the estimate is worked out"):
         st.markdown(plain(result.method()))

@@ -9,7 +9,7 @@ selection = filters.current()
 fy = selection.fy
 notes = ui.run("commentary_for_year", fy=fy).set_index("section")
 commentary = {s: notes.at[s, "body"] for s in notes.index}
-meeting = filters.meeting_mode()
+meeting = selection.meeting
 # Only the section open is computed and drawn (each cached on its own); the board pack builds them all.
 keys, titles = list(appraisal.SECTIONS), list(appraisal.SECTIONS.values())
 
@@ -71,7 +71,7 @@ def show_section(key: str) -> None:
                 st.text(commentary[section.key])
     with chart_side:
         for key, figure, summary, data in shown_charts:
-            ui.chart(figure, f"appraisal_{key}", summary, data, headline=False, meeting_height=430)
+            ui.chart(figure, f"appraisal_{key}", summary, data, headline=False, meeting_height=430, meeting=meeting)
     with text_side:
         for name, table in (section.room_tables or section.tables) if meeting else section.tables:
             st.markdown(f"**{name}**")

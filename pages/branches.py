@@ -44,7 +44,7 @@ else:
     labels = branch_view.label_of(catalogue)
     metric = st.columns(3)[0].selectbox("Measure", available, key="branch_measure", format_func=labels.get)
     shown, note, every_measure = ui.computed(branch_view.month_by_month, name, fy, previous_fy, metric)
-    ui.show(shown)
+    ui.show(shown, meeting=selection.meeting)
     st.caption(note)
     st.markdown("**Every measure, month by month**")
     st.dataframe(every_measure, hide_index=True, width="stretch",

@@ -71,7 +71,7 @@ def month_by_month() -> None:
         "Measure", list(measures), key="overview_measure", format_func=lambda code: measures[code].label,
     )]
     shown, note = ui.computed(overview.month_by_month, measure.code, fy, previous_fy, borough, scope, tuple(months))
-    ui.show(shown)
+    ui.show(shown, meeting=selection.meeting)
     st.caption(note)
 
 

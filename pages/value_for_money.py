@@ -17,7 +17,7 @@ if page.tiles_note:
     st.caption(page.tiles_note)
 
 st.header("Cost per visit across the years", anchor="trend")
-ui.show(page.trend)
+ui.show(page.trend, meeting=selection.meeting)
 
 st.header("Every year", anchor="table")
 st.dataframe(page.table, hide_index=True, width="stretch", key="vfm_table", alt="Value for money, both boroughs", column_config={

@@ -65,7 +65,7 @@ if page.excluded is not None and not page.excluded.empty:
         else:
             st.table(page.excluded, hide_index=True, alt="Branches left out of the like-for-like comparison")
 if measure.kind == "annual":
-    ui.show(page.trend)
+    ui.show(page.trend, meeting=selection.meeting)
     st.stop()
 
 # Four views of the choice; only the open one runs and is drawn, so a change of measure redraws one chart.
@@ -75,12 +75,12 @@ with sections[0]:
     if sections[0].open:
         shown, note = ui.computed(explorer.monthly, measure.code, *choice, selection.scope, branches_chosen,
                                   like_for_like)
-        ui.show(shown)
+        ui.show(shown, meeting=selection.meeting)
         st.caption(note)
 with sections[1]:
     if sections[1].open:
         shown, events = ui.computed(explorer.across_years, measure.code, borough, selection.scope, branches_chosen)
-        ui.show(shown)
+        ui.show(shown, meeting=selection.meeting)
         with st.expander("Events on the chart"):
             st.table(events, hide_index=True, alt="Events on the chart")
 with sections[2]:
@@ -101,7 +101,7 @@ with sections[2]:
             st.page_link("pages/branches.py", label=f"Open {ui.plain(picked)}: {fy}", icon=":material/local_library:",
                          query_params={"fy": fy, "scope": selection.scope, "branch": picked})
         if drivers:
-            clicked = ui.show(drivers, on_select="rerun")
+            clicked = ui.show(drivers, on_select="rerun", meeting=selection.meeting)
             points = clicked.selection.points if clicked else []
             if points and points[0].get("y") in set(ranking["Branch"]):
                 open_branch(points[0]["y"])
