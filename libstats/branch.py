@@ -114,31 +114,3 @@ def periods_table(periods: pd.DataFrame) -> pd.DataFrame:
         "Weekly hours": ["closed" if h == 0 else "—" if pd.isna(h) else f"{float(h):g}" for h in periods["weekly_hours"]],
         "Source": periods["provenance"],
     })
-
-
-def month_by_month(run, name: str, fy: str, previous_fy: str, metric: str):
-    """The branch page's chart of one measure against the year before, its provenance note and the table of
-    every measure: (charts.Shown, note, table)."""
-    from libstats import charts, overview
-    catalogue_rows = run("metric_catalogue")
-    figures = run("branch_figures", branch=name)
-    year_figures = figures[figures["fy"].isin([fy, previous_fy])]
-    labels = label_of(catalogue_rows)
-    monthly = year_figures[year_figures["metric"] == metric]
-    measure = catalogue.measures(catalogue_rows)[metric] if metric in set(catalogue_rows["metric"]) else \
-        catalogue.Measure(metric, labels[metric], "sum", (metric,), unit=labels[metric].lower())
-    months_in = sorted({pd.Timestamp(m).month for m in monthly.loc[monthly["fy"] == fy, "month"]})
-    title, _, _ = overview.chart_title(measure, monthly, fy, previous_fy, months_in)
-    shown = charts.Shown("branch_chart",
-                         charts.fy_overlay(monthly, fy, previous_fy, measure.label, measure.unit, title),
-                         overview.chart_summary(measure, monthly, fy, name), overview.monthly_table(monthly, fy, previous_fy))
-    return (shown, overview.monthly_provenance_note(monthly, [fy, previous_fy]),
-            month_table(year_figures, catalogue_rows, fy, previous_fy))
-
-
-def standing_of(run, name: str, fy: str) -> pd.DataFrame:
-    """Where the branch stands in its year (see standing), from the warehouse."""
-    totals = run("branch_year_totals", fys=[fy], metrics=["visits", *catalogue.BOOK_ISSUES], borough=None,
-                 months=list(range(1, 13)))
-    return standing(totals, run("branch_opening_hours", fys=[fy], borough=None, months=list(range(1, 13))),
-                    run("branches"), name)

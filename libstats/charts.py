@@ -1,14 +1,13 @@
 """Pure Plotly chart builders: a DataFrame in, a figure out. No Streamlit, so the board pack reuses them."""
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 
 from libstats import catalogue, fiscal, formats
 from libstats import provenance as prov
+from libstats.parts import Chart
 
 # Okabe-Ito: distinguishable with every common colour-vision deficiency, and in greyscale the
 # two main series differ in lightness too. Colour is never the only signal: lines also differ in
@@ -34,13 +33,8 @@ pio.templates.default = "none"
 FONT = dict(family="Liberation Sans, Arial, DejaVu Sans, sans-serif", size=15, color="#1f1f1f")
 
 
-@dataclass(frozen=True)
-class Shown:
-    """A chart with its text alternative, made ahead of showing it: key, figure, a sentence, the numbers."""
-    key: str
-    figure: go.Figure
-    summary: str
-    table: pd.DataFrame
+# A chart made ahead of showing it is a parts.Chart (the one chart type of every page's content).
+Shown = Chart
 
 
 def _layout(fig: go.Figure, title: str, y_title: str, x_title: str) -> go.Figure:

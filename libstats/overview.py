@@ -103,21 +103,3 @@ def monthly_provenance_note(monthly: pd.DataFrame, years: list[str]) -> str:
             parts.append(f"{year} is {prov.words(provenance)}")
     marker = "⚠ Modelled figures shown. " if any("modelled" in p or "estimate" in p for p in parts) else ""
     return marker + "; ".join(parts) + "." if parts else ""
-
-
-
-def month_by_month(run, code: str, fy: str, previous_fy: str, borough: str | None, scope: str,
-                   months: tuple[int, ...]):
-    """The Overview's chart of one measure (MONTHLY) against the year before, its
-    provenance note: (charts.Shown, note)."""
-    from libstats import charts
-    measure = catalogue.measure(code)
-    monthly = run("monthly_totals", fys=[previous_fy, fy], metrics=list(measure.metrics), borough=borough)
-    events = run("events_in_year", fy=fy, borough=borough)
-    numbered = events.assign(number=range(1, len(events) + 1))
-    title, _, _ = chart_title(measure, monthly, fy, previous_fy, list(months))
-    figure = charts.fy_overlay(monthly, fy, previous_fy, measure.label, measure.unit, title,
-                               numbered[numbered["date_precision"] != "year"])
-    return (charts.Shown("overview_chart", figure, chart_summary(measure, monthly, fy, scope),
-                         monthly_table(monthly, fy, previous_fy)),
-            monthly_provenance_note(monthly, [fy, previous_fy]))

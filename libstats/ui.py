@@ -76,6 +76,14 @@ def computed(fn, *args):
     return _computed(f"{fn.__module__}.{fn.__qualname__}", database().data_version(), args, _fn=fn)
 
 
+def tile(where, tile) -> None:
+    """A parts.Tile in a column (or the page): the figure, its change in words and colour, its caption."""
+    where.metric(tile.label, tile.value, tile.delta, border=True, help=tile.help, delta_color=tile.delta_color,
+                 delta_arrow=tile.delta_arrow)
+    if tile.caption:
+        where.caption(tile.caption)
+
+
 def show(shown, meeting: bool, **options):
     """A chart computed ahead (anything with key, figure, summary and table), with its text alternative."""
     return chart(shown.figure, shown.key, shown.summary, shown.table, meeting=meeting, **options)

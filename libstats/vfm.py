@@ -1,8 +1,6 @@
-"""Value for money and the peer comparison: costs per use, staff and volunteers, the outer-London group. Pure pandas."""
+"""Value for money and the peer comparison: costs per use, staff and volunteers, the outer-London group. Pure pandas:
+libstats/content/value_for_money.py and peers.py build the pages from these tables."""
 from __future__ import annotations
-
-from dataclasses import dataclass
-from typing import Callable
 
 import pandas as pd
 
@@ -80,60 +78,3 @@ FINANCE = ["total_expenditure", "income", "net_expenditure", "staff_fte", "volun
 # The tiles of each borough: a catalogue measure and the value table's column that holds it.
 TILES = (("net_expenditure", "Net expenditure (£)"), ("net_cost_per_visit", "Net cost per visit (£)"),
          ("net_cost_per_book_issue", "Net cost per book issue (£)"), ("net_cost_per_head", "Net cost per head (£)"))
-MOST_TILE_ROWS = 4          # boroughs with their own row of tiles; the table below has every one
-
-
-@dataclass(frozen=True)
-class ValuePage:
-    table: pd.DataFrame                          # every year of the boroughs in scope
-    tiles: list[tuple[str, list[tuple[str, str, str | None]], str]]   # borough, (label, value, change), source
-    tiles_note: str | None
-    trend: object                                # charts.Shown
-
-
-def page(run: Callable[..., pd.DataFrame], fy: str, previous_fy: str, borough: str | None) -> ValuePage:
-    """What the value-for-money page shows for a year and a scope (None: every borough)."""
-    from libstats import charts
-    table = value_table(run("annual_by_borough", metrics=FINANCE, borough=None),
-                        run("yearly_by_borough", metrics=["visits", *catalogue.BOOK_ISSUES]),
-                        run("population_all"))
-    shown = table if borough is None else table[table["Borough"] == borough]
-    this_year = shown[shown["Financial year"] == fy]
-    this_year = this_year.sort_values("Borough", key=lambda b: ~b.isin(OURS), kind="stable")     # ours first
-    before = shown[shown["Financial year"] == previous_fy].set_index("Borough")
-    tiles = []
-    for row in this_year.head(MOST_TILE_ROWS).to_dict("records"):
-        row_tiles = []
-        for code, field in TILES:
-            measure = catalogue.measure(code)
-            last = before[field].get(row["Borough"]) if field in before else None
-            change = None if last is None or pd.isna(last) or last == 0 else \
-                f"{formats.percent((row[field] / last - 1), 1, sign=True)} on {previous_fy}"
-            row_tiles.append((measure.label, measure.value_text(row[field]), change))
-        tiles.append((row["Borough"], row_tiles, row["Source"]))
-    note = (f"Tiles for {MOST_TILE_ROWS} of {formats.number(len(this_year))} authorities (ours first); the table below has every one."
-            if len(this_year) > MOST_TILE_ROWS else None)
-    trend = shown[["Borough", "Financial year", "Net cost per visit (£)", "provenance"]].rename(
-        columns={"Borough": "series", "Financial year": "fy", "Net cost per visit (£)": "value"})
-    trend = trend.assign(months=12)
-    chart = charts.Shown("vfm_trend", charts.trend(trend, "Net cost per visit (£)", "Net cost per visit, by borough and year", formats.d3("pence")[0]),
-                  "Net expenditure divided by visits for each year; hollow markers are years with any modelled part.",
-                  trend.drop(columns=["months"]).assign(value=trend["value"].round(2)))
-    return ValuePage(shown.drop(columns=["provenance"]), tiles, note, chart)
-
-
-def peer_charts(run: Callable[..., pd.DataFrame], fy: str = "2015-16") -> list:
-    """The peer page's charts, one per measure (charts.Shown), from the published returns of one year."""
-    from libstats import charts
-    table = peer_table(run("peer_figures", fy=fy))
-    shown = []
-    for measure, digits in PEER_MEASURES.items():
-        label = catalogue.measure(measure).label
-        fmt, prefix = formats.d3(catalogue.measure(measure).format, digits)
-        median, sentence = peer_summary(table, measure)
-        rows = table[["authority", measure, "highlight"]].rename(columns={measure: "value"}).dropna(subset=["value"])
-        numbers = (rows.sort_values("value", ascending=False).assign(value=rows["value"].round(3))
-                   .rename(columns={"authority": "Authority", "value": label, "highlight": "Ours"}))
-        shown.append(charts.Shown(f"peer_{measure}", charts.peer_bars(rows, f"{label}, {fy}", label, fmt, median, prefix),
-                                  sentence, numbers))
-    return shown

@@ -9,30 +9,20 @@ and going back to a choice already seen costs no pandas or Plotly work at all.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable
 
 import pandas as pd
 
 from libstats import catalogue, charts, formats, overview, rates, yoy
 from libstats import provenance as prov
 from libstats import targets as target_rules
-from libstats.charts import Shown
+from libstats.parts import Chart, Run, Tile
 
-Run = Callable[..., pd.DataFrame]
 MOVERS_DRAWN = 30        # bars in the drivers chart (the table below it has every branch)
 
 
 @dataclass(frozen=True)
-class Tile:
-    label: str
-    value: str
-    delta: str | None
-    help: str | None = None
-    caption: str | None = None
-
-
-@dataclass(frozen=True)
 class Summary:
+    """The Year on year page's top: the finding in words, its tiles and the branches left out."""
     headline: str
     explanation: str | None = None       # under the headline (annual measures)
     notice: str | None = None            # a warning instead of the page (no figures yet)
@@ -40,7 +30,7 @@ class Summary:
     tiles: tuple[Tile, ...] = ()
     target_tile: Tile | None = None
     excluded: pd.DataFrame | None = None
-    trend: Shown | None = None           # annual measures: the only chart
+    trend: Chart | None = None           # annual measures: the only chart
 
 
 @dataclass(frozen=True)
@@ -95,7 +85,7 @@ def summary(run: Run, measure_code: str, fy: str, previous_fy: str, borough: str
     if measure.kind == "annual":
         view = yoy.annual_view(run("annual_by_borough", metrics=[measure.code], borough=borough), measure, fy, previous_fy)
         events = _events(run, borough)
-        trend = Shown("yoy_trend", charts.trend(view.trend, measure.label, f"{measure.label} across the years",
+        trend = Chart("yoy_trend", charts.trend(view.trend, measure.label, f"{measure.label} across the years",
                                                 view.value_format, events=events[events["date_precision"] != "year"],
                                                 targets=targets),
                       view.summary, view.trend_table)
@@ -127,7 +117,7 @@ def summary(run: Run, measure_code: str, fy: str, previous_fy: str, borough: str
 
 
 def monthly(run: Run, measure_code: str, fy: str, previous_fy: str, borough: str | None, scope: str,
-            chosen: tuple[str, ...], like_for_like: bool) -> tuple[Shown, str] | None:
+            chosen: tuple[str, ...], like_for_like: bool) -> tuple[Chart, str] | None:
     """The months of this year against last (like for like, or every branch): the chart and its source note."""
     measure = _measure(run, measure_code)
     compared = _compared(run, measure, fy, previous_fy, borough, chosen)
@@ -138,7 +128,7 @@ def monthly(run: Run, measure_code: str, fy: str, previous_fy: str, borough: str
                             branches=branches), measure, ["fy", "month"])
     scope_name = ", ".join(chosen) if chosen else scope
     title = f"{measure.label} month by month: {fy} against {previous_fy}" + (", like for like" if like_for_like else "")
-    shown = Shown("yoy_monthly",
+    shown = Chart("yoy_monthly",
                   charts.fy_overlay(frame, fy, previous_fy, measure.label, measure.unit, title,
                                     value_format=yoy.value_format(measure)),
                   overview.chart_summary(measure, frame, fy, scope_name, measure.value_text),
@@ -152,13 +142,13 @@ def _trends(run: Run, measure: catalogue.Measure, borough: str | None, chosen: t
 
 
 def across_years(run: Run, measure_code: str, borough: str | None, scope: str,
-                 chosen: tuple[str, ...]) -> tuple[Shown, pd.DataFrame]:
+                 chosen: tuple[str, ...]) -> tuple[Chart, pd.DataFrame]:
     """Every year of the scope with events and targets: the chart, and the events table."""
     measure = _measure(run, measure_code)
     scope_name = ", ".join(chosen) if chosen else scope
     yearly = yoy.yearly(_trends(run, measure, borough, chosen), measure, scope_name)
     events = _events(run, borough)
-    shown = Shown("yoy_trend", charts.trend(yearly, measure.label,
+    shown = Chart("yoy_trend", charts.trend(yearly, measure.label,
                                             f"{measure.label} across the years: {scope_name}, as reported",
                                             yoy.value_format(measure), events[events["date_precision"] != "year"],
                                             _targets(run, measure, borough, chosen)),
@@ -167,7 +157,7 @@ def across_years(run: Run, measure_code: str, borough: str | None, scope: str,
 
 
 def branches(run: Run, measure_code: str, fy: str, previous_fy: str, borough: str | None,
-             chosen: tuple[str, ...], like_for_like: bool) -> tuple[pd.DataFrame, str, Shown | None] | None:
+             chosen: tuple[str, ...], like_for_like: bool) -> tuple[pd.DataFrame, str, Chart | None] | None:
     """Each branch's figure in both years with its trend (the ranking), and the drivers chart."""
     measure = _measure(run, measure_code)
     compared = _compared(run, measure, fy, previous_fy, borough, chosen)
@@ -190,7 +180,7 @@ def branches(run: Run, measure_code: str, fy: str, previous_fy: str, borough: st
             title = yoy.drivers_title(movers, measure, previous_fy)
             if len(movers) > MOVERS_DRAWN:
                 title += f"; the {MOVERS_DRAWN} biggest of {formats.plural(len(movers), 'branch')}"
-            drivers = Shown("yoy_drivers", charts.diverging_bars(movers.head(MOVERS_DRAWN), title, measure.unit or "units"),
+            drivers = Chart("yoy_drivers", charts.diverging_bars(movers.head(MOVERS_DRAWN), title, measure.unit or "units"),
                             yoy.drivers_summary(movers, measure, previous_fy), movers)
     return ranking, yoy.value_format(measure), drivers
 
