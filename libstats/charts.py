@@ -27,7 +27,12 @@ _KEPT = ("autotypenumbers", "colorway", "font", "hovermode", "hoverlabel", "pape
 TEMPLATE = go.layout.Template(
     layout={k: v for k, v in _WHITE.layout.to_plotly_json().items() if k in _KEPT},
     data={"scatter": _WHITE.data.scatter, "bar": _WHITE.data.bar})
-pio.templates.default = "none"
+
+
+def _figure(*traces) -> go.Figure:
+    """A new figure with this module's template from the start (passed, not set as Plotly's global default)."""
+    return go.Figure(list(traces), layout={"template": TEMPLATE})
+
 
 # A system font: a web font loading late makes Plotly measure one font and draw another (clipped labels).
 FONT = dict(family="Liberation Sans, Arial, DejaVu Sans, sans-serif", size=15, color="#1f1f1f")
@@ -39,7 +44,6 @@ Shown = Chart
 
 def _layout(fig: go.Figure, title: str, y_title: str, x_title: str) -> go.Figure:
     fig.update_layout(
-        template=TEMPLATE,
         title=dict(text=title, x=0, xanchor="left", font=dict(size=19)),
         font=FONT,
         height=440,
@@ -60,7 +64,7 @@ def fy_overlay(monthly: pd.DataFrame, fy: str, previous_fy: str, label: str, uni
     monthly: columns fy, month, value. events: columns number, event_date, title (this year's),
     drawn as numbered diamonds above the months they fell in.
     """
-    fig = go.Figure()
+    fig = _figure()
     styles = {
         previous_fy: dict(color=ORANGE, dash="dash", symbol="square", width=2.5),
         fy: dict(color=BLUE, dash="solid", symbol="circle", width=3.5),
@@ -151,7 +155,7 @@ def trend(yearly: pd.DataFrame, label: str, title: str, value_format: str = ",.0
     targets: fy, value (drawn as short black bars across the year).
     """
     yearly, title = _most_series(yearly, title)
-    fig = go.Figure()
+    fig = _figure()
     fig.add_vrect(x0=SHARED_SERVICE[0], x1=SHARED_SERVICE[1], fillcolor="#9e9e9e", opacity=0.14, line_width=0,
                   annotation_text=SHARED_SERVICE_LABEL, annotation_position="bottom left",
                   annotation_font=dict(size=13, color="#444444"))
@@ -201,7 +205,7 @@ def diverging_bars(changes: pd.DataFrame, title: str, unit: str) -> go.Figure:
     """Each branch's change: rises to the right, falls to the left, each labelled with its signed number."""
     rows = changes.iloc[::-1]
     colours = [BLUE if v >= 0 else VERMILION for v in rows["Change"]]
-    fig = go.Figure(go.Bar(
+    fig = _figure(go.Bar(
         x=rows["Change"], y=rows["Branch"], orientation="h", marker=dict(color=colours),
         text=[formats.number(v, 0, sign=True) for v in rows["Change"]], textposition="outside", cliponaxis=False,
         hovertemplate=f"%{{y}}: %{{x:+,.0f}} {unit}<extra></extra>",
@@ -218,7 +222,7 @@ def diverging_bars(changes: pd.DataFrame, title: str, unit: str) -> go.Figure:
 
 def indexed_lines(frame: pd.DataFrame, event: pd.Timestamp, title: str, y_title: str) -> go.Figure:
     """Two monthly series as an index around an event (frame: series, month, index), the event marked."""
-    fig = go.Figure()
+    fig = _figure()
     for i, (name, rows) in enumerate(frame.groupby("series", sort=False)):
         style = SERIES_STYLES[i % len(SERIES_STYLES)]
         fig.add_trace(go.Scatter(
@@ -251,7 +255,7 @@ def peer_bars(frame: pd.DataFrame, title: str, x_title: str, value_format: str, 
     """
     rows = frame.sort_values("value")
     names = [f"◆ {a}" if h else a for a, h in zip(rows["authority"], rows["highlight"])]
-    fig = go.Figure(go.Bar(
+    fig = _figure(go.Bar(
         x=rows["value"], y=names, orientation="h",
         marker=dict(color=[BLUE if h else PEER for h in rows["highlight"]],
                     pattern=dict(shape=["/" if h else "" for h in rows["highlight"]], fgcolor="white"),

@@ -66,13 +66,13 @@ with tabs[3]:
 with tabs[4]:
     if tabs[4].open:
         st.header("Before and after any event", anchor="any")
-        usable, left_out = ui.computed(views.event_choices)
+        usable, left_out = ui.computed(content.event_choices)
         candidates = {e.event_id: e for e in events.itertuples() if e.event_id in usable}
         st.write(f"{len(candidates)} of the {len(events)} events can be measured this way: one or a few libraries "
                  "changed and the others of the borough, untouched, show what would have happened without it.")
         if candidates:
             chosen = st.selectbox("Event", list(candidates), key="any_event",
-                                  format_func=lambda i: views.event_label(candidates[i]))
+                                  format_func=lambda i: content.event_label(candidates[i]))
             views.intervention(candidates[chosen], "any", selection.meeting)
         with st.expander(f"The {len(left_out)} events left out, and why"):
             st.table(left_out, hide_index=True, alt="Events left out, and why")
