@@ -6,16 +6,14 @@ Everything is computed through a `run(query_name, **params) -> DataFrame` callab
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable
 
 import pandas as pd
-import plotly.graph_objects as go
 
 from libstats import catalogue, charts, fiscal, formats, overview, priorities, shared_service, vfm, yoy
 from libstats import provenance as prov
 from libstats import targets as target_rules
+from libstats.parts import Chart, Run, Table
 
-Run = Callable[..., pd.DataFrame]
 SECTIONS = {
     "summary": "1. Summary",
     "what_happened": "2. What happened",
@@ -31,10 +29,10 @@ class Section:
     key: str
     title: str
     sentences: list[str] = field(default_factory=list)
-    tables: list[tuple[str, pd.DataFrame]] = field(default_factory=list)
-    charts: list[tuple[str, go.Figure, str, pd.DataFrame]] = field(default_factory=list)   # key, figure, summary, data
+    tables: list[Table] = field(default_factory=list)
+    charts: list[Chart] = field(default_factory=list)
     # The same tables worded to fit beside a chart on a projector (meeting mode), where tables has a long one.
-    room_tables: list[tuple[str, pd.DataFrame]] = field(default_factory=list)
+    room_tables: list[Table] = field(default_factory=list)
     # Sentences (among sentences) the page and the pack print but a projector leaves to the speaker: the
     # caveats whose marks the room tables carry, so a section still fits one screen.
     notes: list[str] = field(default_factory=list)
@@ -174,11 +172,11 @@ def summary(run: Run, fy: str, previous_fy: str) -> tuple[Section, dict[str, str
                          "Source": prov.short(both)})
             room.append({**rows[-1], "_provenance": both})
     table = pd.DataFrame(rows)
-    section.tables.append(("Headline figures", table))
+    section.tables.append(Table("Headline figures", table))
     # On the projector the UK change (one figure) is in the sentence above, and the source is its marker.
     # Each figure carries its own mark there, so the Source column goes too (the title says what marks mean).
     room = pd.DataFrame(room, columns=[*table.columns, "_provenance"]).drop(columns=["UK change", "Source"])
-    section.room_tables.append(("Headline figures (✓ published, ◐ part modelled, ◆ modelled)",
+    section.room_tables.append(Table("Headline figures (✓ published, ◐ part modelled, ◆ modelled)",
                                 room.drop(columns=["_provenance"]).rename(
                                     columns={"Change as reported": "Change", "Change like for like": "Like for like"})))
     service_visits = table[(table["Scope"] == catalogue.WHOLE_SERVICE) & (table["Measure"] == "Visits")]
@@ -200,7 +198,7 @@ def summary(run: Run, fy: str, previous_fy: str) -> tuple[Section, dict[str, str
     title = f"Visits month by month, {fy} against {previous_fy}: whole service"
     key_number = section.sentences[0] if section.sentences else overview.chart_summary(
         catalogue.measure("visits"), monthly, fy, "The whole service")
-    section.charts.append(("summary_visits", charts.fy_overlay(monthly, fy, previous_fy, "Visits", "visits", title),
+    section.charts.append(Chart("summary_visits", charts.fy_overlay(monthly, fy, previous_fy, "Visits", "visits", title),
                            key_number, overview.monthly_table(monthly, fy, previous_fy)))
     return section, numbers
 
@@ -212,7 +210,7 @@ def what_happened(run: Run, fy: str) -> Section:
     if events.empty:
         section.sentences.append(f"No events are recorded for {fy}.")
         return section
-    section.tables.append((f"Events of {fy}", overview.events_table(events)))
+    section.tables.append(Table(f"Events of {fy}", overview.events_table(events)))
     every = run("events_all", borough=None)
     for listed in events.itertuples():
         event = next(every[every["event_id"] == listed.event_id].itertuples())
@@ -252,11 +250,11 @@ def performance(run: Run, fy: str, previous_fy: str) -> Section:
     shown[previous_fy] = shown[previous_fy].map(formats.number)
     shown["Change (%)"] = shown["Change (%)"].map(lambda v: formats.number(v, 1, sign=True) + "%")
     shown["Source"] = [prov.short(prov.parse(_KIND_OF_LABEL.get(s, s))) for s in shown["Source"]]
-    section.tables.append(("The three biggest rises and falls in visits, like for like", shown))
+    section.tables.append(Table("The three biggest rises and falls in visits, like for like", shown))
     # On a projector the source is the change's own mark (the table's title says what the marks mean).
     room = shown.drop(columns=["Source"]).assign(**{"Change (%)": [
         _marked(c, _KIND_OF_LABEL.get(k, k)) for c, k in zip(shown["Change (%)"], ranked_sources(shown, table))]})
-    section.room_tables.append(("The three biggest rises and falls in visits, like for like (◐ part modelled, "
+    section.room_tables.append(Table("The three biggest rises and falls in visits, like for like (◐ part modelled, "
                                 "◆ modelled)", room))
     if len(ranked):
         top, bottom = ranked.iloc[0], ranked.iloc[-1]
@@ -280,7 +278,7 @@ def performance(run: Run, fy: str, previous_fy: str) -> Section:
                                           dict(zip(branches["branch"], branches["borough"])), {}),
                          comparison.included).head(12)          # the twelve that moved most, for one screen
     if not movers.empty:
-        section.charts.append(("performance_drivers",
+        section.charts.append(Chart("performance_drivers",
                                charts.diverging_bars(movers, yoy.drivers_title(movers, measure, previous_fy), "visits"),
                                yoy.drivers_summary(movers, measure, previous_fy), movers))
     return section
@@ -290,8 +288,7 @@ def value_for_money(run: Run, fy: str, previous_fy: str) -> Section:
     """Net cost per visit, per issue and per head by borough, and the shared service's savings."""
     section = Section("value_for_money", SECTIONS["value_for_money"])
     table = vfm.value_table(
-        run("annual_by_borough", metrics=["total_expenditure", "income", "net_expenditure", "staff_fte",
-                                          "volunteers", "volunteer_hours"], borough=None),
+        run("annual_by_borough", metrics=vfm.FINANCE, borough=None),
         run("yearly_by_borough", metrics=["visits", *catalogue.BOOK_ISSUES]), run("population_all"))
     year = table[table["Financial year"] == fy]
     shown = pd.DataFrame({
@@ -303,7 +300,7 @@ def value_for_money(run: Run, fy: str, previous_fy: str) -> Section:
         "Shared-service saving": [formats.value(shared_service.SAVINGS.get(b, 0), "pounds") for b in year["Borough"]],
         "Source": [prov.short(p) for p in year["provenance"]],
     })
-    section.tables.append((f"Value for money, {fy}", shown))
+    section.tables.append(Table(f"Value for money, {fy}", shown))
     if fy >= "2016-17":     # the two sources part on when the arrangement ended
         section.sentences.append(
             "The shared-service saving is counted while the arrangement ran: to 31 December 2017 by the gov.uk case "
@@ -318,9 +315,9 @@ def value_for_money(run: Run, fy: str, previous_fy: str) -> Section:
             f"({formats.percent(saving / row['Net expenditure (£)'], 1)} of net expenditure).")
     trend = table[["Borough", "Financial year", "Net cost per visit (£)", "provenance"]].rename(
         columns={"Borough": "series", "Financial year": "fy", "Net cost per visit (£)": "value"})
-    section.charts.append(("vfm_cost_per_visit",
+    section.charts.append(Chart("vfm_cost_per_visit",
                            charts.trend(trend.assign(months=12), "Net cost per visit (£)",
-                                        "Net cost per visit, by borough and year", ",.2f"),
+                                        "Net cost per visit, by borough and year", formats.d3("pence")[0]),
                            cost_per_visit_summary(year, fy),
                            trend.assign(value=trend["value"].round(2))))
     return section
@@ -352,14 +349,14 @@ def next_year(run: Run, fy: str) -> Section:
                                 "Set by": str(rows.iloc[0]["note"] or ""),
                                 "Source": prov.short(rows.iloc[0]["provenance"])})
     table = pd.DataFrame(targets, columns=["Measure", "Scope", "Target", "Set by", "Source"])
-    section.tables.append((f"Targets for {upcoming}", table))
+    section.tables.append(Table(f"Targets for {upcoming}", table))
     if len(table):
         # On the projector: one row per measure, a column per scope, and how each measure's targets were set.
         room = table.pivot(index="Measure", columns="Scope", values="Target").reindex(
             index=list(dict.fromkeys(table["Measure"])), columns=[c for c in catalogue.STORED_SCOPES
                                                                   if c in set(table["Scope"])]).fillna("—")
         room["Set by"] = [" / ".join(dict.fromkeys(table.loc[table["Measure"] == m, "Set by"])) for m in room.index]
-        section.room_tables.append((f"Targets for {upcoming}", room.reset_index().rename_axis(columns=None)))
+        section.room_tables.append(Table(f"Targets for {upcoming}", room.reset_index().rename_axis(columns=None)))
     # The board meets in June: of the year ahead it knows the plan, and can project it from the year just
     # ended. That is a projection, labelled so, never the year's actual figures (the appraisal is as of then).
     previous = fiscal.previous_fy(fy)

@@ -22,6 +22,10 @@ class Chart:
     summary: str
     table: pd.DataFrame
 
+    def __iter__(self):
+        """Unpacks as (key, figure, summary, table), as the appraisal's charts did when they were 4-tuples."""
+        return iter((self.key, self.figure, self.summary, self.table))
+
 
 @dataclass(frozen=True)
 class Tile:
@@ -44,3 +48,7 @@ class Table:
     title: str
     frame: pd.DataFrame
     caption: str | None = None
+
+    def __iter__(self):
+        """Unpacks as (title, frame), as the appraisal's tables did when they were pairs."""
+        return iter((self.title, self.frame))
