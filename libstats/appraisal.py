@@ -6,15 +6,14 @@ Everything is computed through a `run(query_name, **params) -> DataFrame` callab
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable
 
 import pandas as pd
-import plotly.graph_objects as go
 
-from libstats import charts, fiscal, metrics, overview, priorities, vfm, yoy
+from libstats import catalogue, charts, fiscal, formats, overview, priorities, shared_service, vfm, yoy
 from libstats import provenance as prov
+from libstats import targets as target_rules
+from libstats.parts import Chart, Run, Table
 
-Run = Callable[..., pd.DataFrame]
 SECTIONS = {
     "summary": "1. Summary",
     "what_happened": "2. What happened",
@@ -22,7 +21,7 @@ SECTIONS = {
     "value_for_money": "4. Value for money",
     "next_year": "5. Next year",
 }
-SCOPES = (("Whole service", None), ("Bexley", "Bexley"), ("Bromley", "Bromley"))
+SCOPES = tuple((s.name, s.borough) for s in catalogue.SCOPES)
 
 
 @dataclass
@@ -30,10 +29,10 @@ class Section:
     key: str
     title: str
     sentences: list[str] = field(default_factory=list)
-    tables: list[tuple[str, pd.DataFrame]] = field(default_factory=list)
-    charts: list[tuple[str, go.Figure, str, pd.DataFrame]] = field(default_factory=list)   # key, figure, summary, data
+    tables: list[Table] = field(default_factory=list)
+    charts: list[Chart] = field(default_factory=list)
     # The same tables worded to fit beside a chart on a projector (meeting mode), where tables has a long one.
-    room_tables: list[tuple[str, pd.DataFrame]] = field(default_factory=list)
+    room_tables: list[Table] = field(default_factory=list)
     # Sentences (among sentences) the page and the pack print but a projector leaves to the speaker: the
     # caveats whose marks the room tables carry, so a section still fits one screen.
     notes: list[str] = field(default_factory=list)
@@ -57,11 +56,11 @@ def section_number(asked: str | None, count: int) -> tuple[int, str | None]:
     return 1, asked
 
 
-def _measures(run: Run) -> dict[str, yoy.ExplorerMeasure]:
-    return yoy.explorer_measures(run("metric_catalogue"))
+def _measures(run: Run) -> dict[str, catalogue.Measure]:
+    return catalogue.measures(run("metric_catalogue"))
 
 
-def _compare(run: Run, measure: yoy.ExplorerMeasure, fy: str, previous_fy: str, borough: str | None):
+def _compare(run: Run, measure: catalogue.Measure, fy: str, previous_fy: str, borough: str | None):
     months = list(run("months_in_year", fy=fy, borough=borough)["month_number"])
     if not months:
         return None, months
@@ -76,7 +75,7 @@ def _compare(run: Run, measure: yoy.ExplorerMeasure, fy: str, previous_fy: str, 
 
 
 def _pct(change: float | None) -> str:
-    return "—" if change is None else f"{change * 100:+.1f}%"
+    return "—" if change is None else formats.percent(change, 1, sign=True)
 
 
 def _marked(text: str, kinds) -> str:
@@ -107,14 +106,14 @@ def published_pairs(run: Run, fy: str, previous_fy: str, borough: str | None) ->
     hours = run("branch_opening_hours", fys=[previous_fy, fy], borough=borough, months=list(range(1, 13)))
     out = []
     for p in points.itertuples():
-        text = (f"{p.branch} (its return's busiest point, published in both years): visits {p.previous:,.0f} in "
-                f"{previous_fy} and {p.value:,.0f} in {fy} ({p.value / p.previous - 1:+.1%})")
+        text = (f"{p.branch} (its return's busiest point, published in both years): visits {formats.number(p.previous)} in "
+                f"{previous_fy} and {formats.number(p.value)} in {fy} ({formats.percent(p.value / p.previous - 1, 1, sign=True)})")
         open_hours = hours[hours["branch"] == p.branch].set_index("fy")
         if {fy, previous_fy} <= set(open_hours.index):
             before = p.previous / open_hours.loc[previous_fy, "opening_hours"]
             after = p.value / open_hours.loc[fy, "opening_hours"]
             kinds = prov.combine(*open_hours.loc[[previous_fy, fy], "provenance"])
-            text += (f"; visits per opening hour {before:,.1f} → {after:,.1f} ({after / before - 1:+.1%}"
+            text += (f"; visits per opening hour {formats.number(before, 1)} → {formats.number(after, 1)} ({formats.percent(after / before - 1, 1, sign=True)}"
                      f"{'' if prov.is_published(kinds) else ', the hours ' + prov.words(kinds)})")
         out.append(text.replace("+-", "-") + ".")
     return out
@@ -125,7 +124,7 @@ def summary(run: Run, fy: str, previous_fy: str) -> tuple[Section, dict[str, str
     measures = _measures(run)
     section = Section("summary", SECTIONS["summary"])
     rows, room, numbers, caveats = [], [], {}, []
-    national = {fy_: (v, p) for fy_, v, p in priorities.NATIONAL_VISITS}
+    national = {fy_: (v, p) for fy_, v, p in shared_service.NATIONAL_VISITS}
     uk_change = (national[fy][0] / national[previous_fy][0] - 1) if fy in national and previous_fy in national else None
     uk_provenance = {national[y][1] for y in (fy, previous_fy) if y in national}
     for scope, borough in SCOPES:
@@ -134,10 +133,10 @@ def summary(run: Run, fy: str, previous_fy: str) -> tuple[Section, dict[str, str
             comparison, months = _compare(run, m, fy, previous_fy, borough)
             if comparison is None:
                 continue
-            target = run("targets_for", metric=code, scope="Service" if borough is None else borough)
+            target = run("targets_for", metric=code, scope=catalogue.stored_scope(borough))
             totals = run("year_totals", fys=[fy], metrics=m.metrics, borough=borough, months=months)
             provenance = prov.combine(*totals["provenance"])
-            status = yoy.target_status(target, fy, comparison.reported[0], m)
+            status = target_rules.target_status(target, fy, comparison.reported[0], m)
             lfl = comparison.like_for_like_provenance
             rows.append({
                 "Scope": scope, "Measure": m.label, fy: _marked(m.value_text(comparison.reported[0]), provenance),
@@ -166,21 +165,21 @@ def summary(run: Run, fy: str, previous_fy: str) -> tuple[Section, dict[str, str
             kinds = borrowers.set_index("fy")["provenance"]
             both = prov.combine(kinds.get(fy), kinds.get(previous_fy))
             rows.append({"Scope": scope, "Measure": "Active borrowers",
-                         fy: _marked(f"{values.get(fy, float('nan')):,.0f}", kinds.get(fy)) if fy in values else "no figure",
+                         fy: _marked(formats.number(values.get(fy, float('nan'))), kinds.get(fy)) if fy in values else "no figure",
                          "Change as reported": _marked(_pct(yoy.Comparison.change((values.get(fy), values.get(previous_fy)))),
                                                        both),
                          "Change like for like": "—", "Against target": "—", "UK change": "—",
                          "Source": prov.short(both)})
             room.append({**rows[-1], "_provenance": both})
     table = pd.DataFrame(rows)
-    section.tables.append(("Headline figures", table))
+    section.tables.append(Table("Headline figures", table))
     # On the projector the UK change (one figure) is in the sentence above, and the source is its marker.
     # Each figure carries its own mark there, so the Source column goes too (the title says what marks mean).
     room = pd.DataFrame(room, columns=[*table.columns, "_provenance"]).drop(columns=["UK change", "Source"])
-    section.room_tables.append(("Headline figures (✓ published, ◐ part modelled, ◆ modelled)",
+    section.room_tables.append(Table("Headline figures (✓ published, ◐ part modelled, ◆ modelled)",
                                 room.drop(columns=["_provenance"]).rename(
                                     columns={"Change as reported": "Change", "Change like for like": "Like for like"})))
-    service_visits = table[(table["Scope"] == "Whole service") & (table["Measure"] == "Visits")]
+    service_visits = table[(table["Scope"] == catalogue.WHOLE_SERVICE) & (table["Measure"] == "Visits")]
     if len(service_visits):
         r = service_visits.iloc[0]
         uk = r["UK change"] + (" (the UK figure for a year between published ones is interpolated)"
@@ -198,8 +197,8 @@ def summary(run: Run, fy: str, previous_fy: str) -> tuple[Section, dict[str, str
     monthly = run("monthly_totals", fys=[previous_fy, fy], metrics=["visits"], borough=None)
     title = f"Visits month by month, {fy} against {previous_fy}: whole service"
     key_number = section.sentences[0] if section.sentences else overview.chart_summary(
-        metrics.MONTHLY_MEASURES["visits"], monthly, fy, "The whole service")
-    section.charts.append(("summary_visits", charts.fy_overlay(monthly, fy, previous_fy, "Visits", "visits", title),
+        catalogue.measure("visits"), monthly, fy, "The whole service")
+    section.charts.append(Chart("summary_visits", charts.fy_overlay(monthly, fy, previous_fy, "Visits", "visits", title),
                            key_number, overview.monthly_table(monthly, fy, previous_fy)))
     return section, numbers
 
@@ -211,7 +210,7 @@ def what_happened(run: Run, fy: str) -> Section:
     if events.empty:
         section.sentences.append(f"No events are recorded for {fy}.")
         return section
-    section.tables.append((f"Events of {fy}", overview.events_table(events)))
+    section.tables.append(Table(f"Events of {fy}", overview.events_table(events)))
     every = run("events_all", borough=None)
     for listed in events.itertuples():
         event = next(every[every["event_id"] == listed.event_id].itertuples())
@@ -247,22 +246,22 @@ def performance(run: Run, fy: str, previous_fy: str) -> Section:
     ranked = table.sort_values("Change (%)", ascending=False)
     shown = pd.concat([ranked.head(3), ranked.tail(3)]).drop_duplicates("Branch")
     shown = shown[["Branch", "Borough", fy, previous_fy, "Change (%)", "Reason on record", "Source"]].copy()
-    shown[fy] = shown[fy].map("{:,.0f}".format)
-    shown[previous_fy] = shown[previous_fy].map("{:,.0f}".format)
-    shown["Change (%)"] = shown["Change (%)"].map("{:+.1f}%".format)
+    shown[fy] = shown[fy].map(formats.number)
+    shown[previous_fy] = shown[previous_fy].map(formats.number)
+    shown["Change (%)"] = shown["Change (%)"].map(lambda v: formats.number(v, 1, sign=True) + "%")
     shown["Source"] = [prov.short(prov.parse(_KIND_OF_LABEL.get(s, s))) for s in shown["Source"]]
-    section.tables.append(("The three biggest rises and falls in visits, like for like", shown))
+    section.tables.append(Table("The three biggest rises and falls in visits, like for like", shown))
     # On a projector the source is the change's own mark (the table's title says what the marks mean).
     room = shown.drop(columns=["Source"]).assign(**{"Change (%)": [
         _marked(c, _KIND_OF_LABEL.get(k, k)) for c, k in zip(shown["Change (%)"], ranked_sources(shown, table))]})
-    section.room_tables.append(("The three biggest rises and falls in visits, like for like (◐ part modelled, "
+    section.room_tables.append(Table("The three biggest rises and falls in visits, like for like (◐ part modelled, "
                                 "◆ modelled)", room))
     if len(ranked):
         top, bottom = ranked.iloc[0], ranked.iloc[-1]
 
         def change(row):      # the mark before the figure: a mark glued to punctuation breaks in the PDF's text
             mark = prov.marker(_KIND_OF_LABEL.get(row["Source"], row["Source"]))
-            return ("" if mark in ("", "✓") else mark + " ") + f"{row['Change (%)']:+.1f}%"
+            return ("" if mark in ("", "✓") else mark + " ") + f"{formats.number(row['Change (%)'], 1, sign=True)}%"
         section.sentences.append(
             f"Biggest rise: {top['Branch']}, {change(top)} (reason on record: {top['Reason on record']}). "
             f"Biggest fall: {bottom['Branch']}, {change(bottom)} (reason on record: {bottom['Reason on record']}).")
@@ -279,7 +278,7 @@ def performance(run: Run, fy: str, previous_fy: str) -> Section:
                                           dict(zip(branches["branch"], branches["borough"])), {}),
                          comparison.included).head(12)          # the twelve that moved most, for one screen
     if not movers.empty:
-        section.charts.append(("performance_drivers",
+        section.charts.append(Chart("performance_drivers",
                                charts.diverging_bars(movers, yoy.drivers_title(movers, measure, previous_fy), "visits"),
                                yoy.drivers_summary(movers, measure, previous_fy), movers))
     return section
@@ -289,36 +288,36 @@ def value_for_money(run: Run, fy: str, previous_fy: str) -> Section:
     """Net cost per visit, per issue and per head by borough, and the shared service's savings."""
     section = Section("value_for_money", SECTIONS["value_for_money"])
     table = vfm.value_table(
-        run("annual_by_borough", metrics=["total_expenditure", "income", "net_expenditure", "staff_fte",
-                                          "volunteers", "volunteer_hours"], borough=None),
-        run("yearly_by_borough", metrics=["visits", *metrics.BOOK_CATEGORIES]), run("population_all"))
+        run("annual_by_borough", metrics=vfm.FINANCE, borough=None),
+        run("yearly_by_borough", metrics=["visits", *catalogue.BOOK_ISSUES]), run("population_all"))
     year = table[table["Financial year"] == fy]
     shown = pd.DataFrame({
         "Borough": year["Borough"],
-        "Net expenditure": [f"£{v:,.0f}" for v in year["Net expenditure (£)"]],
-        "Net cost per visit": [f"£{v:,.2f}" for v in year["Net cost per visit (£)"]],
-        "Net cost per book issue": [f"£{v:,.2f}" for v in year["Net cost per book issue (£)"]],
-        "Net cost per head": [f"£{v:,.2f}" for v in year["Net cost per head (£)"]],
-        "Shared-service saving": [f"£{priorities.SAVINGS.get(b, 0):,.0f}" for b in year["Borough"]],
+        "Net expenditure": [formats.value(v, "pounds") for v in year["Net expenditure (£)"]],
+        "Net cost per visit": [formats.value(v, "pence") for v in year["Net cost per visit (£)"]],
+        "Net cost per book issue": [formats.value(v, "pence") for v in year["Net cost per book issue (£)"]],
+        "Net cost per head": [formats.value(v, "pence") for v in year["Net cost per head (£)"]],
+        "Shared-service saving": [formats.value(shared_service.SAVINGS.get(b, 0), "pounds") for b in year["Borough"]],
         "Source": [prov.short(p) for p in year["provenance"]],
     })
-    section.tables.append((f"Value for money, {fy}", shown))
+    section.tables.append(Table(f"Value for money, {fy}", shown))
     if fy >= "2016-17":     # the two sources part on when the arrangement ended
         section.sentences.append(
             "The shared-service saving is counted while the arrangement ran: to 31 December 2017 by the gov.uk case "
             "study; Bexley's 2016-17 CIPFA return says it ended on 31 March 2017, so a Bexley saving after that "
             "rests on the case study alone.")
     for row in year.to_dict("records"):
-        saving = priorities.SAVINGS.get(row["Borough"], 0)
+        saving = shared_service.SAVINGS.get(row["Borough"], 0)
         section.sentences.append(
-            f"{row['Borough']}: net cost per visit £{row['Net cost per visit (£)']:,.2f}, per book issue "
-            f"£{row['Net cost per book issue (£)']:,.2f}; the shared service saves about £{saving:,.0f} a year "
-            f"({saving / row['Net expenditure (£)'] * 100:.1f}% of net expenditure).")
+            f"{row['Borough']}: net cost per visit {formats.value(row['Net cost per visit (£)'], 'pence')}, per book issue "
+            f"{formats.value(row['Net cost per book issue (£)'], 'pence')}; the shared service saves about "
+            f"{formats.value(saving, 'pounds')} a year "
+            f"({formats.percent(saving / row['Net expenditure (£)'], 1)} of net expenditure).")
     trend = table[["Borough", "Financial year", "Net cost per visit (£)", "provenance"]].rename(
         columns={"Borough": "series", "Financial year": "fy", "Net cost per visit (£)": "value"})
-    section.charts.append(("vfm_cost_per_visit",
+    section.charts.append(Chart("vfm_cost_per_visit",
                            charts.trend(trend.assign(months=12), "Net cost per visit (£)",
-                                        "Net cost per visit, by borough and year", ",.2f"),
+                                        "Net cost per visit, by borough and year", formats.d3("pence")[0]),
                            cost_per_visit_summary(year, fy),
                            trend.assign(value=trend["value"].round(2))))
     return section
@@ -326,7 +325,7 @@ def value_for_money(run: Run, fy: str, previous_fy: str) -> Section:
 
 def cost_per_visit_summary(year: pd.DataFrame, fy: str) -> str:
     """The key number of the cost-per-visit chart in words: each borough's figure for the year."""
-    figures = [f"{row['Borough']} £{row['Net cost per visit (£)']:,.2f}" for row in year.to_dict("records")]
+    figures = [f"{row['Borough']} {formats.value(row['Net cost per visit (£)'], 'pence')}" for row in year.to_dict("records")]
     if not figures:
         return f"No net cost per visit for {fy}: net expenditure divided by visits, by borough and year."
     return (f"Net cost per visit in {fy}: {' and '.join(figures)} (net expenditure divided by visits; "
@@ -340,24 +339,24 @@ def next_year(run: Run, fy: str) -> Section:
     targets = []
     for metric, label in (("visits", "Visits"), ("book_issues", "Book issues"), ("active_borrowers", "Active borrowers"),
                           ("pc_utilisation", "PC utilisation")):
-        for scope in ("Service", "Bexley", "Bromley"):
+        for scope in catalogue.STORED_SCOPES:
             rows = run("targets_for", metric=metric, scope=scope)
             rows = rows[rows["fy"] == upcoming]
             if len(rows):
                 value = float(rows.iloc[0]["value"])
                 targets.append({"Measure": label, "Scope": scope,
-                                "Target": f"{value * 100:.0f}%" if metric == "pc_utilisation" else f"{value:,.0f}",
+                                "Target": formats.percent(value, 0) if metric == "pc_utilisation" else formats.number(value),
                                 "Set by": str(rows.iloc[0]["note"] or ""),
                                 "Source": prov.short(rows.iloc[0]["provenance"])})
     table = pd.DataFrame(targets, columns=["Measure", "Scope", "Target", "Set by", "Source"])
-    section.tables.append((f"Targets for {upcoming}", table))
+    section.tables.append(Table(f"Targets for {upcoming}", table))
     if len(table):
         # On the projector: one row per measure, a column per scope, and how each measure's targets were set.
         room = table.pivot(index="Measure", columns="Scope", values="Target").reindex(
-            index=list(dict.fromkeys(table["Measure"])), columns=[c for c in ("Service", "Bexley", "Bromley")
+            index=list(dict.fromkeys(table["Measure"])), columns=[c for c in catalogue.STORED_SCOPES
                                                                   if c in set(table["Scope"])]).fillna("—")
         room["Set by"] = [" / ".join(dict.fromkeys(table.loc[table["Measure"] == m, "Set by"])) for m in room.index]
-        section.room_tables.append((f"Targets for {upcoming}", room.reset_index().rename_axis(columns=None)))
+        section.room_tables.append(Table(f"Targets for {upcoming}", room.reset_index().rename_axis(columns=None)))
     # The board meets in June: of the year ahead it knows the plan, and can project it from the year just
     # ended. That is a projection, labelled so, never the year's actual figures (the appraisal is as of then).
     previous = fiscal.previous_fy(fy)
@@ -366,8 +365,8 @@ def next_year(run: Run, fy: str) -> Section:
     if fy in totals.index and previous in totals.index and totals.at[fy, "count"] == totals.at[previous, "count"]:
         change = totals.at[fy, "sum"] / totals.at[previous, "sum"] - 1
         section.sentences.append(
-            f"Projection for {upcoming}, not a forecast: if visits change as they did in {fy} ({change * 100:+.1f}% "
-            f"on {previous}), {upcoming} would see about {totals.at[fy, 'sum'] * (1 + change):,.0f} visits. It uses "
+            f"Projection for {upcoming}, not a forecast: if visits change as they did in {fy} ({formats.percent(change, 1, sign=True)} "
+            f"on {previous}), {upcoming} would see about {formats.number(totals.at[fy, 'sum'] * (1 + change))} visits. It uses "
             f"figures up to March {fiscal.fy_start_year(fy) + 1} only, as the board had them.")
     else:
         section.sentences.append(f"There are not two comparable years up to {fy} to project {upcoming} from.")
@@ -437,14 +436,14 @@ def save_commentary(database, fy: str, section: str, body: str, actor) -> None:
         raise ValueError(f"{section!r} is not a section of the appraisal")
     body = body.strip()
     if len(body) > COMMENTARY_LIMIT:
-        raise ValueError(f"The commentary is {len(body):,} characters long; keep it under {COMMENTARY_LIMIT:,}.")
+        raise ValueError(f"The commentary is {formats.number(len(body))} characters long; keep it under {formats.number(COMMENTARY_LIMIT)}.")
     with database.transaction() as tx:
         identity = auth.identify(tx, actor)
         auth.authorise(identity, "commentary")
         tx.run("delete_commentary", fy=fy, section=section)
         tx.run("insert_commentary", fy=fy, section=section, body=body, author=identity.name)
         auth.audit(tx, identity.name, "commentary",
-                   f"{fy}, {SECTIONS[section]}: {len(body):,} characters" + (" (emptied)" if not body else ""),
+                   f"{fy}, {SECTIONS[section]}: {formats.number(len(body))} characters" + (" (emptied)" if not body else ""),
                    getattr(actor, "address", None))
 
 
@@ -463,7 +462,7 @@ def save_targets(database, fy: str, targets: pd.DataFrame, actor) -> int:
         measure, scope, value = row
         if measure not in TARGET_METRICS:
             raise ValueError(f"Row {i}: {measure!r} is not a measure with a target ({', '.join(TARGET_METRICS)}).")
-        if scope not in ("Service", "Bexley", "Bromley"):
+        if scope not in catalogue.STORED_SCOPES:
             raise ValueError(f"Row {i}: the scope must be Service, Bexley or Bromley, not {scope!r}.")
         if value is None or pd.isna(value) or float(value) < 0:
             raise ValueError(f"Row {i}: the target for {measure}, {scope} must be a number of at least 0.")

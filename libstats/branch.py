@@ -5,24 +5,23 @@ import datetime as dt
 
 import pandas as pd
 
-from libstats import fiscal, metrics
+from libstats import catalogue, fiscal, formats
 from libstats import provenance as prov
 
-STANDING_MEASURES = (("Visits", ("visits",)), ("Book issues", metrics.BOOK_CATEGORIES))
+STANDING_MEASURES = ("visits", "book_issues")        # catalogue codes: where a branch stands on each
 
 
-def label_of(catalogue: pd.DataFrame) -> dict[str, str]:
-    return dict(zip(catalogue["metric"], catalogue["label"]))
+label_of = catalogue.labels
 
 
-def month_table(figures: pd.DataFrame, catalogue: pd.DataFrame, fy: str, previous_fy: str) -> pd.DataFrame:
+def month_table(figures: pd.DataFrame, metric_rows: pd.DataFrame, fy: str, previous_fy: str) -> pd.DataFrame:
     """Metrics down the side, the months of the year across, then the year, last year and the change.
 
     Last year adds up the same months as this year has for the measure, so a part year (one month
     imported) is compared with the same months, never with a whole year; its column says so.
     """
-    labels = label_of(catalogue)
-    order = [m for m in catalogue["metric"] if m in set(figures["metric"])]
+    labels = label_of(metric_rows)
+    order = [m for m in metric_rows["metric"] if m in set(figures["metric"])]
     figures = figures.assign(position=[fiscal.fy_month_index(pd.Timestamp(m).date()) for m in figures["month"]])
     this = figures[figures["fy"] == fy]
     grid = this.assign(col=[fiscal.MONTH_ABBR[p - 1] for p in this["position"]]) \
@@ -57,7 +56,8 @@ def standing(totals: pd.DataFrame, hours: pd.DataFrame, branches: pd.DataFrame, 
     open_hours = dict(zip(hours["branch"], hours["opening_hours"]))
     physical_rows = totals[totals["branch"].isin(physical["branch"])]
     rows = []
-    for label, codes in STANDING_MEASURES:
+    for measure in map(catalogue.measure, STANDING_MEASURES):
+        label, codes = measure.label, measure.numerator
         per_branch = physical_rows[physical_rows["metric"].isin(codes)].groupby("branch")["value"].sum()
         if branch not in per_branch.index:
             continue
@@ -67,11 +67,11 @@ def standing(totals: pd.DataFrame, hours: pd.DataFrame, branches: pd.DataFrame, 
                                                 (physical_rows["branch"] == branch), "provenance"])
         rows.append({
             "Measure": label,
-            "This branch": f"{per_branch[branch]:,.0f}",
+            "This branch": formats.number(per_branch[branch]),
             f"Rank in {borough_of[branch]}": _rank(same_borough, branch),
             "Rank in the service": _rank(per_branch, branch),
-            "Per opening hour": f"{per_hour[branch]:.1f}" if branch in per_hour else "no hours recorded",
-            f"{borough_of[branch]} median per opening hour": f"{per_hour.median():.1f}" if len(per_hour) else "",
+            "Per opening hour": formats.number(per_hour[branch], 1) if branch in per_hour else "no hours recorded",
+            f"{borough_of[branch]} median per opening hour": formats.number(per_hour.median(), 1) if len(per_hour) else "",
             # a rank of branch figures that split a published total carries the split's provenance
             "Source": prov.short(kinds | prov.combine(*hours.loc[hours["branch"] == branch, "provenance"]))
             if "provenance" in hours else prov.short(kinds),
@@ -114,30 +114,3 @@ def periods_table(periods: pd.DataFrame) -> pd.DataFrame:
         "Weekly hours": ["closed" if h == 0 else "—" if pd.isna(h) else f"{float(h):g}" for h in periods["weekly_hours"]],
         "Source": periods["provenance"],
     })
-
-
-def month_by_month(run, name: str, fy: str, previous_fy: str, metric: str):
-    """The branch page's chart of one measure against the year before, its provenance note and the table of
-    every measure: (charts.Shown, note, table)."""
-    from libstats import charts, overview
-    catalogue = run("metric_catalogue")
-    figures = run("branch_figures", branch=name)
-    year_figures = figures[figures["fy"].isin([fy, previous_fy])]
-    labels = label_of(catalogue)
-    monthly = year_figures[year_figures["metric"] == metric]
-    measure = metrics.Measure(metric, labels[metric], (metric,), labels[metric].lower())
-    months_in = sorted({pd.Timestamp(m).month for m in monthly.loc[monthly["fy"] == fy, "month"]})
-    title, _, _ = overview.chart_title(measure, monthly, fy, previous_fy, months_in)
-    shown = charts.Shown("branch_chart",
-                         charts.fy_overlay(monthly, fy, previous_fy, labels[metric], labels[metric].lower(), title),
-                         overview.chart_summary(measure, monthly, fy, name), overview.monthly_table(monthly, fy, previous_fy))
-    return (shown, overview.monthly_provenance_note(monthly, [fy, previous_fy]),
-            month_table(year_figures, catalogue, fy, previous_fy))
-
-
-def standing_of(run, name: str, fy: str) -> pd.DataFrame:
-    """Where the branch stands in its year (see standing), from the warehouse."""
-    totals = run("branch_year_totals", fys=[fy], metrics=["visits", *metrics.BOOK_CATEGORIES], borough=None,
-                 months=list(range(1, 13)))
-    return standing(totals, run("branch_opening_hours", fys=[fy], borough=None, months=list(range(1, 13))),
-                    run("branches"), name)

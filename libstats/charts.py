@@ -1,14 +1,13 @@
 """Pure Plotly chart builders: a DataFrame in, a figure out. No Streamlit, so the board pack reuses them."""
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 
-from libstats import fiscal
+from libstats import catalogue, fiscal, formats
 from libstats import provenance as prov
+from libstats.parts import Chart
 
 # Okabe-Ito: distinguishable with every common colour-vision deficiency, and in greyscale the
 # two main series differ in lightness too. Colour is never the only signal: lines also differ in
@@ -28,24 +27,23 @@ _KEPT = ("autotypenumbers", "colorway", "font", "hovermode", "hoverlabel", "pape
 TEMPLATE = go.layout.Template(
     layout={k: v for k, v in _WHITE.layout.to_plotly_json().items() if k in _KEPT},
     data={"scatter": _WHITE.data.scatter, "bar": _WHITE.data.bar})
-pio.templates.default = "none"
+
+
+def _figure(*traces) -> go.Figure:
+    """A new figure with this module's template from the start (passed, not set as Plotly's global default)."""
+    return go.Figure(list(traces), layout={"template": TEMPLATE})
+
 
 # A system font: a web font loading late makes Plotly measure one font and draw another (clipped labels).
 FONT = dict(family="Liberation Sans, Arial, DejaVu Sans, sans-serif", size=15, color="#1f1f1f")
 
 
-@dataclass(frozen=True)
-class Shown:
-    """A chart with its text alternative, made ahead of showing it: key, figure, a sentence, the numbers."""
-    key: str
-    figure: go.Figure
-    summary: str
-    table: pd.DataFrame
+# A chart made ahead of showing it is a parts.Chart (the one chart type of every page's content).
+Shown = Chart
 
 
 def _layout(fig: go.Figure, title: str, y_title: str, x_title: str) -> go.Figure:
     fig.update_layout(
-        template=TEMPLATE,
         title=dict(text=title, x=0, xanchor="left", font=dict(size=19)),
         font=FONT,
         height=440,
@@ -66,7 +64,7 @@ def fy_overlay(monthly: pd.DataFrame, fy: str, previous_fy: str, label: str, uni
     monthly: columns fy, month, value. events: columns number, event_date, title (this year's),
     drawn as numbered diamonds above the months they fell in.
     """
-    fig = go.Figure()
+    fig = _figure()
     styles = {
         previous_fy: dict(color=ORANGE, dash="dash", symbol="square", width=2.5),
         fy: dict(color=BLUE, dash="solid", symbol="circle", width=3.5),
@@ -126,13 +124,13 @@ def _most_series(yearly: pd.DataFrame, title: str) -> tuple[pd.DataFrame, str]:
     if len(names) <= MOST_SERIES:
         return yearly, title
     latest = yearly.sort_values("fy").groupby("series", sort=False)["value"].last()
-    ours = [n for n in names if n in ("Whole service", "Bexley", "Bromley", "Bexley and Bromley")]
+    ours = [n for n in names if n in (*catalogue.SCOPE_NAMES, "Bexley and Bromley")]
     rest = [n for n in latest.sort_values(ascending=False).index if n not in ours]
     kept = (ours + rest)[:MOST_SERIES]
     shown = yearly[yearly["series"].isin(kept)]
     order = {name: i for i, name in enumerate(kept)}
     shown = shown.sort_values("series", key=lambda s: s.map(order), kind="stable")
-    return shown, f"{title} ({MOST_SERIES} of {len(names):,} shown: ours and the largest; the table has all)"
+    return shown, f"{title} ({MOST_SERIES} of {formats.number(len(names))} shown: ours and the largest; the table has all)"
 # The shared service's dates and their sources, as events.csv records them (tests/test_seed.py checks): it began on
 # 1 January 2012 and the agreement ran to 31 December 2017 (gov.uk case study); Bexley's 2016-17 CIPFA return
 # says it ended on 31 March 2017. The shading follows the case study; its label names both.
@@ -157,7 +155,7 @@ def trend(yearly: pd.DataFrame, label: str, title: str, value_format: str = ",.0
     targets: fy, value (drawn as short black bars across the year).
     """
     yearly, title = _most_series(yearly, title)
-    fig = go.Figure()
+    fig = _figure()
     fig.add_vrect(x0=SHARED_SERVICE[0], x1=SHARED_SERVICE[1], fillcolor="#9e9e9e", opacity=0.14, line_width=0,
                   annotation_text=SHARED_SERVICE_LABEL, annotation_position="bottom left",
                   annotation_font=dict(size=13, color="#444444"))
@@ -207,9 +205,9 @@ def diverging_bars(changes: pd.DataFrame, title: str, unit: str) -> go.Figure:
     """Each branch's change: rises to the right, falls to the left, each labelled with its signed number."""
     rows = changes.iloc[::-1]
     colours = [BLUE if v >= 0 else VERMILION for v in rows["Change"]]
-    fig = go.Figure(go.Bar(
+    fig = _figure(go.Bar(
         x=rows["Change"], y=rows["Branch"], orientation="h", marker=dict(color=colours),
-        text=[f"{v:+,.0f}" for v in rows["Change"]], textposition="outside", cliponaxis=False,
+        text=[formats.number(v, 0, sign=True) for v in rows["Change"]], textposition="outside", cliponaxis=False,
         hovertemplate=f"%{{y}}: %{{x:+,.0f}} {unit}<extra></extra>",
     ))
     fig = _layout(fig, title, "", f"Change in {unit} on the year before")
@@ -224,7 +222,7 @@ def diverging_bars(changes: pd.DataFrame, title: str, unit: str) -> go.Figure:
 
 def indexed_lines(frame: pd.DataFrame, event: pd.Timestamp, title: str, y_title: str) -> go.Figure:
     """Two monthly series as an index around an event (frame: series, month, index), the event marked."""
-    fig = go.Figure()
+    fig = _figure()
     for i, (name, rows) in enumerate(frame.groupby("series", sort=False)):
         style = SERIES_STYLES[i % len(SERIES_STYLES)]
         fig.add_trace(go.Scatter(
@@ -257,19 +255,19 @@ def peer_bars(frame: pd.DataFrame, title: str, x_title: str, value_format: str, 
     """
     rows = frame.sort_values("value")
     names = [f"◆ {a}" if h else a for a, h in zip(rows["authority"], rows["highlight"])]
-    fig = go.Figure(go.Bar(
+    fig = _figure(go.Bar(
         x=rows["value"], y=names, orientation="h",
         marker=dict(color=[BLUE if h else PEER for h in rows["highlight"]],
                     pattern=dict(shape=["/" if h else "" for h in rows["highlight"]], fgcolor="white"),
                     line=dict(color=["#1f1f1f" if h else PEER for h in rows["highlight"]], width=1.5)),
-        text=[prefix + format(v, value_format) for v in rows["value"]], textposition="outside", cliponaxis=False,
+        text=[formats.d3_text(v, value_format, prefix) for v in rows["value"]], textposition="outside", cliponaxis=False,
         hovertemplate="%{y}: " + prefix + "%{x:" + value_format + "}<extra></extra>",
     ))
     if median is not None:
         # Under the bars: the dashes showed through the value labels ("4,849") when drawn over them.
         fig.add_vline(x=median, line=dict(color="#1f1f1f", width=2, dash="dash"), layer="below")
         fig.add_annotation(x=median, y=1, yref="paper", yanchor="bottom", showarrow=False,
-                           text=f"Group median {prefix}{format(median, value_format)}", font=dict(size=13))
+                           text=f"Group median {formats.d3_text(median, value_format, prefix)}", font=dict(size=13))
     fig = _layout(fig, title, "", x_title)
     fig.update_yaxes(tickformat=None, rangemode="normal")
     fig.update_xaxes(tickformat=None, range=[0, float(rows["value"].max()) * 1.18])

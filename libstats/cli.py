@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from libstats import SEED_DIR, db
+from libstats import SEED_DIR, db, formats
 
 
 @click.group(help="Statistics of the Bexley and Bromley shared library service.")
@@ -47,8 +47,8 @@ def build(db_file: Path | None, force: bool, if_missing: bool, seed_dir: Path, s
         except (FileExistsError, db.StoreError) as exc:
             raise click.ClickException(str(exc)) from None
         rows = result["rows"]
-        click.echo(f"Built {path} at national scale in {result['seconds']:.0f} s: {rows['branch']:,} branches, "
-                   f"{rows['monthly_figure']:,} monthly figures, {rows['daily_visits']:,} daily visit counts.")
+        click.echo(f"Built {path} at national scale in {formats.number(result['seconds'])} s: {formats.number(rows['branch'])} branches, "
+                   f"{formats.number(rows['monthly_figure'])} monthly figures, {formats.number(rows['daily_visits'])} daily visit counts.")
         return
     try:
         result = build_db(path, seed_dir=seed_dir, force=force)
@@ -59,8 +59,8 @@ def build(db_file: Path | None, force: bool, if_missing: bool, seed_dir: Path, s
     except OSError as exc:
         raise click.ClickException(f"could not build {path}: {exc}") from None
     figures = result.rows["monthly_figure"] + result.rows["annual_figure"]
-    click.echo(f"Built {path} from {seed_dir}: {figures:,} figures, {result.rows['branch']} branches, "
-               f"in {result.seconds:.1f} s. Entered data is kept in {db.entries_path(path)}.")
+    click.echo(f"Built {path} from {seed_dir}: {formats.number(figures)} figures, {result.rows['branch']} branches, "
+               f"in {formats.number(result.seconds, 1)} s. Entered data is kept in {db.entries_path(path)}.")
 
 
 @main.command("generate-seed", help="Regenerate the modelled seed CSVs in data/seed/ (deterministic).")
@@ -70,7 +70,7 @@ def generate_seed(seed_dir: Path) -> None:
     from tools import seedgen
     counts = seedgen.write(seed_dir)
     for name, n in counts.items():
-        click.echo(f"{name}: {n:,} rows")
+        click.echo(f"{name}: {formats.number(n)} rows")
 
 
 def _open_for_import(db_file: Path | None, read_only: bool) -> db.Database:
@@ -115,7 +115,7 @@ def _echo_plan(plan, parsed, reasons: dict[str, str]) -> None:
     for problem in plan.problems[:shown]:
         click.echo(f"  Problem: {problem}")
     if len(plan.problems) > shown:
-        click.echo(f"  … and {len(plan.problems) - shown:,} more problems (the first {shown} are listed; "
+        click.echo(f"  … and {formats.number(len(plan.problems) - shown)} more problems (the first {shown} are listed; "
                    "the Data page's upload offers every one as a download).")
     for warning in plan.warnings:
         given = reasons.get(warning.key)
@@ -128,7 +128,7 @@ def _echo_plan(plan, parsed, reasons: dict[str, str]) -> None:
             click.echo(f"  Change: {r.branch}, {r.label}, {month_name(r.month)}: {number(r.old_value)} -> "
                        f"{number(r.new_value)}")
         if len(plan.changed) > 20:
-            click.echo(f"  … and {len(plan.changed) - 20:,} more changes.")
+            click.echo(f"  … and {formats.number(len(plan.changed) - 20)} more changes.")
     click.echo(plan.summary())
 
 
@@ -385,7 +385,7 @@ def audit(out_file: Path | None, db_file: Path | None) -> None:
         out_file.write_bytes(content)
     except OSError as exc:
         raise click.ClickException(f"The audit trail could not be written to {out_file}: {exc.strerror or exc}.") from None
-    click.echo(f"Wrote {len(table):,} rows of the audit trail to {out_file}.")
+    click.echo(f"Wrote {formats.number(len(table))} rows of the audit trail to {out_file}.")
 
 
 @main.command(help="Build the board pack for one financial year: one self-contained HTML file, or an A4 PDF.")
@@ -422,7 +422,7 @@ def report(fy: str, fmt: str, out_file: Path, db_file: Path | None) -> None:
         out_file.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
     except OSError as exc:
         raise click.ClickException(f"The pack could not be written to {out_file}: {exc.strerror or exc}.") from None
-    click.echo(f"Wrote {out_file} ({out_file.stat().st_size / 1e6:.1f} MB).")
+    click.echo(f"Wrote {out_file} ({formats.number(out_file.stat().st_size / 1e6, 1)} MB).")
 
 
 if __name__ == "__main__":

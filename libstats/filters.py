@@ -6,9 +6,9 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from libstats import fiscal, ui
+from libstats import catalogue, fiscal, ui
 
-SCOPES = ("Whole service", "Bexley", "Bromley")
+SCOPES = catalogue.SCOPE_NAMES
 
 
 @dataclass(frozen=True)
@@ -17,11 +17,12 @@ class Selection:
     scope: str
     years: tuple[str, ...]
     complete_years: tuple[str, ...]
+    meeting: bool = False          # meeting mode (a projector): passed to ui.chart, never looked up by it
 
     @property
     def borough(self) -> str | None:
         """The borough a scope stands for, or None for the whole service."""
-        return None if self.scope == "Whole service" else self.scope
+        return catalogue.borough_of(self.scope)
 
     @property
     def previous_fy(self) -> str:
@@ -80,7 +81,7 @@ def sidebar() -> Selection:
                    "(◆), not a count.", icon=":material/warning:")
     st.query_params["fy"] = fy
     st.query_params["scope"] = scope
-    _this_run.selection = Selection(fy, scope, years, complete)
+    _this_run.selection = Selection(fy, scope, years, complete, meeting_mode())
     return _this_run.selection
 
 

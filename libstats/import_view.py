@@ -4,7 +4,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from libstats import auth, db, export, import_words, importer, signin, ui
+from libstats import auth, db, export, formats, import_words, importer, signin, ui
 from libstats.quality import month_name, number
 
 # The problems shown on the page at most; the rest are in a download (a hostile file can have hundreds of thousands).
@@ -61,12 +61,12 @@ def show_upload(upload, metric: str | None, who: auth.Identity, index: int) -> N
     for note in plan.notes:
         st.caption(ui.plain(note))
     if plan.problems:
-        st.error(f"{importer.plural(len(plan.problems), 'problem')}: nothing from this file will be imported. "
+        st.error(f"{formats.plural(len(plan.problems), 'problem')}: nothing from this file will be imported. "
                  "Correct the rows below and upload it again.")
         st.dataframe(_table_of(plan.problems[:PROBLEMS_SHOWN]), hide_index=True, width="stretch",
                      key=f"problems_{index}")
         if len(plan.problems) > PROBLEMS_SHOWN:
-            st.caption(f"The first {PROBLEMS_SHOWN:,} are shown, and {len(plan.problems) - PROBLEMS_SHOWN:,} more: "
+            st.caption(f"The first {formats.number(PROBLEMS_SHOWN)} are shown, and {formats.number(len(plan.problems) - PROBLEMS_SHOWN)} more: "
                        "the download has every one.")
             st.download_button("Download every problem (CSV)", lambda: export.to_csv(_table_of(plan.problems)),
                                "problems.csv", "text/csv", key=f"problems_csv_{index}", icon=":material/download:")
@@ -81,20 +81,20 @@ def show_upload(upload, metric: str | None, who: auth.Identity, index: int) -> N
     left, right = st.columns(2)
     for column, part, with_old, label, key in (
             (left, plan.added, False, "to add", "added"), (right, plan.changed, True, "to change (now → new)", "changed")):
-        with column.expander(f"{importer.plural(len(part), 'figure')} {label}", expanded=key == "changed" and not part.empty):
+        with column.expander(f"{formats.plural(len(part), 'figure')} {label}", expanded=key == "changed" and not part.empty):
             if len(part) > PREVIEW_ROWS:
-                st.caption(f"The first {PREVIEW_ROWS:,} of {len(part):,}, in the order of the file.")
+                st.caption(f"The first {formats.number(PREVIEW_ROWS)} of {formats.number(len(part))}, in the order of the file.")
             st.dataframe(_changes(part, with_old=with_old), hide_index=True, key=f"{key}_{index}")
     reasons = {}
     if plan.warnings:
-        st.warning(f"{importer.plural(len(plan.warnings), 'figure')} look{'s' if len(plan.warnings) == 1 else ''} "
+        st.warning(f"{formats.plural(len(plan.warnings), 'figure')} {formats.verb(len(plan.warnings), 'looks', 'look')} "
                    "unusual. They can be imported, but say why each is right.")
         for w in plan.warnings:
             reasons[w.key] = st.text_input(ui.plain(w), key=f"reason_{index}_{w.key}",
                                            placeholder="Why this figure is right")
     missing = plan.missing_reasons(reasons)
     if missing:
-        st.info(f"{importer.plural(len(missing), 'warning')} still need{'s' if len(missing) == 1 else ''} a reason "
+        st.info(f"{formats.plural(len(missing), 'warning')} still {formats.verb(len(missing), 'needs', 'need')} a reason "
                 "before the import can go ahead.")
     if st.button(f"Import {ui.plain(upload.name)}", key=f"confirm_{index}", type="primary",
                  disabled=bool(missing)):

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from libstats import formats
+
 NOTHING = "—"
 
 HISTORY = {"import_id": "Import", "imported_at": "When", "imported_by": "Imported by", "file_name": "File",
@@ -32,7 +34,7 @@ def _shown(frame: pd.DataFrame, names: dict[str, str], dates: tuple[str, ...] = 
             out[column] = out[column].map(lambda m: NOTHING if m is None or pd.isna(m) else f"{pd.Timestamp(m):%b %Y}")
         elif out[column].isna().any():
             out[column] = out[column].map(lambda v: NOTHING if v is None or pd.isna(v) else
-                                          f"{v:,.0f}" if isinstance(v, float) and v == int(v) else v)
+                                          formats.number(v) if isinstance(v, float) and v == int(v) else v)
     return out.rename(columns=names)
 
 

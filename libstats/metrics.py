@@ -1,75 +1,61 @@
 """Measures, derived KPIs and how figures are written: pure functions, no Streamlit."""
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 
 import pandas as pd
 
+from libstats import catalogue, formats
 from libstats import provenance as prov
-
-BOOK_CATEGORIES = ("issues_adult_fiction", "issues_adult_nonfiction",
-                   "issues_children_fiction", "issues_children_nonfiction")
-
-
-@dataclass(frozen=True)
-class Measure:
-    """Something charted month by month: one metric, or several added together."""
-    code: str
-    label: str
-    metrics: tuple[str, ...]
-    unit: str          # what one of it is called in a sentence: "visits", "hours"
-
-
-MONTHLY_MEASURES = {m.code: m for m in (
-    Measure("visits", "Visits", ("visits",), "visits"),
-    Measure("book_issues", "Book issues", BOOK_CATEGORIES, "issues"),
-    Measure("children_issues", "Children's book issues", BOOK_CATEGORIES[2:], "issues"),
-    Measure("issues_av_e", "AV and e-issues", ("issues_av_e",), "issues"),
-    Measure("pc_hours_used", "PC hours used", ("pc_hours_used",), "hours"),
-    Measure("events", "Events", ("events",), "events"),
-    Measure("event_attendance", "Event attendance", ("event_attendance",), "attendances"),
-    Measure("enquiries", "Enquiries", ("enquiries",), "enquiries"),
-    Measure("requests", "Requests", ("requests",), "requests"),
-    Measure("website_visits", "Website visits", ("website_visits",), "visits"),
-)}
 
 
 @dataclass(frozen=True)
 class Headline:
-    """A headline tile: a figure for the year, how it is computed and how it is written."""
-    code: str
-    label: str
-    kind: str                  # 'count', 'rate' (per 1,000), 'share' (0-1), 'money'
-    higher_is_better: bool
+    """A headline tile: a catalogue measure for the year, the metrics it needs, and what the tile's help says."""
+    measure: catalogue.Measure
     help: str
     metrics: tuple[str, ...]   # the warehouse metrics it needs
     uses_population: bool = False
 
+    @property
+    def code(self) -> str:
+        return self.measure.code
 
-HEADLINES = (
-    Headline("visits", "Visits", "count", True,
-             "Physical visits for library purposes in the year.", ("visits",)),
-    Headline("book_issues", "Book issues", "count", True,
-             "Loans of books (adult and children's, fiction and non-fiction), including renewals.",
-             BOOK_CATEGORIES),
-    Headline("active_borrowers", "Active borrowers", "count", True,
-             "People who borrowed at least once in the year (the boroughs' annual returns).",
-             ("active_borrowers",)),
-    Headline("visits_per_1000", "Visits per 1,000 population", "rate", True,
-             "Visits divided by the population, times 1,000.", ("visits",), uses_population=True),
-    Headline("pc_utilisation", "PC utilisation", "share", True,
-             "Public PC hours used as a share of the hours available.",
-             ("pc_hours_used", "pc_hours_available")),
-    Headline("net_cost_per_visit", "Net cost per visit", "money", False,
-             "Net expenditure (spending less income) divided by visits.",
-             ("net_expenditure", "visits")),
-)
+    @property
+    def label(self) -> str:
+        return self.measure.label
+
+    @property
+    def higher_is_better(self) -> bool:
+        return self.measure.higher_is_better
+
+    @property
+    def kind(self) -> str:
+        """'share' for a share (its change is in points), else the catalogue format."""
+        return "share" if self.measure.is_share else self.measure.format
+
+
+def headlines() -> tuple[Headline, ...]:
+    """The Overview's headline tiles, in order."""
+    m = catalogue.measure
+    return (
+        Headline(m("visits"), "Physical visits for library purposes in the year.", ("visits",)),
+        Headline(m("book_issues"), "Loans of books (adult and children's, fiction and non-fiction), including renewals.",
+                 catalogue.BOOK_ISSUES),
+        Headline(m("active_borrowers"), "People who borrowed at least once in the year (the boroughs' annual returns).",
+                 ("active_borrowers",)),
+        Headline(m("visits_per_1000"), "Visits divided by the population, times 1,000.", ("visits",),
+                 uses_population=True),
+        Headline(m("pc_utilisation"), "Public PC hours used as a share of the hours available.",
+                 ("pc_hours_used", "pc_hours_available")),
+        Headline(m("net_cost_per_visit"), "Net expenditure (spending less income) divided by visits.",
+                 ("net_expenditure", "visits")),
+    )
 
 
 def headline_metrics() -> list[str]:
     """Every warehouse metric the headline tiles need."""
-    return sorted({m for h in HEADLINES for m in h.metrics})
+    return sorted({m for h in headlines() for m in h.metrics})
 
 
 @dataclass
@@ -106,7 +92,7 @@ class Tile:
     def value_text(self) -> str:
         if self.withheld:
             return "Part year"
-        return format_value(self.value, self.headline.kind)
+        return self.headline.measure.value_text(self.value)
 
     @property
     def change_text(self) -> str | None:
@@ -117,8 +103,8 @@ class Tile:
         if self.is_flat:
             return f"no change on {self.previous_fy}"
         if self.headline.kind == "share":
-            return f"{change * 100:+.1f} points on {self.previous_fy}"
-        return f"{change * 100:+.1f}% on {self.previous_fy}"
+            return f"{formats.number(change * 100, 1, sign=True)} points on {self.previous_fy}"
+        return f"{formats.percent(change, 1, sign=True)} on {self.previous_fy}"
 
     @property
     def delta_text(self) -> str | None:
@@ -183,7 +169,7 @@ def headline_tiles(totals: pd.DataFrame, population: pd.DataFrame, fy: str, prev
         raise ValueError(f"no rule for headline {h.code}")
 
     tiles = []
-    for h in HEADLINES:
+    for h in headlines():
         if h.code == "active_borrowers" and borrowers_by_borough:
             parts = []
             for name, frame in borrowers_by_borough.items():
@@ -201,35 +187,6 @@ def headline_tiles(totals: pd.DataFrame, population: pd.DataFrame, fy: str, prev
         previous, previous_provenance = compute(h, previous_fy)
         tiles.append(Tile(h, fy, previous_fy, value, previous, provenance, previous_provenance))
     return tiles
-
-
-def format_value(value: float | None, kind: str) -> str:
-    """A figure as a board report writes it."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "no figure"
-    if kind == "count":
-        return f"{value:,.0f}"
-    if kind == "rate":
-        return f"{value:,.0f}"
-    if kind == "share":
-        return f"{value * 100:.1f}%"
-    if kind == "money":
-        return f"£{value:,.2f}"
-    raise ValueError(f"unknown kind {kind!r}")
-
-
-def format_count(value: float | None) -> str:
-    return format_value(value, "count")
-
-
-def change_words(value: float | None, previous: float | None, previous_fy: str) -> str:
-    """'up 4.2% on 2014-15', 'down 3.1% on 2014-15' or 'the same as 2014-15'."""
-    if value is None or previous in (None, 0):
-        return f"with no figure for {previous_fy} to compare"
-    change = value / previous - 1
-    if round(change * 100, 1) == 0:
-        return f"the same as {previous_fy}"
-    return f"{'up' if change > 0 else 'down'} {abs(change) * 100:.1f}% on {previous_fy}"
 
 
 # The column names the queries use, as a reader would say them (tables on the page; downloads keep the names).

@@ -5,7 +5,7 @@ import datetime as dt
 
 import pandas as pd
 
-from libstats import fiscal, metrics
+from libstats import catalogue, fiscal, formats
 from libstats import provenance as prov
 
 
@@ -23,19 +23,32 @@ def monthly_table(monthly: pd.DataFrame, fy: str, previous_fy: str) -> pd.DataFr
     return pd.DataFrame(rows)
 
 
-def chart_title(measure: metrics.Measure, monthly: pd.DataFrame, fy: str, previous_fy: str,
+# The measures the Overview charts month by month (catalogue codes), in the order its picker offers them.
+MONTHLY = ("visits", "book_issues", "children_issues", "issues_av_e", "pc_hours_used", "events", "event_attendance",
+           "enquiries", "requests", "website_visits")
+
+
+def monthly_measures() -> dict[str, catalogue.Measure]:
+    return {code: catalogue.measure(code) for code in MONTHLY}
+
+
+def format_count(value: float | None) -> str:
+    return formats.value(value, "count")
+
+
+def chart_title(measure: catalogue.Measure, monthly: pd.DataFrame, fy: str, previous_fy: str,
                 months: list[int]) -> tuple[str, float | None, float | None]:
     """A title that states the finding, e.g. 'Visits down 4.3% on 2014-15 (1,024,069 in 2015-16)'."""
     this = monthly.loc[monthly["fy"] == fy, "value"].sum() if (monthly["fy"] == fy).any() else None
     same_months = monthly[(monthly["fy"] == previous_fy) & pd.to_datetime(monthly["month"]).dt.month.isin(months)]
     last = same_months["value"].sum() if not same_months.empty else None
     part = "" if len(months) == 12 else " in the first month" if len(months) == 1 else f" in the {len(months)} months so far"
-    title = (f"{measure.label} {metrics.change_words(this, last, previous_fy)}{part} "
-             f"({metrics.format_count(this)} in {fy})")
+    title = (f"{measure.label} {formats.change_words(this, last, previous_fy)}{part} "
+             f"({format_count(this)} in {fy})")
     return title, this, last
 
 
-def chart_summary(measure, monthly: pd.DataFrame, fy: str, scope: str, value_text=metrics.format_count) -> str:
+def chart_summary(measure, monthly: pd.DataFrame, fy: str, scope: str, value_text=format_count) -> str:
     """One sentence a screen reader can read instead of the chart: the year's highest and lowest months.
 
     measure: anything with a label and a unit (a Measure, or the explorer's measures).
@@ -90,21 +103,3 @@ def monthly_provenance_note(monthly: pd.DataFrame, years: list[str]) -> str:
             parts.append(f"{year} is {prov.words(provenance)}")
     marker = "⚠ Modelled figures shown. " if any("modelled" in p or "estimate" in p for p in parts) else ""
     return marker + "; ".join(parts) + "." if parts else ""
-
-
-
-def month_by_month(run, code: str, fy: str, previous_fy: str, borough: str | None, scope: str,
-                   months: tuple[int, ...]):
-    """The Overview's chart of one measure (metrics.MONTHLY_MEASURES) against the year before, its
-    provenance note: (charts.Shown, note)."""
-    from libstats import charts
-    measure = metrics.MONTHLY_MEASURES[code]
-    monthly = run("monthly_totals", fys=[previous_fy, fy], metrics=list(measure.metrics), borough=borough)
-    events = run("events_in_year", fy=fy, borough=borough)
-    numbered = events.assign(number=range(1, len(events) + 1))
-    title, _, _ = chart_title(measure, monthly, fy, previous_fy, list(months))
-    figure = charts.fy_overlay(monthly, fy, previous_fy, measure.label, measure.unit, title,
-                               numbered[numbered["date_precision"] != "year"])
-    return (charts.Shown("overview_chart", figure, chart_summary(measure, monthly, fy, scope),
-                         monthly_table(monthly, fy, previous_fy)),
-            monthly_provenance_note(monthly, [fy, previous_fy]))

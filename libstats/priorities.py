@@ -13,7 +13,7 @@ import pandas as pd
 import statsmodels.api as sm
 from threadpoolctl import threadpool_limits
 
-from libstats import charts
+from libstats import formats
 from libstats import provenance as prov
 
 WINDOW_MONTHS = 12          # months before the event, and months from it
@@ -136,8 +136,8 @@ class Estimate:
         return "rise" if self.effect > 0 else "fall"
 
     def result_sentence(self) -> str:
-        span = (f"{self.effect * 100:+.1f}% over and above {self.control} in the {WINDOW_MONTHS} months from "
-                f"{self.start:%B %Y} (likely between {self.low * 100:+.1f}% and {self.high * 100:+.1f}%)")
+        span = (f"{formats.percent(self.effect, 1, sign=True)} over and above {self.control} in the {WINDOW_MONTHS} months from "
+                f"{self.start:%B %Y} (likely between {formats.percent(self.low, 1, sign=True)} and {formats.percent(self.high, 1, sign=True)})")
         if self.verdict == "no clear change":
             return (f"{self.measure} at {self.treated}: no clear change ({span}). {self.as_large} of the "
                     f"{self.placebos} placebo estimates were as large, so this is within what chance alone gives.")
@@ -155,7 +155,7 @@ class Estimate:
         return f"{first}. {self.result_sentence()}"
 
     def pre_trend_sentence(self) -> str:
-        drift = f"{self.pre_drift * 100:+.1f}%"
+        drift = formats.percent(self.pre_drift, 1, sign=True)
         if self.pre_drift_unusual:
             return (f"Before {self.start:%B %Y}, {self.treated} and {self.control} did not move together: the gap "
                     f"between them drifted by {drift} over the year, more than at 9 in 10 of the placebos, so part "
@@ -183,7 +183,7 @@ class Estimate:
             f"library as if it had had the event (placebos in space) and {self.time_placebos} times at "
             f"{self.treated} at dates with no event (placebos in time), {self.placebos} placebos in all. The range "
             f"is the estimate less the placebo estimates {ends}, so it holds the true effect about "
-            f"{self.coverage * 100:.0f} times in 100 if the real estimate's error is like the placebos'. A change is "
+            f"{formats.number(self.coverage * 100)} times in 100 if the real estimate's error is like the placebos'. A change is "
             f"called clear when no more than {self.clear_allows} of the {self.placebos} placebos were as far from "
             f"zero, which chance alone does at most 1 time in {round(1 / CLEAR)}. It assumes that without the event {self.treated} would "
             f"have moved like the comparison libraries (the chart shows the year before), and it cannot tell the "
@@ -403,12 +403,12 @@ def _seed_note(event, measure: str, measure_code: str) -> str | None:
         return f"On the seed the generator gives this event no effect on {measure.lower()}"
     factor, first = _number(event.modelled_effect), _number(event.modelled_first_effect)
     if first is not None:
-        setting = f"×{first:.2f} for its first {int(event.modelled_first_months)} months" + (
-            f", then ×{factor:.2f}" if factor is not None else ", then nothing")
+        setting = f"×{formats.number(first, 2)} for its first {int(event.modelled_first_months)} months" + (
+            f", then ×{formats.number(factor, 2)}" if factor is not None else ", then nothing")
     else:
-        setting = f"×{factor:.2f} from {event_start(event):%B %Y}"
+        setting = f"×{formats.number(factor, 2)} from {event_start(event):%B %Y}"
     return (f"On the seed this effect is set by the generator's model, not measured: it sets {measure.lower()} at "
-            f"{where(event)} {setting} (about {effect * 100:+.0f}% over the year after), so the estimate can only "
+            f"{where(event)} {setting} (about {formats.percent(effect, 0, sign=True)} over the year after), so the estimate can only "
             "find the generator's own setting")
 
 
@@ -496,111 +496,3 @@ def _chart_frame(data: _Panel, rows, treated, controls, treated_name, control_na
         out.append(pd.DataFrame({"series": name, "month": data.months[rows], "value": total,
                                  "index": total / base * 100}))
     return pd.concat(out, ignore_index=True)
-
-
-def estimate_chart(result: Estimate, measure: str) -> charts.Shown:
-    """The treated libraries against the comparison libraries, the year before and the year from the event."""
-    others = result.control.removeprefix("the ").removesuffix(" compared")
-    figure = charts.indexed_lines(result.frame, result.start, f"{measure}: {result.treated} against {others}",
-                                  f"{measure} (100 = average of the year before)")
-    table = result.frame.pivot_table(index="month", columns="series", values="value", sort=False).reset_index()
-    table["month"] = table["month"].dt.strftime("%b %Y")
-    return charts.Shown("", figure, result.pre_trend_sentence(), table)
-
-
-def savings_table(net: pd.DataFrame, savings: dict[str, float]) -> pd.DataFrame:
-    """Each borough's net expenditure by year beside the shared service's yearly saving, from 2012-13.
-
-    The column "Shared service that year" says, with its source, whether the service ran all year: the gov.uk
-    case study has the agreement run to 31 December 2017; Bexley's 2016-17 CIPFA return says it ended on
-    31 March 2017, so Bexley's 2017-18 saving is counted on the case study's word alone.
-    """
-    rows = []
-    for row in net.sort_values(["borough", "fy"]).itertuples():
-        saving = savings.get(row.borough)
-        if saving is None or row.fy < "2012-13":
-            continue
-        rows.append({"Borough": row.borough, "Financial year": row.fy, "Net expenditure (£)": row.value,
-                     "Saving (£)": saving, "Saving as % of net expenditure": round(saving / row.value * 100, 1),
-                     "Shared service that year": shared_service_in(row.borough, row.fy),
-                     "Source": row.provenance})
-    return pd.DataFrame(rows)
-
-
-def shared_service_in(borough: str, fy: str) -> str:
-    """Whether the shared service ran in a borough's financial year, with the source of each date."""
-    if fy < "2017-18":
-        return "All year (gov.uk case study)"
-    if fy > "2017-18":
-        return "Ended before the year (gov.uk case study: 31 December 2017)"
-    said = "April to December 2017 (gov.uk case study: to 31 December 2017)"
-    if borough == "Bexley":
-        return said + "; Bexley's 2016-17 CIPFA return says it ended on 31 March 2017, before this year"
-    return said
-
-
-# The shared service's savings (gov.uk case study, "about"): yearly, from its first full year.
-SAVINGS = {"Bexley": 400_000.0, "Bromley": 370_000.0}
-
-# UK library visits (millions): published for 2010-11, 2015-16 and 2017-18 (library-data.md §4); the
-# years between are interpolated on a constant rate of change, so they are modelled.
-NATIONAL_VISITS = (
-    ("2010-11", 314.0, "published"), ("2011-12", 300.0, "modelled"), ("2012-13", 286.6, "modelled"),
-    ("2013-14", 273.9, "modelled"), ("2014-15", 261.7, "modelled"), ("2015-16", 250.0, "published"),
-    ("2016-17", 241.4, "modelled"), ("2017-18", 233.0, "published"),
-)
-
-
-def national_comparison(service: pd.DataFrame) -> pd.DataFrame:
-    """Service visits by year beside UK visits, both as an index with 2010-11 = 100.
-
-    service: fy, value, provenance (the service's yearly visits).
-    """
-    national = pd.DataFrame(NATIONAL_VISITS, columns=["fy", "value", "provenance"])
-    if not (service["fy"] == "2010-11").any():
-        return pd.DataFrame(columns=["series", "fy", "value", "provenance", "months"])
-    base_service = float(service.loc[service["fy"] == "2010-11", "value"].iloc[0])
-    rows = [{"series": "Bexley and Bromley", "fy": r.fy, "value": r.value / base_service * 100,
-             "provenance": r.provenance, "months": r.months} for r in service.itertuples()]
-    rows += [{"series": "UK (all library authorities)", "fy": r.fy, "value": r.value / 314.0 * 100,
-              "provenance": r.provenance, "months": 12} for r in national.itertuples()]
-    return pd.DataFrame(rows)
-
-
-def gap_to_national(comparison: pd.DataFrame, fy: str) -> float | None:
-    """How far the service's index is above (+) or below (-) the UK's in a year, in index points."""
-    ours = comparison[(comparison["series"] == "Bexley and Bromley") & (comparison["fy"] == fy)]["value"]
-    uk = comparison[(comparison["series"] == "UK (all library authorities)") & (comparison["fy"] == fy)]["value"]
-    if ours.empty or uk.empty:
-        return None
-    return float(ours.iloc[0] - uk.iloc[0])
-
-
-def funding_chart(run) -> charts.Shown:
-    """External funding secured by each borough, by year (modelled)."""
-    from libstats import yoy
-    funding = run("annual_by_borough", metrics=["external_funding"], borough=None)
-    measure = yoy.explorer_measures(run("metric_catalogue"))["external_funding"]
-    trend = funding.rename(columns={"borough": "series"}).assign(months=12)
-    return charts.Shown("funding_chart",
-                        charts.trend(trend, "External funding (£)", "External funding secured by each borough, by year"),
-                        yoy.trend_summary(trend[trend["series"] == "Bexley"], measure), yoy.trend_table(trend, measure))
-
-
-def shared_service_chart(run) -> charts.Shown | None:
-    """The service's visits against all UK library visits, each indexed to 2010-11 (None without 2010-11)."""
-    from libstats import yoy
-    service = yoy.yearly(run("branch_trends", metrics=["visits"], borough=None),
-                         yoy.explorer_measures(run("metric_catalogue"))["visits"], "Bexley and Bromley")
-    comparison = national_comparison(service)
-    if comparison.empty:
-        return None
-    gap = gap_to_national(comparison, "2015-16")
-    sentence = ("Visits across both boroughs against all UK library visits, each as an index with 2010-11 = 100. "
-                + ("" if gap is None else f"By 2015-16 the service stood {abs(gap):.1f} points "
-                   f"{'above' if gap > 0 else 'below'} the national index, so its fall was "
-                   f"{'smaller' if gap > 0 else 'larger'} than the country's."))
-    return charts.Shown("national_chart",
-                        charts.trend(comparison, "Index (2010-11 = 100)", "Visits: the shared service against the UK, indexed",
-                                     ".1f"), sentence,
-                        comparison.assign(value=comparison["value"].round(1)).drop(columns=["months"]))

@@ -26,7 +26,7 @@ import pandas as pd
 import plotly.io as pio
 from plotly.offline import get_plotlyjs
 
-from libstats import appraisal
+from libstats import appraisal, formats
 from libstats.devtools import CHROMIUM, CHROMIUM_ARGS  # Debian's, as the browser tests drive it
 
 log = logging.getLogger(__name__)
@@ -90,7 +90,7 @@ def _texts(column: pd.Series) -> list[str]:
     values = column.dropna()
     decimals = 0 if values.empty or (values == values.round()).all() else \
         1 if (values.round(1) == values.round(2)).all() else 2
-    return ["" if pd.isna(v) else f"{v:,.{decimals}f}" for v in column]
+    return ["" if pd.isna(v) else formats.number(v, decimals) for v in column]
 
 
 def _grid(name: str, table: pd.DataFrame) -> dict:

@@ -9,7 +9,7 @@ import weakref
 import pandas as pd
 import streamlit as st
 
-from libstats import db
+from libstats import charts, db, export, metrics
 
 log = logging.getLogger("libstats")
 
@@ -76,9 +76,17 @@ def computed(fn, *args):
     return _computed(f"{fn.__module__}.{fn.__qualname__}", database().data_version(), args, _fn=fn)
 
 
-def show(shown, **options):
+def tile(where, tile) -> None:
+    """A parts.Tile in a column (or the page): the figure, its change in words and colour, its caption."""
+    where.metric(tile.label, tile.value, tile.delta, border=True, help=tile.help, delta_color=tile.delta_color,
+                 delta_arrow=tile.delta_arrow)
+    if tile.caption:
+        where.caption(tile.caption)
+
+
+def show(shown, meeting: bool, **options):
     """A chart computed ahead (anything with key, figure, summary and table), with its text alternative."""
-    return chart(shown.figure, shown.key, shown.summary, shown.table, **options)
+    return chart(shown.figure, shown.key, shown.summary, shown.table, meeting=meeting, **options)
 
 
 _PRESENTED: dict[tuple[int, int], tuple[weakref.ref, object]] = {}
@@ -86,7 +94,6 @@ _PRESENTED: dict[tuple[int, int], tuple[weakref.ref, object]] = {}
 
 def _presentation(fig, height: int):
     """The projector version of a figure, made once per figure and height (pages reuse cached figures)."""
-    from libstats import charts
     hit = _PRESENTED.get((id(fig), height))
     if hit is not None and hit[0]() is fig:
         return hit[1]
@@ -124,16 +131,14 @@ def _untitled(fig) -> tuple[dict, str]:
 
 
 def chart(fig, key: str, summary: str, table: pd.DataFrame, table_caption: str | None = None,
-          headline: bool = True, meeting_height: int = 560, on_select: str = "ignore"):
+          headline: bool = True, meeting_height: int = 560, on_select: str = "ignore", *, meeting: bool):
     """A chart with its text alternative (a sentence, and the numbers as a table) and its downloads.
 
     The camera button on the chart saves it as a PNG; the CSV button saves its numbers. In meeting
-    mode the sentence (the key number in words) comes first, in large type (unless the page has put it
+    mode (meeting: the page's filters.Selection.meeting) the sentence (the key number in words) comes first, in large type (unless the page has put it
     above already: headline=False), above a chart meeting_height pixels tall. on_select="rerun": a click on
     a bar or point reruns the page, and the chart's selection event is returned.
     """
-    from libstats import export, filters, metrics
-    meeting = filters.meeting_mode()
     if meeting:
         if headline:
             st.subheader(summary)

@@ -1,20 +1,15 @@
-"""Value for money and the peer comparison: costs per use, staff and volunteers, the outer-London group. Pure pandas."""
+"""Value for money and the peer comparison: costs per use, staff and volunteers, the outer-London group. Pure pandas:
+libstats/content/value_for_money.py and peers.py build the pages from these tables."""
 from __future__ import annotations
-
-from dataclasses import dataclass
-from typing import Callable
 
 import pandas as pd
 
-from libstats import metrics
+from libstats import catalogue, formats
 from libstats import provenance as prov
 
-PEER_MEASURES = {
-    "visits_per_1000": ("Visits per 1,000 population", ",.0f", ""),
-    "issues_per_visit": ("Book issues per visit", ".2f", ""),
-    "net_cost_per_visit": ("Net cost per visit", ",.2f", "£"),
-    "pc_utilisation": ("PC utilisation", ".0%", ""),
-}
+# The peer comparison's measures (catalogue codes) and the places its charts write them to (None: the catalogue's;
+# a share is written in whole per cents there, as the CIPFA comparison tables do).
+PEER_MEASURES = {"visits_per_1000": None, "issues_per_visit": None, "net_cost_per_visit": None, "pc_utilisation": 0}
 OURS = ("Bexley", "Bromley")
 
 
@@ -25,7 +20,7 @@ def value_table(annual: pd.DataFrame, yearly: pd.DataFrame, population: pd.DataF
     (monthly metrics added up). population: borough, fy, population, provenance.
     """
     a = annual.pivot_table(index=["borough", "fy"], columns="metric", values="value", aggfunc="sum")
-    y = yearly.assign(metric=yearly["metric"].where(~yearly["metric"].isin(metrics.BOOK_CATEGORIES), "book_issues")) \
+    y = yearly.assign(metric=yearly["metric"].where(~yearly["metric"].isin(catalogue.BOOK_ISSUES), "book_issues")) \
         .pivot_table(index=["borough", "fy"], columns="metric", values="value", aggfunc="sum")
     p = population.set_index(["borough", "fy"])["population"]
     provenance = pd.concat([annual[["borough", "fy", "provenance"]], yearly[["borough", "fy", "provenance"]]]) \
@@ -62,7 +57,8 @@ def peer_table(peers: pd.DataFrame) -> pd.DataFrame:
 
 def peer_summary(table: pd.DataFrame, measure: str) -> tuple[float | None, str]:
     """The group median of a measure, and a sentence placing Bexley and Bromley against it."""
-    label, fmt, prefix = PEER_MEASURES[measure]
+    shown = catalogue.measure(measure)
+    label, digits = shown.label, PEER_MEASURES[measure]
     rows = table.dropna(subset=[measure]).sort_values(measure, ascending=False).reset_index(drop=True)
     if rows.empty:
         return None, f"No authority has a figure for {label.lower()}."
@@ -72,67 +68,13 @@ def peer_summary(table: pd.DataFrame, measure: str) -> tuple[float | None, str]:
         hit = rows.index[rows["authority"] == ours]
         if len(hit):
             value = rows.loc[hit[0], measure]
-            parts.append(f"{ours} {prefix}{format(value, fmt)} ({hit[0] + 1} of {len(rows)}, "
+            parts.append(f"{ours} {formats.value(value, shown.format, digits)} ({hit[0] + 1} of {len(rows)}, "
                          f"{'above' if value > median else 'below' if value < median else 'at'} the median)")
-    return median, (f"{label}: group median {prefix}{format(median, fmt)} across {len(rows)} authorities; "
+    return median, (f"{label}: group median {formats.value(median, shown.format, digits)} across {len(rows)} authorities; "
                     + "; ".join(parts) + ".")
 
 
 FINANCE = ["total_expenditure", "income", "net_expenditure", "staff_fte", "volunteers", "volunteer_hours"]
-TILES = (("Net expenditure", "Net expenditure (£)", "£{:,.0f}"), ("Net cost per visit", "Net cost per visit (£)", "£{:,.2f}"),
-         ("Net cost per book issue", "Net cost per book issue (£)", "£{:,.2f}"),
-         ("Net cost per head", "Net cost per head (£)", "£{:,.2f}"))
-MOST_TILE_ROWS = 4          # boroughs with their own row of tiles; the table below has every one
-
-
-@dataclass(frozen=True)
-class ValuePage:
-    table: pd.DataFrame                          # every year of the boroughs in scope
-    tiles: list[tuple[str, list[tuple[str, str, str | None]], str]]   # borough, (label, value, change), source
-    tiles_note: str | None
-    trend: object                                # charts.Shown
-
-
-def page(run: Callable[..., pd.DataFrame], fy: str, previous_fy: str, borough: str | None) -> ValuePage:
-    """What the value-for-money page shows for a year and a scope (None: every borough)."""
-    from libstats import charts
-    table = value_table(run("annual_by_borough", metrics=FINANCE, borough=None),
-                        run("yearly_by_borough", metrics=["visits", *metrics.BOOK_CATEGORIES]),
-                        run("population_all"))
-    shown = table if borough is None else table[table["Borough"] == borough]
-    this_year = shown[shown["Financial year"] == fy]
-    this_year = this_year.sort_values("Borough", key=lambda b: ~b.isin(OURS), kind="stable")     # ours first
-    before = shown[shown["Financial year"] == previous_fy].set_index("Borough")
-    tiles = []
-    for row in this_year.head(MOST_TILE_ROWS).to_dict("records"):
-        row_tiles = []
-        for label, field, fmt in TILES:
-            last = before[field].get(row["Borough"]) if field in before else None
-            change = None if last is None or pd.isna(last) or last == 0 else \
-                f"{(row[field] / last - 1) * 100:+.1f}% on {previous_fy}"
-            row_tiles.append((label, fmt.format(row[field]), change))
-        tiles.append((row["Borough"], row_tiles, row["Source"]))
-    note = (f"Tiles for {MOST_TILE_ROWS} of {len(this_year):,} authorities (ours first); the table below has every one."
-            if len(this_year) > MOST_TILE_ROWS else None)
-    trend = shown[["Borough", "Financial year", "Net cost per visit (£)", "provenance"]].rename(
-        columns={"Borough": "series", "Financial year": "fy", "Net cost per visit (£)": "value"})
-    trend = trend.assign(months=12)
-    chart = charts.Shown("vfm_trend", charts.trend(trend, "Net cost per visit (£)", "Net cost per visit, by borough and year", ",.2f"),
-                  "Net expenditure divided by visits for each year; hollow markers are years with any modelled part.",
-                  trend.drop(columns=["months"]).assign(value=trend["value"].round(2)))
-    return ValuePage(shown.drop(columns=["provenance"]), tiles, note, chart)
-
-
-def peer_charts(run: Callable[..., pd.DataFrame], fy: str = "2015-16") -> list:
-    """The peer page's charts, one per measure (charts.Shown), from the published returns of one year."""
-    from libstats import charts
-    table = peer_table(run("peer_figures", fy=fy))
-    shown = []
-    for measure, (label, fmt, prefix) in PEER_MEASURES.items():
-        median, sentence = peer_summary(table, measure)
-        rows = table[["authority", measure, "highlight"]].rename(columns={measure: "value"}).dropna(subset=["value"])
-        numbers = (rows.sort_values("value", ascending=False).assign(value=rows["value"].round(3))
-                   .rename(columns={"authority": "Authority", "value": label, "highlight": "Ours"}))
-        shown.append(charts.Shown(f"peer_{measure}", charts.peer_bars(rows, f"{label}, {fy}", label, fmt, median, prefix),
-                                  sentence, numbers))
-    return shown
+# The tiles of each borough: a catalogue measure and the value table's column that holds it.
+TILES = (("net_expenditure", "Net expenditure (£)"), ("net_cost_per_visit", "Net cost per visit (£)"),
+         ("net_cost_per_book_issue", "Net cost per book issue (£)"), ("net_cost_per_head", "Net cost per head (£)"))

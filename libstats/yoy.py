@@ -6,76 +6,20 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from libstats import metrics
+from libstats import catalogue, formats
 from libstats import provenance as prov
 
-BOOKS = metrics.BOOK_CATEGORIES
+BOOKS = catalogue.BOOK_ISSUES
+# The measures this module takes are the catalogue's (catalogue.Measure); the name stays for readers of old code.
+ExplorerMeasure = catalogue.Measure
 
 
-@dataclass(frozen=True)
-class ExplorerMeasure:
-    """A measure the year-on-year page can show.
-
-    kind 'sum': monthly metrics added up; 'ratio': sum(numerator) / sum(denominator), never a sum of
-    ratios; 'annual': a borough's annual figure (never split into months or branches).
-    """
-    code: str
-    label: str
-    kind: str
-    numerator: tuple[str, ...]
-    denominator: tuple[str, ...] = ()
-    unit: str = ""
-    higher_is_better: bool = True
-    additive: bool = True
-    note: str = ""
-
-    @property
-    def metrics(self) -> list[str]:
-        return list(self.numerator) + list(self.denominator)
-
-    def value_text(self, value: float | None) -> str:
-        if value is None or pd.isna(value):
-            return "no figure"
-        if self.kind == "ratio":
-            return f"{value * 100:.1f}%" if self.unit == "%" else f"{value:.2f}"
-        if self.unit == "£":
-            return f"£{value:,.0f}"
-        if self.unit == "FTE":
-            return f"{value:,.1f}"
-        return f"{value:,.0f}"
+def explorer_measures(frame: pd.DataFrame) -> dict[str, catalogue.Measure]:
+    """Every measure the year-on-year page offers (catalogue.measures of the metric_catalogue query's rows)."""
+    return catalogue.measures(frame)
 
 
-def explorer_measures(catalogue: pd.DataFrame) -> dict[str, ExplorerMeasure]:
-    """Every measure the explorer offers: the catalogue's metrics plus book issues and the board's ratios."""
-    out: dict[str, ExplorerMeasure] = {}
-    monthly = catalogue[catalogue["grain"] == "monthly"]
-    for row in monthly.itertuples():
-        if row.metric == BOOKS[0]:
-            out["book_issues"] = ExplorerMeasure(
-                "book_issues", "Book issues", "sum", BOOKS, unit="issues",
-                note="Loans of books (adult and children's, fiction and non-fiction), including renewals.")
-        unit = {"count": "", "people": "people", "hours": "hours"}.get(row.unit, "")
-        out[row.metric] = ExplorerMeasure(row.metric, row.label, "sum", (row.metric,),
-                                          unit=unit or row.label.lower(), note=row.definition)
-    out["issues_per_visit"] = ExplorerMeasure(
-        "issues_per_visit", "Issues per visit", "ratio", BOOKS, ("visits",), additive=False,
-        note="Book issues divided by visits, each added up first: a ratio is never summed.")
-    out["pc_utilisation"] = ExplorerMeasure(
-        "pc_utilisation", "PC utilisation", "ratio", ("pc_hours_used",), ("pc_hours_available",), unit="%",
-        additive=False, note="PC hours used divided by PC hours available, each added up first.")
-    out["children_share"] = ExplorerMeasure(
-        "children_share", "Children's share of book issues", "ratio", BOOKS[2:], BOOKS, unit="%",
-        additive=False, note="Children's fiction and non-fiction issues as a share of all book issues.")
-    for row in catalogue[catalogue["grain"] == "annual"].itertuples():
-        unit = "£" if row.unit == "gbp" else "FTE" if row.unit == "fte" else row.unit
-        out[row.metric] = ExplorerMeasure(
-            row.metric, row.label, "annual", (row.metric,), unit=unit, additive=bool(row.additive),
-            higher_is_better=bool(row.higher_is_better) if pd.notna(row.higher_is_better) else True,
-            note=row.definition)
-    return out
-
-
-def combine(frame: pd.DataFrame, measure: ExplorerMeasure, by: list[str]) -> pd.DataFrame:
+def combine(frame: pd.DataFrame, measure: catalogue.Measure, by: list[str]) -> pd.DataFrame:
     """Turn per-metric rows (by…, metric, value, provenance) into the measure's value per group.
 
     A ratio adds up its numerator and its denominator over the group first, then divides.
@@ -216,7 +160,7 @@ def like_for_like(branch_months: pd.DataFrame, branches: pd.DataFrame, fy: str, 
     return sorted(counts.index[full]), pd.DataFrame(reasons, columns=["Branch", "Why it is left out"])
 
 
-def compare(per_branch: pd.DataFrame, measure: ExplorerMeasure, fy: str, previous_fy: str,
+def compare(per_branch: pd.DataFrame, measure: catalogue.Measure, fy: str, previous_fy: str,
             included: list[str], excluded: pd.DataFrame, reported_provenance=None) -> Comparison:
     """Totals for both years, as reported (every branch) and like for like (included branches only).
 
@@ -239,26 +183,15 @@ def compare(per_branch: pd.DataFrame, measure: ExplorerMeasure, fy: str, previou
                       reported, reported if same else kinds(compared))
 
 
-def change_phrase(change: float | None, measure: ExplorerMeasure, previous_fy: str) -> str:
-    """'up 4.2% on 2014-15' (or points for a percentage ratio)."""
-    if change is None:
-        return f"with nothing to compare in {previous_fy}"
-    if round(change * 100, 1) == 0:
-        return f"the same as {previous_fy}"
-    return f"{'up' if change > 0 else 'down'} {abs(change) * 100:.1f}% on {previous_fy}"
+def change_phrase(change: float | None, measure: catalogue.Measure, previous_fy: str) -> str:
+    """'up 4.2% on 2014-15' (formats.change_phrase; measure is kept for callers that pass it)."""
+    return formats.change_phrase(change, previous_fy)
 
 
-def points_phrase(this: float | None, last: float | None, previous_fy: str) -> str:
-    """For a share: 'up 1.2 points on 2014-15'."""
-    if this is None or last is None or pd.isna(this) or pd.isna(last):
-        return f"with nothing to compare in {previous_fy}"
-    diff = (this - last) * 100
-    if round(diff, 1) == 0:
-        return f"the same as {previous_fy}"
-    return f"{'up' if diff > 0 else 'down'} {abs(diff):.1f} points on {previous_fy}"
+points_phrase = formats.points_phrase
 
 
-def headline(measure: ExplorerMeasure, comparison: Comparison, scope: str, like_for_like_on: bool) -> str:
+def headline(measure: catalogue.Measure, comparison: Comparison, scope: str, like_for_like_on: bool) -> str:
     """The finding in words: 'Visits down 2.0% on 2015-16, like for like (15.1% as reported)'."""
     def phrase(pair):
         if measure.unit == "%":
@@ -276,7 +209,7 @@ def headline(measure: ExplorerMeasure, comparison: Comparison, scope: str, like_
     return text
 
 
-def branch_table(per_branch: pd.DataFrame, measure: ExplorerMeasure, fy: str, previous_fy: str,
+def branch_table(per_branch: pd.DataFrame, measure: catalogue.Measure, fy: str, previous_fy: str,
                  borough_of: dict[str, str], trends: dict[str, list[float]]) -> pd.DataFrame:
     """Each branch's figure in both years, change, share of its borough, and its trend across the years."""
     combined = combine(per_branch, measure, ["branch", "fy"])
@@ -308,14 +241,12 @@ def drivers(table: pd.DataFrame, included: list[str]) -> pd.DataFrame:
 RATIO_METRICS = ["visits", *BOOKS, "pc_hours_used", "pc_hours_available"]
 
 
-def value_format(measure: ExplorerMeasure) -> str:
-    """The d3 format of the measure's values in charts."""
-    if measure.kind == "ratio":
-        return ".1%" if measure.unit == "%" else ".2f"
-    return ",.1f" if measure.unit == "FTE" else ",.0f"
+def value_format(measure: catalogue.Measure) -> str:
+    """The d3 format of the measure's values in charts (formats.d3 of its catalogue format)."""
+    return formats.d3(measure.format)[0]
 
 
-def yearly(trends: pd.DataFrame, measure: ExplorerMeasure, series: str) -> pd.DataFrame:
+def yearly(trends: pd.DataFrame, measure: catalogue.Measure, series: str) -> pd.DataFrame:
     """The scope's figure for every year (series, fy, value, provenance, months)."""
     combined = combine(trends, measure, ["fy"])
     months = trends[trends["metric"].isin(measure.numerator)].groupby("fy")["months"].max()
@@ -324,19 +255,19 @@ def yearly(trends: pd.DataFrame, measure: ExplorerMeasure, series: str) -> pd.Da
     return combined.sort_values("fy").reset_index(drop=True)
 
 
-def trend_summary(yearly_rows: pd.DataFrame, measure: ExplorerMeasure) -> str:
+def trend_summary(yearly_rows: pd.DataFrame, measure: catalogue.Measure) -> str:
     """A sentence for the trend chart: first and last full years, and the change between them."""
     full = yearly_rows[yearly_rows["months"] >= 12]
     if len(full) < 2:
         return f"Too few complete years to describe a trend in {measure.label.lower()}."
     first, last = full.iloc[0], full.iloc[-1]
     change = Comparison.change((last["value"], first["value"]))
-    how = "" if change is None else f", {'up' if change > 0 else 'down'} {abs(change) * 100:.0f}% overall"
+    how = "" if change is None else f", {'up' if change > 0 else 'down'} {formats.percent(abs(change), 0)} overall"
     return (f"{measure.label}: {measure.value_text(first['value'])} in {first['fy']} and "
             f"{measure.value_text(last['value'])} in {last['fy']}{how}. Hollow markers are modelled years.")
 
 
-def trend_table(yearly_rows: pd.DataFrame, measure: ExplorerMeasure) -> pd.DataFrame:
+def trend_table(yearly_rows: pd.DataFrame, measure: catalogue.Measure) -> pd.DataFrame:
     """The trend chart's numbers."""
     return pd.DataFrame({
         "Series": yearly_rows["series"],
@@ -347,152 +278,26 @@ def trend_table(yearly_rows: pd.DataFrame, measure: ExplorerMeasure) -> pd.DataF
     })
 
 
-def branch_trends(trends: pd.DataFrame, measure: ExplorerMeasure) -> dict[str, list[float]]:
+def branch_trends(trends: pd.DataFrame, measure: catalogue.Measure) -> dict[str, list[float]]:
     """Each branch's yearly figures, oldest first, for a sparkline."""
     combined = combine(trends, measure, ["branch", "fy"]).sort_values("fy")
     return combined.groupby("branch")["value"].agg(lambda v: [float(x) for x in v]).to_dict()
 
 
-def drivers_title(movers: pd.DataFrame, measure: ExplorerMeasure, previous_fy: str) -> str:
+def drivers_title(movers: pd.DataFrame, measure: catalogue.Measure, previous_fy: str) -> str:
     top = movers.iloc[0]
-    return (f"Biggest mover: {top['Branch']} ({top['Change']:+,.0f} {measure.unit or ''} on {previous_fy})").replace("  ", " ")
+    return (f"Biggest mover: {top['Branch']} ({formats.number(top['Change'], 0, sign=True)} {measure.unit or ''} on {previous_fy})").replace("  ", " ")
 
 
-def drivers_summary(movers: pd.DataFrame, measure: ExplorerMeasure, previous_fy: str) -> str:
+def drivers_summary(movers: pd.DataFrame, measure: catalogue.Measure, previous_fy: str) -> str:
     rises, falls = int((movers["Change"] > 0).sum()), int((movers["Change"] < 0).sum())
     same = len(movers) - rises - falls
-    counted = [f"{rises:,} {'branch' if rises == 1 else 'branches'} rose", f"{falls:,} fell"]
+    counted = [f"{formats.plural(rises, 'branch')} rose", f"{formats.number(falls)} fell"]
     if same:
-        counted.append(f"{same:,} did not change")
-    return (f"Of the {len(movers):,} {'branch' if len(movers) == 1 else 'branches'} compared, "
-            f"{', '.join(counted[:-1])} and {counted[-1]} against {previous_fy}; together they changed "
-            f"{measure.label.lower()} by {movers['Change'].sum():+,.0f}.")
-
-
-@dataclass(frozen=True)
-class Rate:
-    value: float | None
-    previous: float | None
-    unit_text: str
-    note: str
-    provenance: frozenset[str] = frozenset()        # the count's and the divisor's, both years
-
-    @property
-    def value_text(self) -> str:
-        return "no figure" if self.value is None else f"{self.value:,.1f}"
-
-    @property
-    def change_text(self) -> str | None:
-        change = Comparison.change((self.value, self.previous))
-        return None if change is None else f"{change * 100:+.1f}% ({self.previous:,.1f} before)"
-
-
-def _counted(per_branch: pd.DataFrame, fy: str, previous_fy: str, kinds) -> set[str]:
-    """Where the counts behind a rate come from: the scope's totals' provenance if given, else the branches'."""
-    if kinds is not None:
-        return prov.combine(kinds)
-    return prov.combine(*per_branch.loc[per_branch["fy"].isin((fy, previous_fy)), "provenance"])
-
-
-def per_population(per_branch: pd.DataFrame, population: pd.DataFrame, measure: ExplorerMeasure,
-                   fy: str, previous_fy: str, kinds=None) -> Rate:
-    """The measure per 1,000 population, as reported, for both years (kinds: the counts' provenance)."""
-    totals = combine(per_branch, measure, ["fy"]).set_index("fy")["value"]
-    pop = population.set_index("fy")["population"]
-    used = population[population["fy"].isin((fy, previous_fy))]
-    source = prov.combine(_counted(per_branch, fy, previous_fy, kinds), *used.get("provenance", []))
-
-    def rate(year):
-        if year not in totals or year not in pop or not pop[year]:
-            return None
-        return float(totals[year]) / float(pop[year]) * 1000
-    return Rate(rate(fy), rate(previous_fy), "per 1,000 population",
-                "As reported, divided by the population of the scope (mid-year estimates), × 1,000. "
-                f"Source: {prov.words(source)}.", frozenset(source))
-
-
-def per_opening_hour(per_branch: pd.DataFrame, hours: pd.DataFrame, measure: ExplorerMeasure,
-                     fy: str, previous_fy: str) -> Rate:
-    """The measure per hour the chosen branches were open, for both years (hours: of the same months)."""
-    totals = combine(per_branch, measure, ["fy"]).set_index("fy")["value"]
-    open_hours = hours.groupby("fy")["opening_hours"].sum()
-    used = hours[hours["fy"].isin((fy, previous_fy))]
-    source = prov.combine(_counted(per_branch, fy, previous_fy, None), *used.get("provenance", []))
-
-    def rate(year):
-        if year not in totals or year not in open_hours or not open_hours[year]:
-            return None
-        return float(totals[year]) / float(open_hours[year])
-    return Rate(rate(fy), rate(previous_fy), "per opening hour",
-                "As reported, divided by the hours the chosen branches were open in the same months (weekly hours × "
-                f"weeks). Source: {prov.words(source)}.", frozenset(source))
-
-
-def ratio_table(per_branch: pd.DataFrame, measures: dict[str, ExplorerMeasure], fy: str, previous_fy: str) -> pd.DataFrame:
-    """The board's ratios for both years: issues per visit, PC utilisation, children's share of issues."""
-    rows = []
-    for code in ("issues_per_visit", "pc_utilisation", "children_share"):
-        m = measures[code]
-        values = combine(per_branch, m, ["fy"]).set_index("fy")["value"]
-        this, last = values.get(fy), values.get(previous_fy)
-        change = points_phrase(this, last, previous_fy) if m.unit == "%" else change_phrase(
-            Comparison.change((this, last)), m, previous_fy)
-        used = per_branch[per_branch["metric"].isin((*m.numerator, *m.denominator))]
-        rows.append({"Ratio": m.label, fy: m.value_text(this), previous_fy: m.value_text(last), "Change": change,
-                     "Source": prov.label(_counted(used, fy, previous_fy, None))})
-    return pd.DataFrame(rows)
-
-
-@dataclass(frozen=True)
-class TargetStatus:
-    target: float
-    actual: float
-    measure: ExplorerMeasure
-    note: str
-    provenance: str = "set"          # 'illustrative' (the seed's stand-ins), 'set' (the head of service's)
-
-    @property
-    def illustrative(self) -> bool:
-        return self.provenance == "illustrative"
-
-    @property
-    def met(self) -> bool:
-        return self.actual >= self.target if self.measure.higher_is_better else self.actual <= self.target
-
-    @property
-    def target_text(self) -> str:
-        return self.measure.value_text(self.target)
-
-    @property
-    def gap_text(self) -> str:
-        gap = self.actual - self.target
-        if self.measure.unit == "%":
-            return f"{gap * 100:+.1f} points against target"
-        return f"{gap:+,.0f} against target"
-
-    @property
-    def verdict(self) -> str:
-        gap = abs(self.actual - self.target)
-        gap_text = f"{gap * 100:.1f} points" if self.measure.unit == "%" else f"{gap:,.0f}"
-        kind = " (illustrative target)" if self.illustrative else ""
-        if self.met:
-            return f"Met{kind}: {self.measure.value_text(self.actual)} against {self.target_text}, {gap_text} to spare."
-        return f"Not met{kind}: {self.measure.value_text(self.actual)} against {self.target_text}, {gap_text} short."
-
-    @property
-    def short_verdict(self) -> str:
-        """'Met' / 'Not met (illustrative target)': what a line with no room for the numbers says."""
-        return ("Met" if self.met else "Not met") + (" (illustrative target)" if self.illustrative else "")
-
-
-def target_status(targets: pd.DataFrame, fy: str, actual: float | None, measure: ExplorerMeasure) -> TargetStatus | None:
-    """How the year's figure stands against its service-plan target, if one is set."""
-    rows = targets[targets["fy"] == fy]
-    if rows.empty or actual is None or pd.isna(actual):
-        return None
-    row = rows.iloc[0]
-    return TargetStatus(float(row["value"]), float(actual), measure, str(row["note"] or ""),
-                        str(row.get("provenance") or "set"))
+        counted.append(f"{formats.number(same)} did not change")
+    return (f"Of the {formats.plural(len(movers), 'branch')} compared, "
+            f"{formats.listed(counted)} against {previous_fy}; together they changed "
+            f"{measure.label.lower()} by {formats.number(movers['Change'].sum(), 0, sign=True)}.")
 
 
 @dataclass
@@ -506,14 +311,14 @@ class AnnualView:
     value_format: str
 
 
-def annual_view(annual: pd.DataFrame, measure: ExplorerMeasure, fy: str, previous_fy: str) -> AnnualView:
+def annual_view(annual: pd.DataFrame, measure: catalogue.Measure, fy: str, previous_fy: str) -> AnnualView:
     """An annual borough measure: each borough as returned; a service total only if it adds up."""
     series = annual.rename(columns={"borough": "series"})[["series", "fy", "value", "provenance"]].copy()
     series["months"] = 12
     boroughs = sorted(series["series"].unique())
     if measure.additive and len(boroughs) > 1:
         total = series.groupby("fy", as_index=False).agg(value=("value", "sum"), provenance=("provenance", _union))
-        total.insert(0, "series", "Whole service")
+        total.insert(0, "series", catalogue.WHOLE_SERVICE)
         total["months"] = 12
         series = pd.concat([total, series], ignore_index=True)
         explanation = "An annual figure from each borough's return; the whole service adds the two."
@@ -528,7 +333,7 @@ def annual_view(annual: pd.DataFrame, measure: ExplorerMeasure, fy: str, previou
         this, last = values.get(fy), values.get(previous_fy)
         change = Comparison.change((this, last))
         tiles.append((f"{name}, {fy}", measure.value_text(this),
-                      None if change is None else f"{change * 100:+.1f}% on {previous_fy}"))
+                      None if change is None else f"{formats.percent(change, 1, sign=True)} on {previous_fy}"))
     first_name, first_rows = next(iter(series.groupby("series", sort=False)))
     values = first_rows.set_index("fy")["value"]
     headline = f"{measure.label}: {first_name}, {fy}, " + change_phrase(

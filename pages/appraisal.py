@@ -3,13 +3,13 @@ import html
 
 import streamlit as st
 
-from libstats import appraisal, auth, filters, fiscal, report, signin, ui
+from libstats import appraisal, auth, catalogue, filters, fiscal, report, signin, ui
 
 selection = filters.current()
 fy = selection.fy
 notes = ui.run("commentary_for_year", fy=fy).set_index("section")
 commentary = {s: notes.at[s, "body"] for s in notes.index}
-meeting = filters.meeting_mode()
+meeting = selection.meeting
 # Only the section open is computed and drawn (each cached on its own); the board pack builds them all.
 keys, titles = list(appraisal.SECTIONS), list(appraisal.SECTIONS.values())
 
@@ -71,7 +71,7 @@ def show_section(key: str) -> None:
                 st.text(commentary[section.key])
     with chart_side:
         for key, figure, summary, data in shown_charts:
-            ui.chart(figure, f"appraisal_{key}", summary, data, headline=False, meeting_height=430)
+            ui.chart(figure, f"appraisal_{key}", summary, data, headline=False, meeting_height=430, meeting=meeting)
     with text_side:
         for name, table in (section.room_tables or section.tables) if meeting else section.tables:
             st.markdown(f"**{name}**")
@@ -102,7 +102,7 @@ def show_section(key: str) -> None:
                         appraisal.editable_targets(ui.run, upcoming), key="targets_editor", num_rows="dynamic",
                         hide_index=True, width="stretch", column_config={
                             "Measure": st.column_config.SelectboxColumn(options=list(appraisal.TARGET_METRICS), required=True),
-                            "Scope": st.column_config.SelectboxColumn(options=["Service", "Bexley", "Bromley"], required=True),
+                            "Scope": st.column_config.SelectboxColumn(options=list(catalogue.STORED_SCOPES), required=True),
                             "Target": st.column_config.NumberColumn(min_value=0, format="localized", required=True)})
                     st.caption(ui.plain(f"Saved as set by {who.name}."))
                     if st.form_submit_button("Save the targets"):

@@ -1,7 +1,7 @@
 """Audit trail: sign-ins, imports, undos, commentary, targets and account changes, for the head of service and administrators."""
 import streamlit as st
 
-from libstats import auth, export, filters, signin, ui
+from libstats import auth, export, filters, formats, signin, ui
 
 who = signin.identity()
 if not auth.may(who, "audit"):
@@ -13,7 +13,7 @@ st.title("Audit trail")
 trail = auth.audit_trail(ui.database()).rename(columns={
     "audit_id": "#", "happened_at": "When (UTC)", "who": "Who", "action": "What happened", "what": "Details",
     "address": "From"})
-st.write(f"{len(trail):,} entries, newest first: who, when, what and from which address. Each was written in the "
+st.write(f"{formats.number(len(trail))} entries, newest first: who, when, what and from which address. Each was written in the "
          "same transaction as the change it records; nothing here can be changed from the dashboard.")
 actions = st.multiselect("Show", sorted(trail["What happened"].unique()), key="audit_actions",
                          placeholder="every kind of entry")

@@ -3,7 +3,8 @@ import pandas as pd
 import streamlit as st
 
 from libstats import branch as branch_view
-from libstats import export, filters, overview, ui
+from libstats import export, filters, formats, overview, ui
+from libstats.content import branches as content
 
 selection = filters.current()
 fy, previous_fy = selection.fy, selection.previous_fy
@@ -43,22 +44,23 @@ if year_figures.empty:
 else:
     labels = branch_view.label_of(catalogue)
     metric = st.columns(3)[0].selectbox("Measure", available, key="branch_measure", format_func=labels.get)
-    shown, note, every_measure = ui.computed(branch_view.month_by_month, name, fy, previous_fy, metric)
-    ui.show(shown)
-    st.caption(note)
-    st.markdown("**Every measure, month by month**")
+    months = ui.computed(content.month_by_month, name, fy, previous_fy, metric)
+    ui.show(months.chart, meeting=selection.meeting)
+    st.caption(months.note)
+    every_measure = months.every_measure.frame
+    st.markdown(f"**{months.every_measure.title}**")
     st.dataframe(every_measure, hide_index=True, width="stretch",
                  key="branch_month_table", alt="Every measure, month by month",
                  column_config={c: st.column_config.NumberColumn(format="localized") for c in every_measure.columns
                                 if c not in ("Measure", "Source", "Change (%)")})
 
 st.header("Where the branch stands", anchor="standing")
-standing = ui.computed(branch_view.standing_of, name, fy)
-if standing.empty:
+standing = ui.computed(content.standing, name, fy)
+if standing.frame.empty:
     st.write(f"{name} has no visits or book issues in {fy} to rank" +
              (" (a digital library has no branch to visit)." if info["branch_type"] == "digital" else "."))
 else:
-    st.table(standing, hide_index=True, alt="Where the branch stands")
+    st.table(standing.frame, hide_index=True, alt=standing.title)
 
 left, right = st.columns(2)
 with left:
@@ -87,9 +89,9 @@ flags = flags[flags["Month"].isin(
 if flags.empty:
     st.write(f"No figure of {fy} fails a data-quality check.")
 else:
-    st.write(f"{len(flags)} {'figure' if len(flags) == 1 else 'figures'} of {fy} "
-             f"{'fails' if len(flags) == 1 else 'fail'} a data-quality check "
-             f"({(flags['Status'] == 'open').sum()} still open): see the Data page's register.")
+    st.write(f"{formats.plural(len(flags), 'figure')} of {fy} {formats.verb(len(flags), 'fails', 'fail')} a "
+             f"data-quality check ({formats.number((flags['Status'] == 'open').sum())} still open): see the Data "
+             "page's register.")
     st.dataframe(flags.drop(columns=["Branch", "Borough"]), hide_index=True, width="stretch", key="branch_flags",
                  alt="Figures failing a data-quality check")
 st.caption(overview.monthly_provenance_note(year_figures, [fy, previous_fy]))

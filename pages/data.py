@@ -1,7 +1,7 @@
 """Data: import monthly returns, undo an import, the data-quality register and completeness, and the full export."""
 import streamlit as st
 
-from libstats import auth, export, filters, import_view, importer, quality, signin, ui
+from libstats import auth, export, filters, formats, import_view, importer, quality, signin, ui
 
 selection = filters.current()
 st.title("Data: monthly returns and data quality")
@@ -19,9 +19,9 @@ with tabs[0]:
              "`month,borough,branch,metric,value`; `month,branch,<measure>,…`; the library data schema "
              "(visits or loans, ISO or dd/mm/yyyy dates); or `Library,2015-04,2015-05,…` for one measure. "
              "Every file is checked before anything is written; a file with a problem writes nothing.")
-    st.caption(f"Limits: files up to {st.get_option('server.maxUploadSize'):,} MB, up to "
-               f"{importer.MAX_ROWS:,} figures in a CSV and {importer.MAX_SHEET_CELLS:,} cells in a spreadsheet "
-               f"(save a larger one as CSV), and {importer.MAX_CELL:,} characters in a cell.")
+    st.caption(f"Limits: files up to {formats.number(st.get_option('server.maxUploadSize'))} MB, up to "
+               f"{formats.number(importer.MAX_ROWS)} figures in a CSV and {formats.number(importer.MAX_SHEET_CELLS)} cells in a spreadsheet "
+               f"(save a larger one as CSV), and {formats.number(importer.MAX_CELL)} characters in a cell.")
     if auth.may(who, "import"):
         scope = "any borough" if who.role != "librarian" else ", ".join(who.scopes)
         st.caption(ui.plain(f"Importing as {who.describe()}: every import is recorded with your name, and you may "
@@ -51,8 +51,8 @@ with tabs[2]:
         if selection.borough:
             register = register[register["Borough"] == selection.borough]
         counts = register["Status"].value_counts()
-        st.write(f"{selection.scope}: {len(register):,} {'figure fails' if len(register) == 1 else 'figures fail'} one of CIPFA's checks: {counts.get('open', 0):,} open, "
-                 f"{counts.get('explained', 0):,} explained, {counts.get('corrected', 0):,} corrected.")
+        st.write(f"{selection.scope}: {formats.plural(len(register), 'figure')} {formats.verb(len(register), 'fails', 'fail')} one of CIPFA's checks: {formats.number(counts.get('open', 0))} open, "
+                 f"{formats.number(counts.get('explained', 0))} explained, {formats.number(counts.get('corrected', 0))} corrected.")
         status = st.multiselect("Status", ["open", "explained", "corrected"], default=["open"], key="register_status")
         shown = register[register["Status"].isin(status)]     # its Measure column is already the measure's name
         st.dataframe(shown, hide_index=True, width="stretch", key="register_table")
@@ -74,7 +74,7 @@ with tabs[3]:
                  "borough's total is published, its split by branch and month is modelled. Cells that a "
                  "spreadsheet would read as a formula are written as text.")
         count = int(ui.run("figure_count")["figures"].iat[0])
-        st.caption(f"{count:,} figures.")
+        st.caption(f"{formats.plural(count, 'figure')}.")
 
         def every_figure():
             # Read when a button is pressed, not on every run: at national scale this is 3 million rows.
@@ -91,5 +91,5 @@ with tabs[3]:
                                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                                     key="export_xlsx", width="stretch", icon=":material/download:")
         else:
-            cols[2].caption(f"Too many rows for one Excel sheet ({count:,}): use CSV or Parquet.")
+            cols[2].caption(f"Too many rows for one Excel sheet ({formats.number(count)}): use CSV or Parquet.")
 

@@ -1,12 +1,13 @@
 """Year on year: any measure, this financial year against the last (like for like), and across every year."""
 import streamlit as st
 
-from libstats import explorer, filters, ui, yoy
+from libstats import catalogue, filters, ui
 from libstats import provenance as prov
+from libstats.content import year_on_year as content
 
 selection = filters.current()
 fy, previous_fy, borough = selection.fy, selection.previous_fy, selection.borough
-measures = yoy.explorer_measures(ui.run("metric_catalogue"))
+measures = catalogue.measures(ui.run("metric_catalogue"))
 branches = ui.run("branches")
 in_scope = branches if borough is None else branches[branches["borough"] == borough]
 
@@ -32,10 +33,10 @@ def open_branch(name: str) -> None:
     st.switch_page("pages/branches.py", query_params={"fy": fy, "scope": selection.scope, "branch": name})
 
 
-# Each part of the page is worked out by libstats/explorer.py and cached on its choice and the data version.
+# Each part of the page is worked out by libstats/content/year_on_year.py and cached on its choice and the data version.
 choice = (fy, previous_fy, borough)
 branches_chosen = tuple(chosen) if measure.kind != "annual" else ()
-page = ui.computed(explorer.summary, measure.code, *choice, selection.scope, branches_chosen, like_for_like)
+page = ui.computed(content.summary, measure.code, *choice, selection.scope, branches_chosen, like_for_like)
 if page.notice:
     st.warning(page.notice)
     st.stop()
@@ -65,7 +66,7 @@ if page.excluded is not None and not page.excluded.empty:
         else:
             st.table(page.excluded, hide_index=True, alt="Branches left out of the like-for-like comparison")
 if measure.kind == "annual":
-    ui.show(page.trend)
+    ui.show(page.trend, meeting=selection.meeting)
     st.stop()
 
 # Four views of the choice; only the open one runs and is drawn, so a change of measure redraws one chart.
@@ -73,19 +74,19 @@ sections = st.tabs(["Month by month", "Across the years", "Branches", "In propor
                    on_change="rerun")
 with sections[0]:
     if sections[0].open:
-        shown, note = ui.computed(explorer.monthly, measure.code, *choice, selection.scope, branches_chosen,
+        shown, note = ui.computed(content.monthly, measure.code, *choice, selection.scope, branches_chosen,
                                   like_for_like)
-        ui.show(shown)
+        ui.show(shown, meeting=selection.meeting)
         st.caption(note)
 with sections[1]:
     if sections[1].open:
-        shown, events = ui.computed(explorer.across_years, measure.code, borough, selection.scope, branches_chosen)
-        ui.show(shown)
+        shown, events = ui.computed(content.across_years, measure.code, borough, selection.scope, branches_chosen)
+        ui.show(shown, meeting=selection.meeting)
         with st.expander("Events on the chart"):
             st.table(events, hide_index=True, alt="Events on the chart")
 with sections[2]:
     if sections[2].open:
-        ranking, value_format, drivers = ui.computed(explorer.branches, measure.code, *choice, branches_chosen,
+        ranking, value_format, drivers = ui.computed(content.branches, measure.code, *choice, branches_chosen,
                                                      like_for_like)
         st.header("Branches", anchor="branches")
         # Drill down: a row of the ranking, a bar of the drivers chart, or the link below opens the branch's page.
@@ -101,19 +102,19 @@ with sections[2]:
             st.page_link("pages/branches.py", label=f"Open {ui.plain(picked)}: {fy}", icon=":material/local_library:",
                          query_params={"fy": fy, "scope": selection.scope, "branch": picked})
         if drivers:
-            clicked = ui.show(drivers, on_select="rerun")
+            clicked = ui.show(drivers, on_select="rerun", meeting=selection.meeting)
             points = clicked.selection.points if clicked else []
             if points and points[0].get("y") in set(ranking["Branch"]):
                 open_branch(points[0]["y"])
 with sections[3]:
     if sections[3].open:
         st.header("In proportion", anchor="normalised")
-        rate = ui.computed(explorer.proportions, measure.code, *choice, branches_chosen)
+        rate = ui.computed(content.proportions, measure.code, *choice, branches_chosen)
         if rate:
             label, value = rate
             st.metric(label, value.value_text, value.change_text, border=True, width=320, help=value.note,
                       delta_color=delta_color)
             st.caption(prov.badge(value.provenance))
-        st.table(ui.computed(explorer.ratios, *choice, branches_chosen), hide_index=True, alt="Ratios, both years")
+        st.table(ui.computed(content.ratios, *choice, branches_chosen), hide_index=True, alt="Ratios, both years")
         st.caption("Ratios are worked out from totals (all book issues ÷ all visits), never by adding up ratios. "
                    "These use every branch as reported.")

@@ -1,7 +1,7 @@
 """Headline KPIs and how they are written, on numbers small enough to check by hand."""
 import pandas as pd
 
-from libstats import metrics
+from libstats import catalogue, formats, metrics
 
 
 def totals(rows):
@@ -11,8 +11,8 @@ def totals(rows):
 def test_headline_tiles_compute_each_kpi():
     t = totals([
         ("2015-16", "visits", 18000, "published"), ("2014-15", "visits", 16800, "modelled"),
-        *[("2015-16", c, 1800, "published") for c in metrics.BOOK_CATEGORIES],
-        *[("2014-15", c, 1680, "modelled") for c in metrics.BOOK_CATEGORIES],
+        *[("2015-16", c, 1800, "published") for c in catalogue.BOOK_ISSUES],
+        *[("2014-15", c, 1680, "modelled") for c in catalogue.BOOK_ISSUES],
         ("2015-16", "active_borrowers", 5000, "published"), ("2014-15", "active_borrowers", 4000, "modelled"),
         ("2015-16", "pc_hours_used", 2160, "published"), ("2015-16", "pc_hours_available", 7200, "published"),
         ("2014-15", "pc_hours_used", 2520, "modelled"), ("2014-15", "pc_hours_available", 7200, "modelled"),
@@ -43,12 +43,12 @@ def test_a_missing_year_gives_no_change_rather_than_a_wrong_one():
 
 
 def test_words():
-    assert metrics.change_words(104.2, 100, "2014-15") == "up 4.2% on 2014-15"
-    assert metrics.change_words(95, 100, "2014-15") == "down 5.0% on 2014-15"
-    assert metrics.change_words(100, 100, "2014-15") == "the same as 2014-15"
-    assert metrics.change_words(100, None, "2014-15") == "with no figure for 2014-15 to compare"
-    assert metrics.format_value(0.4031, "share") == "40.3%"
-    assert metrics.format_value(1234567.4, "count") == "1,234,567"
+    assert formats.change_words(104.2, 100, "2014-15") == "up 4.2% on 2014-15"
+    assert formats.change_words(95, 100, "2014-15") == "down 5.0% on 2014-15"
+    assert formats.change_words(100, 100, "2014-15") == "the same as 2014-15"
+    assert formats.change_words(100, None, "2014-15") == "with no figure for 2014-15 to compare"
+    assert formats.value(0.4031, "percent") == "40.3%"
+    assert formats.value(1234567.4, "count") == "1,234,567"
 
 
 def test_a_part_year_has_no_net_cost_per_visit():

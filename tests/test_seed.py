@@ -349,7 +349,7 @@ def test_population_has_one_source_for_every_authority(con):
 
 
 def test_the_shared_services_dates_are_sourced(con):
-    from libstats import charts, priorities
+    from libstats import charts, shared_service
     ends = {str(d): (t, s, p) for d, t, s, p in con.execute(
         "select event_date, title, source, provenance from event where kind = 'service'").fetchall()}
     assert ends["2012-01-01"][1] == "gov.uk case study"
@@ -364,8 +364,8 @@ def test_the_shared_services_dates_are_sourced(con):
     import pandas as pd
     net = pd.DataFrame({"borough": ["Bexley", "Bexley", "Bromley"], "fy": ["2016-17", "2017-18", "2017-18"],
                         "value": [3763350.0, 3700000.0, 6000000.0], "provenance": ["published", "modelled", "modelled"]})
-    said = dict(zip(priorities.savings_table(net, priorities.SAVINGS)[["Borough", "Financial year"]].agg(" ".join, axis=1),
-                    priorities.savings_table(net, priorities.SAVINGS)["Shared service that year"]))
+    said = dict(zip(shared_service.savings_table(net, shared_service.SAVINGS)[["Borough", "Financial year"]].agg(" ".join, axis=1),
+                    shared_service.savings_table(net, shared_service.SAVINGS)["Shared service that year"]))
     assert said["Bexley 2016-17"] == "All year (gov.uk case study)"
     assert said["Bromley 2017-18"] == "April to December 2017 (gov.uk case study: to 31 December 2017)"
     assert said["Bexley 2017-18"] == ("April to December 2017 (gov.uk case study: to 31 December 2017); Bexley's "

@@ -29,15 +29,14 @@ from pathlib import Path
 
 import numpy as np
 
-from libstats import fiscal
+from libstats import catalogue, fiscal
 
 RANDOM_SEED = 20120101
 FIRST_FY, LAST_FY = "2010-11", "2017-18"
 FYS = fiscal.fy_range(FIRST_FY, LAST_FY)
 MONTHS = [m for fy in FYS for m in fiscal.fy_months(fy)]
 
-BOOK_CATEGORIES = ("issues_adult_fiction", "issues_adult_nonfiction",
-                   "issues_children_fiction", "issues_children_nonfiction")
+BOOK_CATEGORIES = catalogue.BOOK_ISSUES        # the catalogue's four categories of book issues
 BRANCH_METRICS = ("visits", *BOOK_CATEGORIES, "pc_hours_available", "pc_hours_used",
                   "events", "event_attendance", "enquiries", "requests")
 DIGITAL_METRICS = ("issues_av_e", "website_visits")

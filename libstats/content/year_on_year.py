@@ -9,29 +9,20 @@ and going back to a choice already seen costs no pandas or Plotly work at all.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable
 
 import pandas as pd
 
-from libstats import charts, overview, yoy
+from libstats import catalogue, charts, formats, overview, rates, yoy
 from libstats import provenance as prov
-from libstats.charts import Shown
+from libstats import targets as target_rules
+from libstats.parts import Chart, Run, Tile
 
-Run = Callable[..., pd.DataFrame]
 MOVERS_DRAWN = 30        # bars in the drivers chart (the table below it has every branch)
 
 
 @dataclass(frozen=True)
-class Tile:
-    label: str
-    value: str
-    delta: str | None
-    help: str | None = None
-    caption: str | None = None
-
-
-@dataclass(frozen=True)
 class Summary:
+    """The Year on year page's top: the finding in words, its tiles and the branches left out."""
     headline: str
     explanation: str | None = None       # under the headline (annual measures)
     notice: str | None = None            # a warning instead of the page (no figures yet)
@@ -39,13 +30,13 @@ class Summary:
     tiles: tuple[Tile, ...] = ()
     target_tile: Tile | None = None
     excluded: pd.DataFrame | None = None
-    trend: Shown | None = None           # annual measures: the only chart
+    trend: Chart | None = None           # annual measures: the only chart
 
 
 @dataclass(frozen=True)
 class _Compared:
     """What every view of a monthly measure starts from: the branches' totals and who is like for like."""
-    measure: yoy.ExplorerMeasure
+    measure: catalogue.Measure
     months: list[int]
     per_branch: pd.DataFrame
     included: list[str]
@@ -53,12 +44,12 @@ class _Compared:
     reported_provenance: set[str] | None = None
 
 
-def _measure(run: Run, code: str) -> yoy.ExplorerMeasure:
-    return yoy.explorer_measures(run("metric_catalogue"))[code]
+def _measure(run: Run, code: str) -> catalogue.Measure:
+    return catalogue.measures(run("metric_catalogue"))[code]
 
 
-def _targets(run: Run, measure: yoy.ExplorerMeasure, borough: str | None, chosen: tuple[str, ...]):
-    scope = None if chosen else ("Service" if borough is None else borough)
+def _targets(run: Run, measure: catalogue.Measure, borough: str | None, chosen: tuple[str, ...]):
+    scope = None if chosen else catalogue.stored_scope(borough)
     return run("targets_for", metric=measure.code, scope=scope) if scope else None
 
 
@@ -67,7 +58,7 @@ def _events(run: Run, borough: str | None) -> pd.DataFrame:
     return events.assign(number=range(1, len(events) + 1))
 
 
-def _compared(run: Run, measure: yoy.ExplorerMeasure, fy: str, previous_fy: str, borough: str | None,
+def _compared(run: Run, measure: catalogue.Measure, fy: str, previous_fy: str, borough: str | None,
               chosen: tuple[str, ...]) -> _Compared | None:
     months = list(run("months_in_year", fy=fy, borough=borough)["month_number"])
     if not months:
@@ -94,7 +85,7 @@ def summary(run: Run, measure_code: str, fy: str, previous_fy: str, borough: str
     if measure.kind == "annual":
         view = yoy.annual_view(run("annual_by_borough", metrics=[measure.code], borough=borough), measure, fy, previous_fy)
         events = _events(run, borough)
-        trend = Shown("yoy_trend", charts.trend(view.trend, measure.label, f"{measure.label} across the years",
+        trend = Chart("yoy_trend", charts.trend(view.trend, measure.label, f"{measure.label} across the years",
                                                 view.value_format, events=events[events["date_precision"] != "year"],
                                                 targets=targets),
                       view.summary, view.trend_table)
@@ -110,11 +101,11 @@ def summary(run: Run, measure_code: str, fy: str, previous_fy: str, borough: str
                               ("Like for like", comparison.like_for_like, comparison.like_for_like_provenance)):
         change = yoy.Comparison.change(pair)
         delta = (yoy.points_phrase(pair[0], pair[1], previous_fy) if measure.unit == "%"
-                 else None if change is None else f"{change * 100:+.1f}% on {previous_fy}")
+                 else None if change is None else f"{formats.percent(change, 1, sign=True)} on {previous_fy}")
         tiles.append(Tile(f"{name}, {fy}", measure.value_text(pair[0]), delta,
                           help=f"{previous_fy}: {measure.value_text(pair[1])}. Source: {prov.words(kinds)}.",
                           caption=prov.badge(kinds)))
-    status = yoy.target_status(targets, fy, comparison.reported[0], measure) if targets is not None else None
+    status = target_rules.target_status(targets, fy, comparison.reported[0], measure) if targets is not None else None
     target_tile = (Tile(f"Target {fy}", status.target_text, status.gap_text, help=status.note, caption=status.verdict)
                    if status else None)
     months = len(compared.months)
@@ -126,7 +117,7 @@ def summary(run: Run, measure_code: str, fy: str, previous_fy: str, borough: str
 
 
 def monthly(run: Run, measure_code: str, fy: str, previous_fy: str, borough: str | None, scope: str,
-            chosen: tuple[str, ...], like_for_like: bool) -> tuple[Shown, str] | None:
+            chosen: tuple[str, ...], like_for_like: bool) -> tuple[Chart, str] | None:
     """The months of this year against last (like for like, or every branch): the chart and its source note."""
     measure = _measure(run, measure_code)
     compared = _compared(run, measure, fy, previous_fy, borough, chosen)
@@ -137,7 +128,7 @@ def monthly(run: Run, measure_code: str, fy: str, previous_fy: str, borough: str
                             branches=branches), measure, ["fy", "month"])
     scope_name = ", ".join(chosen) if chosen else scope
     title = f"{measure.label} month by month: {fy} against {previous_fy}" + (", like for like" if like_for_like else "")
-    shown = Shown("yoy_monthly",
+    shown = Chart("yoy_monthly",
                   charts.fy_overlay(frame, fy, previous_fy, measure.label, measure.unit, title,
                                     value_format=yoy.value_format(measure)),
                   overview.chart_summary(measure, frame, fy, scope_name, measure.value_text),
@@ -145,19 +136,19 @@ def monthly(run: Run, measure_code: str, fy: str, previous_fy: str, borough: str
     return shown, overview.monthly_provenance_note(frame, [fy, previous_fy])
 
 
-def _trends(run: Run, measure: yoy.ExplorerMeasure, borough: str | None, chosen: tuple[str, ...]) -> pd.DataFrame:
+def _trends(run: Run, measure: catalogue.Measure, borough: str | None, chosen: tuple[str, ...]) -> pd.DataFrame:
     trends = run("branch_trends", metrics=measure.metrics, borough=borough)
     return trends[trends["branch"].isin(chosen)] if chosen else trends
 
 
 def across_years(run: Run, measure_code: str, borough: str | None, scope: str,
-                 chosen: tuple[str, ...]) -> tuple[Shown, pd.DataFrame]:
+                 chosen: tuple[str, ...]) -> tuple[Chart, pd.DataFrame]:
     """Every year of the scope with events and targets: the chart, and the events table."""
     measure = _measure(run, measure_code)
     scope_name = ", ".join(chosen) if chosen else scope
     yearly = yoy.yearly(_trends(run, measure, borough, chosen), measure, scope_name)
     events = _events(run, borough)
-    shown = Shown("yoy_trend", charts.trend(yearly, measure.label,
+    shown = Chart("yoy_trend", charts.trend(yearly, measure.label,
                                             f"{measure.label} across the years: {scope_name}, as reported",
                                             yoy.value_format(measure), events[events["date_precision"] != "year"],
                                             _targets(run, measure, borough, chosen)),
@@ -166,7 +157,7 @@ def across_years(run: Run, measure_code: str, borough: str | None, scope: str,
 
 
 def branches(run: Run, measure_code: str, fy: str, previous_fy: str, borough: str | None,
-             chosen: tuple[str, ...], like_for_like: bool) -> tuple[pd.DataFrame, str, Shown | None] | None:
+             chosen: tuple[str, ...], like_for_like: bool) -> tuple[pd.DataFrame, str, Chart | None] | None:
     """Each branch's figure in both years with its trend (the ranking), and the drivers chart."""
     measure = _measure(run, measure_code)
     compared = _compared(run, measure, fy, previous_fy, borough, chosen)
@@ -188,14 +179,14 @@ def branches(run: Run, measure_code: str, fy: str, previous_fy: str, borough: st
         if not movers.empty:
             title = yoy.drivers_title(movers, measure, previous_fy)
             if len(movers) > MOVERS_DRAWN:
-                title += f"; the {MOVERS_DRAWN} biggest of {len(movers):,} branches"
-            drivers = Shown("yoy_drivers", charts.diverging_bars(movers.head(MOVERS_DRAWN), title, measure.unit or "units"),
+                title += f"; the {MOVERS_DRAWN} biggest of {formats.plural(len(movers), 'branch')}"
+            drivers = Chart("yoy_drivers", charts.diverging_bars(movers.head(MOVERS_DRAWN), title, measure.unit or "units"),
                             yoy.drivers_summary(movers, measure, previous_fy), movers)
     return ranking, yoy.value_format(measure), drivers
 
 
 def proportions(run: Run, measure_code: str, fy: str, previous_fy: str, borough: str | None,
-                chosen: tuple[str, ...]) -> tuple[str, yoy.Rate] | None:
+                chosen: tuple[str, ...]) -> tuple[str, rates.Rate] | None:
     """The measure per 1,000 population (or per opening hour, for chosen branches), as reported."""
     measure = _measure(run, measure_code)
     compared = _compared(run, measure, fy, previous_fy, borough, chosen)
@@ -204,9 +195,9 @@ def proportions(run: Run, measure_code: str, fy: str, previous_fy: str, borough:
     if chosen:
         hours = run("branch_opening_hours", fys=[previous_fy, fy], borough=borough, months=compared.months)
         return (f"{measure.label} per opening hour",
-                yoy.per_opening_hour(compared.per_branch, hours[hours["branch"].isin(chosen)], measure, fy, previous_fy))
+                rates.per_opening_hour(compared.per_branch, hours[hours["branch"].isin(chosen)], measure, fy, previous_fy))
     return (f"{measure.label} per 1,000 population",
-            yoy.per_population(compared.per_branch, run("population_by_year", fys=[previous_fy, fy], borough=borough),
+            rates.per_population(compared.per_branch, run("population_by_year", fys=[previous_fy, fy], borough=borough),
                                measure, fy, previous_fy, compared.reported_provenance))
 
 
@@ -216,4 +207,4 @@ def ratios(run: Run, fy: str, previous_fy: str, borough: str | None, chosen: tup
     frame = run("branch_year_totals", fys=[previous_fy, fy], metrics=yoy.RATIO_METRICS, borough=borough, months=months)
     if chosen:
         frame = frame[frame["branch"].isin(chosen)]
-    return yoy.ratio_table(frame, yoy.explorer_measures(run("metric_catalogue")), fy, previous_fy)
+    return rates.ratio_table(frame, catalogue.measures(run("metric_catalogue")), fy, previous_fy)
