@@ -5,6 +5,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 import pandas as pd
+import pyarrow as pa
 
 from libstats import auth, quality
 from libstats.db import Database
@@ -17,7 +18,7 @@ from libstats.importer.checks import (
     _resolve_months,
     _resolve_values,
     _sorted_unique,
-    _stored,
+    parsed_rows,
 )
 from libstats.importer.common import Problem, Progress, _all_figures, _Budget, _report, plural
 from libstats.importer.names import Catalogue
@@ -96,24 +97,24 @@ def validate(db: Database, parsed: ParsedFile, today: dt.date | None = None,
     bad |= value_bad
     budget.check()
     _report(progress, 0.4, "Looking for figures given twice and branches that were closed")
-    dup_bad, found = _duplicates(cat, rec)
+    parsed_table = parsed_rows(rec, bad)       # one Arrow table: every check from here on is SQL over it
+    dup_bad, found = _duplicates(db, cat, rec, parsed_table)
     problems += found
     bad |= dup_bad
-    closed_bad, found = _closed(cat, rec)
+    closed_bad, found = _closed(db, cat, rec, parsed_table)
     problems += found
     bad |= closed_bad
 
-    good = rec[~bad]
+    parsed_table = parsed_table.set_column(parsed_table.schema.get_field_index("good"), "good",
+                                           pa.array(~bad.to_numpy(dtype=bool)))
     budget.check()
     _report(progress, 0.6, "Comparing with the figures already stored")
-    stored = _stored(db, good)
-    diff = _diff(cat, good, stored)
+    diff = _diff(db, cat, parsed_table)
     budget.check()
     _report(progress, 0.8, "Running the plausibility checks")
     figures = diff.rename(columns={"new_value": "value", "value_col": "column"}).assign(
         changes=lambda d: d["status"] != "unchanged")
-    warnings = quality.check(figures[["row", "column", "branch", "month", "metric", "value", "changes"]],
-                             stored, cat.labels)
+    warnings = quality.check(db, figures, cat.labels)
     columns = ["row", "borough", "branch", "month", "metric", "label", "old_value", "new_value"]
     part = {s: diff.loc[diff["status"] == s, columns].reset_index(drop=True) for s in ("added", "changed", "unchanged")}
     writes = diff.loc[diff["status"] != "unchanged", ["row", "branch", "month", "metric", "old_value",
