@@ -5,7 +5,6 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 import pandas as pd
-import pyarrow as pa
 
 from libstats import auth, quality
 from libstats.db import Database
@@ -18,7 +17,9 @@ from libstats.importer.checks import (
     _resolve_months,
     _resolve_values,
     _sorted_unique,
+    checked_figures,
     parsed_rows,
+    with_good,
 )
 from libstats.importer.common import Problem, Progress, _all_figures, _Budget, _report, plural
 from libstats.importer.names import Catalogue
@@ -105,16 +106,13 @@ def validate(db: Database, parsed: ParsedFile, today: dt.date | None = None,
     problems += found
     bad |= closed_bad
 
-    parsed_table = parsed_table.set_column(parsed_table.schema.get_field_index("good"), "good",
-                                           pa.array(~bad.to_numpy(dtype=bool)))
+    parsed_table = with_good(parsed_table, bad)
     budget.check()
     _report(progress, 0.6, "Comparing with the figures already stored")
-    diff = _diff(db, cat, parsed_table)
+    diff, ordinals = _diff(db, cat, rec, parsed_table)
     budget.check()
     _report(progress, 0.8, "Running the plausibility checks")
-    figures = diff.rename(columns={"new_value": "value", "value_col": "column"}).assign(
-        changes=lambda d: d["status"] != "unchanged")
-    warnings = quality.check(db, figures, cat.labels)
+    warnings = quality.check(db, checked_figures(parsed_table, diff, ordinals), cat.labels)
     columns = ["row", "borough", "branch", "month", "metric", "label", "old_value", "new_value"]
     part = {s: diff.loc[diff["status"] == s, columns].reset_index(drop=True) for s in ("added", "changed", "unchanged")}
     writes = diff.loc[diff["status"] != "unchanged", ["row", "branch", "month", "metric", "old_value",
