@@ -36,7 +36,7 @@ def _factorize(*columns: pd.Series) -> tuple[np.ndarray, list[tuple]]:
     """Codes for the distinct combinations of some text columns (missing as ''), and those combinations."""
     codes, uniques = None, []
     for column in columns:
-        c, u = pd.factorize(column.fillna("").to_numpy(dtype=object), use_na_sentinel=False)
+        c, u = pd.factorize(column.fillna(""), use_na_sentinel=False)      # text stays in its own type
         if codes is None:
             codes, uniques = c.astype("int64"), [(x,) for x in u]
         else:
@@ -126,7 +126,7 @@ def _numbers(text: pd.Series) -> pd.Series:
         cleaned = text.copy()
         cleaned[commas] = text[commas].str.replace(THOUSANDS, "", regex=True)
     try:   # the quick way when every value is a plain number; pandas decides whenever one is not
-        values = pc.cast(pa.array(cleaned.to_numpy(dtype=object), type=pa.string()), pa.float64())
+        values = pc.cast(pa.array(cleaned, type=pa.string()), pa.float64())
         return pd.Series(values.to_numpy(zero_copy_only=False), index=text.index, dtype=float)
     except (pa.ArrowInvalid, pa.ArrowTypeError):
         return pd.to_numeric(cleaned, errors="coerce").astype(float)
@@ -134,7 +134,7 @@ def _numbers(text: pd.Series) -> pd.Series:
 
 def _resolve_values(cat: Catalogue, rec: pd.DataFrame):
     """Numbers as typed ('1,234' is 1234); non-numeric, negative and fractional counts are problems."""
-    text = rec["value_text"].fillna("").astype(object).astype(str).str.strip()
+    text = rec["value_text"].fillna("").astype(str).str.strip()
     values = _numbers(text)
     not_number = values.isna() | ~np.isfinite(values)
     negative = ~not_number & (values < 0)
