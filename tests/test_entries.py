@@ -105,9 +105,9 @@ def test_a_build_refuses_while_the_dashboard_has_the_warehouse_open(warehouse, f
 
 def test_the_entries_store_is_migrated_once_and_a_newer_one_is_refused(warehouse):
     store = db.entries_path(warehouse)
-    assert db.migrate_entries(store) == ["001_entries.sql", "002_accounts_audit.sql"]
+    assert db.migrate_entries(store) == ["001_entries.sql", "002_accounts_audit.sql", "003_periods.sql"]
     assert db.migrate_entries(store) == [], "a migration is applied once"
-    assert db.entries_version(store) == len(db.migrations()) == 2
+    assert db.entries_version(store) == len(db.migrations()) == 3
     con = duckdb.connect(str(store))
     con.execute("insert into schema_version (version, name) values (99, '099_from_the_future.sql')")
     con.close()
