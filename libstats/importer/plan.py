@@ -1,0 +1,142 @@
+"""What an import would do: validate() runs every check and gives a Plan (problems, warnings, the diff)."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from libstats import auth, quality
+from libstats.db import Database
+from libstats.importer.checks import (
+    _closed,
+    _diff,
+    _duplicates,
+    _resolve_branches,
+    _resolve_metrics,
+    _resolve_months,
+    _resolve_values,
+    _sorted_unique,
+    _stored,
+)
+from libstats.importer.common import Problem, Progress, _all_figures, _Budget, _report, plural
+from libstats.importer.names import Catalogue
+from libstats.importer.reading import ParsedFile
+from libstats.quality import FigureWarning
+
+# The name the page and the brief use for a plausibility warning (it shadows the builtin only here).
+Warning = FigureWarning  # noqa: A001
+
+
+@dataclass
+class Plan:
+    """What an import would do: figures added, changed (old -> new) and unchanged; problems; warnings."""
+    file_name: str
+    checksum: str
+    shape: str
+    added: pd.DataFrame           # row, borough, branch, month, metric, label, old_value, new_value
+    changed: pd.DataFrame
+    unchanged: pd.DataFrame
+    problems: list[Problem]
+    warnings: list[FigureWarning]
+    notes: list[str] = field(default_factory=list)
+    data_version: int | None = None
+    previous_imports: list[int] = field(default_factory=list)   # earlier imports of the same bytes
+    writes: pd.DataFrame | None = field(default=None, repr=False)   # added and changed, with old sources
+
+    @property
+    def ok(self) -> bool:
+        """True if nothing blocks the import (warnings still need reasons)."""
+        return not self.problems
+
+    @property
+    def nothing_to_change(self) -> bool:
+        return self.ok and self.added.empty and self.changed.empty
+
+    def missing_reasons(self, reasons: dict[str, str]) -> list[FigureWarning]:
+        """The warnings that have no reason yet."""
+        return [w for w in self.warnings if not (reasons.get(w.key) or "").strip()]
+
+    def summary(self) -> str:
+        """One sentence for the top of the page or the command line."""
+        if self.problems:
+            return (f"{self.file_name}: {plural(len(self.problems), 'problem')} found, so nothing can be imported. "
+                    "Correct the file and load it again.")
+        total = len(self.unchanged)
+        if self.nothing_to_change:
+            return (f"{self.file_name}: nothing to change: {_all_figures(total, 'in the file')} already in the "
+                    "warehouse with the same values.")
+        return (f"{self.file_name}: {plural(len(self.added), 'figure')} to add, {len(self.changed):,} to change, "
+                f"{total:,} unchanged.")
+
+
+def validate(db: Database, parsed: ParsedFile, today: dt.date | None = None,
+             progress: Progress | None = None) -> Plan:
+    """Check every figure before anything is written: all problems at once, the warnings, and the diff."""
+    today = today or dt.date.today()
+    _report(progress, 0.0, "Checking branches, months, metrics and values")
+    budget = _Budget(parsed.name)
+    version = db.data_version()
+    cat = Catalogue.load(db)
+    rec = parsed.records.copy()
+    problems = list(parsed.problems)
+    bad = pd.Series(False, index=rec.index)
+
+    rec["branch"], rec["borough"], found = _resolve_branches(cat, rec)
+    problems += found
+    bad |= rec["branch"].isna()
+    rec["metric"], found = _resolve_metrics(cat, rec)
+    problems += found
+    bad |= rec["metric"].isna()
+    rec["month"], found = _resolve_months(rec, today)
+    problems += found
+    bad |= rec["month"].isna()
+    rec["value"], value_bad, found = _resolve_values(cat, rec)
+    problems += found
+    bad |= value_bad
+    budget.check()
+    _report(progress, 0.4, "Looking for figures given twice and branches that were closed")
+    dup_bad, found = _duplicates(cat, rec)
+    problems += found
+    bad |= dup_bad
+    closed_bad, found = _closed(cat, rec)
+    problems += found
+    bad |= closed_bad
+
+    good = rec[~bad]
+    budget.check()
+    _report(progress, 0.6, "Comparing with the figures already stored")
+    stored = _stored(db, good)
+    diff = _diff(cat, good, stored)
+    budget.check()
+    _report(progress, 0.8, "Running the plausibility checks")
+    figures = diff.rename(columns={"new_value": "value", "value_col": "column"}).assign(
+        changes=lambda d: d["status"] != "unchanged")
+    warnings = quality.check(figures[["row", "column", "branch", "month", "metric", "value", "changes"]],
+                             stored, cat.labels)
+    columns = ["row", "borough", "branch", "month", "metric", "label", "old_value", "new_value"]
+    part = {s: diff.loc[diff["status"] == s, columns].reset_index(drop=True) for s in ("added", "changed", "unchanged")}
+    writes = diff.loc[diff["status"] != "unchanged", ["row", "branch", "month", "metric", "old_value",
+                                                      "old_provenance", "old_import_id", "new_value"]]
+    previous = _previous_imports(db, parsed.checksum)
+    notes = list(parsed.notes)
+    if previous:
+        notes.append("This file was imported before (import " + ", ".join(str(i) for i in previous) + ").")
+    _report(progress, 1.0, "Checked")
+    return Plan(file_name=parsed.name, checksum=parsed.checksum, shape=parsed.shape,
+                added=part["added"], changed=part["changed"], unchanged=part["unchanged"],
+                problems=_sorted_unique(problems), warnings=warnings, notes=notes,
+                data_version=version, previous_imports=previous, writes=writes.reset_index(drop=True))
+
+
+def _previous_imports(db: Database, checksum: str) -> list[int]:
+    history = db.run("import_history")
+    done = history[(history["checksum"] == checksum) & history["undone_at"].isna()]
+    return sorted(int(i) for i in done["import_id"])
+
+
+def scope_refusal(identity: auth.Identity, plan: Plan) -> str | None:
+    """The sentence refusing a file with figures outside this person's scope (naming the rows), or None."""
+    figures = pd.concat([part[["row", "borough", "branch"]] for part in (plan.added, plan.changed, plan.unchanged)
+                         if part is not None and not part.empty] or [pd.DataFrame(columns=["row", "borough", "branch"])])
+    return auth.out_of_scope(identity, figures)
