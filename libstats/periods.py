@@ -78,8 +78,8 @@ class Period:
         return describe(self.start, self.end)
 
 
-def describe(start: dt.date, end: dt.date) -> str:
-    """A period in words, as a person says it (see Period.words)."""
+def describe(start: dt.date, end: dt.date, sample: bool = False) -> str:
+    """A period in words, as a person says it (see Period.words); a sample says so ('…, sampled week')."""
     start, end = pd.Timestamp(start).date(), pd.Timestamp(end).date()
     period = Period(start, end)
     if period.whole_months:
@@ -88,14 +88,14 @@ def describe(start: dt.date, end: dt.date) -> str:
         kind = {1: "a month", 3: "a quarter", 12: "a year"}.get(period.months, f"{period.months} months")
         return f"{span} ({kind})"
     if start == end:
-        return f"{start.day} {start:%B %Y} (1 day)"
+        return f"{start.day} {start:%B %Y}, sampled day" if sample else f"{start.day} {start:%B %Y} (1 day)"
     if (start.year, start.month) == (end.year, end.month):
         span = f"{start.day} to {end.day} {end:%B %Y}"
     elif start.year == end.year:
         span = f"{start.day} {start:%B} to {end.day} {end:%B %Y}"
     else:
         span = f"{start.day} {start:%B %Y} to {end.day} {end:%B %Y}"
-    return f"{span} ({period.days} days)"
+    return f"{span}, {sample_words(period.days)}" if sample else f"{span} ({period.days} days)"
 
 
 def sample_words(days: int) -> str:

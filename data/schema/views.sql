@@ -243,3 +243,6 @@ select
     a.value,
     a.provenance
 from annual_figure a;
+
+-- The annual figures imported, as they stand (the import that wrote each).
+create or replace view entered_annual as select * from entries.main.entered_annual;

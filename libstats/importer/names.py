@@ -85,8 +85,8 @@ def resolve_borough(cat: Catalogue, text: str) -> tuple[str | None, str | None]:
 
 def _resolve_borough(cat: Catalogue, text: str) -> tuple[str | None, str | None]:
     key = _name_key(text)
-    for b, full, code in cat.boroughs[["borough", "full_name", "flas_code"]].itertuples(index=False):
-        if key in (b.lower(), full.lower(), code.lower()):
+    for b, full, code, gss in cat.boroughs[["borough", "full_name", "flas_code", "gss_code"]].itertuples(index=False):
+        if key in (b.lower(), full.lower(), code.lower(), str(gss or "").lower()):
             return b, None
     named = [b for b in cat.boroughs["borough"] if re.search(rf"\b{re.escape(b.lower())}\b", key)]
     if len(named) == 1:
