@@ -38,7 +38,8 @@ def kinds(cat: Catalogue, rec: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
     """(annual, periodic) masks: an annual measure, or a financial year given in its own column (the annual
     layout); a count over a period (a year of a monthly measure among them: twelve whole months)."""
     grain = rec["metric_text"].fillna("").map(lambda t: cat.grains.get(cat.metric_names.get(_name_key(t), ""), ""))
-    annual = (grain == "annual") | (rec["fy_text"].notna() & rec["period_start"].isna())
+    dated = rec["fy_text"].notna() | rec["period_start"].notna()     # not a month: a monthly layout's stays there
+    annual = ((grain == "annual") & dated) | (rec["fy_text"].notna() & rec["period_start"].isna())
     periodic = rec["period_start"].notna() & ~annual
     return annual, periodic
 

@@ -149,7 +149,8 @@ def resolve_metric(cat: Catalogue, text: str) -> tuple[str | None, str | None]:
         return None, f"“{text}” is not a metric we know. Use a metric code from the glossary, e.g. visits."
     label = cat.labels[code]
     if cat.grains[code] != "monthly":
-        return None, f"{label} ({code}) is an annual figure: only monthly figures can be imported."
+        return None, (f"{label} ({code}) is an annual figure of the borough: give it for a financial year, not a "
+                      "month (Authority, Year, Metric, Value: Bexley, 2016-17, " + code + ", …).")
     return code, None
 
 
