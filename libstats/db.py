@@ -317,6 +317,21 @@ class Database:
         finally:
             cursor.close()
 
+    def run_over(self, name: str, relations: dict[str, Any], **params: Any) -> pd.DataFrame:
+        """Run queries/<name>.sql over tables of this process (Arrow tables or DataFrames, e.g. a file's parsed
+        rows) registered under the names it reads them by, for this query only; parameters bound as in run."""
+        sql = query_sql(name)
+        _check_parameters("query", name, sql, params)
+        cursor = self._con.cursor()
+        try:
+            for relation, table in relations.items():
+                cursor.register(relation, table)
+            return cursor.execute(sql, params).df()
+        except duckdb.Error as exc:
+            raise QueryError(f"query {name!r} failed: {exc}") from exc
+        finally:
+            cursor.close()
+
     @contextlib.contextmanager
     def cursor(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """A cursor on the laid-out catalog, for inspection by tests and the benchmark (pages use run)."""

@@ -4,7 +4,6 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 
-import numpy as np
 import pandas as pd
 
 YEAR_ON_YEAR_LIMIT = 0.25       # CIPFA: a key figure more than 25% off last year needs a reason
@@ -64,111 +63,24 @@ def month_name(month: pd.Timestamp) -> str:
     return month.strftime("%B %Y")
 
 
-def shift_months(months: pd.Series, n) -> pd.Series:
-    """First days of months moved by n months (n a number or an array), vectorised."""
-    moved = months.to_numpy().astype("datetime64[M]") + np.asarray(n, dtype="int64")
-    return pd.Series(moved.astype("datetime64[ns]"), index=months.index)
+def check(database, figures: pd.DataFrame, labels: dict[str, str]) -> list[FigureWarning]:
+    """Every warning for a file's valid figures, judged against the stored figures of the same branches.
 
-
-def check(figures: pd.DataFrame, stored: pd.DataFrame, labels: dict[str, str]) -> list[FigureWarning]:
-    """Every warning for a file's valid figures, judged against the warehouse's stored figures."""
-    # figures: row, column, branch, month (Timestamp), metric, value, changes. changes is False for a figure
-    # already stored with the same value, so re-importing a file warns about nothing.
-    # stored: branch, month, metric, value of the same branches (and metrics_needed) in the warehouse.
+    figures: row, column, branch, month, metric, value, changes. changes is False for a figure already stored
+    with the same value, so re-importing a file warns about nothing. The checks are SQL
+    (queries/import_checks.sql, the register's rules over the warehouse as the import would leave it); the
+    words are flag_text's, the register's.
+    """
     if figures.empty:
         return []
-    codes = _Codes(figures, stored)
-    figures = codes.keyed(figures[KEYS + ["value", "row", "column", "changes"]], 0)
-    combined = _Lookup(_combined(figures, codes.keyed(stored[KEYS + ["value"]], 1)))
-    usual = _usual(combined)
-    warnings: list[FigureWarning] = []
-    typo = _typo(figures, usual, labels)
-    quarter = _quarter(figures, combined, usual, labels, codes)
-    # A figure already flagged as a typo or a lumped quarter is not flagged again for its change on
-    # last year: the more specific warning says more, and one reason is enough.
-    flagged = {(w.branch, w.month, w.metric) for w in typo + quarter}
-    warnings += typo + quarter + _year_on_year(figures, combined, labels, flagged, codes)
-    warnings += _pc_hours(figures, combined, codes)
-    warnings += _attendance(figures, combined, codes)
+    found = database.run_over(
+        "import_checks", {"checked_figures": figures[["row", "column", "branch", "month", "metric", "value", "changes"]]},
+        branches=sorted(figures["branch"].unique()), metrics=metrics_needed(figures["metric"].unique()),
+        min_history=MIN_HISTORY, typo_ratio=TYPO_RATIO, quarter_ratio=QUARTER_RATIO, yoy_limit=YEAR_ON_YEAR_LIMIT)
+    warnings = [FigureWarning(key=_flag_key(r), row=int(r.row), column=r.column, message=flag_text(r, labels),
+                              check=r.check_name, branch=r.branch, month=_ym(pd.Timestamp(r.month)), metric=r.metric)
+                for r in found.itertuples()]
     return sorted(warnings, key=lambda w: (w.row if w.row is not None else 0, w.key))
-
-
-class _Codes:
-    """Every (branch, month, metric) as one int64, so the checks join on a number, not three columns of text.
-
-    _k is the figure, _bm its branch and metric; a month is (year * 12 + month), so moving n months is adding
-    n * the number of metrics to _k.
-    """
-
-    def __init__(self, figures: pd.DataFrame, stored: pd.DataFrame):
-        self.sizes = (len(figures), len(stored))
-        self.branch_codes, self.branches = pd.factorize(pd.concat([figures["branch"], stored["branch"]],
-                                                                  ignore_index=True))
-        self.metric_codes, self.metrics = pd.factorize(pd.concat([figures["metric"], stored["metric"]],
-                                                                 ignore_index=True))
-        self.n = len(self.metrics)
-
-    def metric(self, code: str) -> int:
-        at = [i for i, m in enumerate(self.metrics) if m == code]
-        return at[0] if at else -1
-
-    def keyed(self, frame: pd.DataFrame, which: int) -> pd.DataFrame:
-        """frame is the figures (0) or the stored figures (1) the codes were made from."""
-        part = slice(0, self.sizes[0]) if which == 0 else slice(self.sizes[0], None)
-        b = self.branch_codes[part].astype("int64")
-        m = self.metric_codes[part].astype("int64")
-        months = frame["month"].to_numpy(dtype="datetime64[ns]").astype("datetime64[M]").astype("int64") + 12 * 3000
-        return frame.assign(_bm=b * self.n + m, _k=(b * 12 * 6000 + months) * self.n + m)
-
-    def moved(self, keys, months) -> np.ndarray:
-        """The keys of the same branch and metric some months (a number or an array) later or earlier."""
-        return np.asarray(keys, dtype="int64") + np.asarray(months, dtype="int64") * self.n
-
-
-def _combined(figures: pd.DataFrame, stored: pd.DataFrame) -> pd.DataFrame:
-    """The warehouse as it would be after the import: stored figures overlaid by the file's."""
-    kept = stored[~pd.Series(stored["_k"].to_numpy()).isin(figures["_k"].to_numpy()).to_numpy()]
-    kept = kept.assign(row=np.nan, column=None, changes=False)
-    return pd.concat([kept, figures], ignore_index=True) if not kept.empty else figures.copy()
-
-
-class _Lookup:
-    """The combined figures, to join others to by key: a hash lookup when every key is there once (always, but
-    for a register that overlays several imports' replaced values), else a merge giving every match."""
-
-    def __init__(self, combined: pd.DataFrame):
-        self.frame = combined
-        self.keys = pd.Index(combined["_k"].to_numpy())
-        self.values = combined["value"].to_numpy(dtype=float)
-        self.unique = self.keys.is_unique
-
-    def join(self, frame: pd.DataFrame, key: str, name: str) -> pd.DataFrame:
-        """frame's rows whose key is among the figures, with that figure's value as name."""
-        if not self.unique:
-            return _with(frame, self.frame[["_k", "value"]].rename(columns={"_k": key, "value": name}), key)
-        at = self.keys.get_indexer(frame[key].to_numpy())
-        hit = at >= 0
-        return frame[hit].assign(**{name: self.values[at[hit]]})
-
-
-def _usual(combined: _Lookup) -> pd.Series:
-    """Each branch's usual monthly figure for a metric (by _bm): the median of its months with anything in them."""
-    positive = combined.values > 0
-    grouped = pd.Series(combined.values[positive]).groupby(combined.frame["_bm"].to_numpy()[positive]).agg(
-        ["median", "count"])
-    return grouped.loc[grouped["count"] >= MIN_HISTORY, "median"].rename("usual").rename_axis("_bm")
-
-
-def _with(frame: pd.DataFrame, values: pd.DataFrame, on: str) -> pd.DataFrame:
-    """An inner join on one int64 key column (every match, as a merge on the three text columns gave)."""
-    return frame.merge(values, on=on, how="inner", sort=False)
-
-
-def _with_usual(frame: pd.DataFrame, usual: pd.Series) -> pd.DataFrame:
-    """frame's rows whose branch and metric have a usual figure, with it."""
-    at = usual.index.get_indexer(frame["_bm"].to_numpy())
-    hit = at >= 0
-    return frame[hit].assign(usual=usual.to_numpy()[at[hit]])
 
 
 def _key(check_name: str, branch: str, month: pd.Timestamp, metric: str | None = None) -> str:
@@ -184,14 +96,6 @@ def _ym(month: pd.Timestamp) -> str:
 @functools.lru_cache(maxsize=4096)
 def _month_name(month: pd.Timestamp) -> str:
     return month_name(month)
-
-
-def _warning(check_name: str, r, message: str, metric: str, keyed_metric: bool = True) -> FigureWarning:
-    return FigureWarning(
-        key=_key(check_name, r.branch, r.month, metric if keyed_metric else None),
-        row=int(r.row), column=r.column, message=message, check=check_name,
-        branch=r.branch, month=_ym(r.month), metric=metric,
-    )
 
 
 # What each check says, in one place: the importer's warnings and the register's rows use the same words.
@@ -223,100 +127,6 @@ def pc_hours_text(branch: str, month, used: float, available: float) -> str:
 def attendance_text(branch: str, month, attendance: float) -> str:
     return (f"{branch}: event attendance for {_month_name(month)} is {number(attendance)} but there were no "
             "events that month.")
-
-
-def _typo(figures: pd.DataFrame, usual: pd.Series, labels: dict[str, str]) -> list[FigureWarning]:
-    """About ten times (or a tenth of) the branch's usual monthly figure: a digit too many or too few."""
-    f = _with_usual(figures[figures["changes"]], usual)
-    ratio = f["value"] / f["usual"]
-    out = []
-    for r in f[ratio >= TYPO_RATIO].itertuples():
-        out.append(_warning("typo", r, typo_text(r.branch, labels[r.metric], r.month, r.value, r.usual), r.metric))
-    for r in f[(f["value"] > 0) & (ratio <= 1 / TYPO_RATIO)].itertuples():
-        out.append(_warning("typo", r, typo_text(r.branch, labels[r.metric], r.month, r.value, r.usual), r.metric))
-    return out
-
-
-def _quarter(figures, combined, usual, labels, codes: _Codes) -> list[FigureWarning]:
-    """A quarter's total entered in one month: a big month with both other months of its quarter zero."""
-    f = _with_usual(figures[figures["changes"] & (figures["value"] > 0)], usual)
-    f = f[f["value"] >= QUARTER_RATIO * f["usual"]].copy()
-    if f.empty:
-        return []
-    # Financial quarters (Apr-Jun, Jul-Sep, Oct-Dec, Jan-Mar) are calendar quarters.
-    position = ((f["month"].dt.month - 1) % 3).to_numpy()
-    step1, step2 = np.where(position == 0, 1, -position), np.where(position == 2, -1, 2 - position)
-    f["other1"], f["other2"] = shift_months(f["month"], step1), shift_months(f["month"], step2)
-    f["_k1"], f["_k2"] = codes.moved(f["_k"], step1), codes.moved(f["_k"], step2)
-    for other in ("1", "2"):
-        f = combined.join(f, "_k" + other, f"other{other}_value")
-    f = f[(f["other1_value"] == 0) & (f["other2_value"] == 0)]
-    return [_warning("quarter", r, quarter_text(r.branch, labels[r.metric], r.month, r.value, r.other1, r.other2),
-                     r.metric) for r in f.itertuples()]
-
-
-def _year_on_year(figures, combined, labels, flagged, codes: _Codes) -> list[FigureWarning]:
-    """More than 25% up or down on the same month last year (CIPFA asks for a reason)."""
-    f = figures[figures["changes"]]
-    f = f.assign(_last_k=codes.moved(f["_k"], -12))
-    f = combined.join(f, "_last_k", "last")
-    f = f[(f["last"] > 0) & ((f["value"] - f["last"]).abs() > YEAR_ON_YEAR_LIMIT * f["last"])]
-    if f.empty:
-        return []
-    f = f.assign(last_month=shift_months(f["month"], -12))
-    out = []
-    for r in f.itertuples():
-        if (r.branch, _ym(r.month), r.metric) in flagged:
-            continue
-        out.append(_warning("yoy", r, yoy_text(r.branch, labels[r.metric], r.month, r.value, r.last, r.last_month),
-                            r.metric))
-    return out
-
-
-def _pair(figures, combined, part: str, whole: str, codes: _Codes) -> pd.DataFrame:
-    """Branch-months where the file has part or whole, with both values (file first, else stored)."""
-    involved = figures[figures["metric"].isin([part, whole])]
-    if involved.empty:
-        return pd.DataFrame()
-    p, w = codes.metric(part), codes.metric(whole)
-    if p < 0 or w < 0:
-        return pd.DataFrame()          # no figure of one of the two anywhere: nothing to compare
-    # Each branch-month once, as the key of its part figure; then both values looked up by key.
-    months = involved.assign(_pk=involved["_k"].to_numpy() - involved["_bm"].to_numpy() % codes.n + p)
-    months = months.drop_duplicates("_pk")[["branch", "month", "_pk"]]
-    pairs = combined.join(months, "_pk", part)
-    pairs = combined.join(pairs.assign(_wk=pairs["_pk"] - p + w), "_wk", whole)
-    pairs = pairs.dropna(subset=[part, whole])[["branch", "month", part, whole]]
-    if pairs.empty:
-        return pd.DataFrame()
-    # The warning sits on the file's row that changes: the part's if it does, else the whole's.
-    rows = involved[involved["changes"]].sort_values("metric", key=lambda m: m != part)
-    rows = rows.drop_duplicates(["branch", "month"])[["branch", "month", "row", "column", "metric"]]
-    return pairs.merge(rows, on=["branch", "month"])
-
-
-def _pc_hours(figures, combined, codes: _Codes) -> list[FigureWarning]:
-    """PC hours used above the hours available in the same branch-month (CIPFA: used < available)."""
-    p = _pair(figures, combined, "pc_hours_used", "pc_hours_available", codes)
-    if p.empty:
-        return []
-    out = []
-    for r in p[p["pc_hours_used"] > p["pc_hours_available"]].itertuples():
-        out.append(_warning("pc_hours", r, pc_hours_text(r.branch, r.month, r.pc_hours_used, r.pc_hours_available),
-                            r.metric, keyed_metric=False))
-    return out
-
-
-def _attendance(figures, combined, codes: _Codes) -> list[FigureWarning]:
-    """People at events in a month with no events: one of the two is wrong."""
-    p = _pair(figures, combined, "event_attendance", "events", codes)
-    if p.empty:
-        return []
-    out = []
-    for r in p[(p["event_attendance"] > 0) & (p["events"] == 0)].itertuples():
-        out.append(_warning("attendance", r, attendance_text(r.branch, r.month, r.event_attendance),
-                            r.metric, keyed_metric=False))
-    return out
 
 
 CHECK_NAMES = {"yoy": "More than 25% off the same month last year", "typo": "About ten times the usual figure",

@@ -1,5 +1,6 @@
 """The data-quality register runs its checks in SQL (queries/quality_flags.sql): it must find exactly what the
-importer's checks (quality.check, in pandas) find when every stored figure is checked as if just entered."""
+importer's checks (quality.check: queries/import_checks.sql over a file's figures) find when every stored figure
+is checked as if just entered."""
 from __future__ import annotations
 
 import shutil
@@ -33,7 +34,7 @@ def importer_checks(database, branch=None) -> set[tuple[str, str]]:
         stored = stored[stored["branch"] == branch]
     stored = stored.assign(month=pd.to_datetime(stored["month"]))
     figures = stored[quality.KEYS + ["value"]].assign(row=0, column="", changes=True)
-    found = quality.check(figures, stored.iloc[0:0][quality.KEYS + ["value"]], labels_of(database))
+    found = quality.check(database, figures, labels_of(database))   # judged against the same stored figures
     return {(w.key, w.message) for w in found if w.check != "yoy" or w.metric in quality.KEY_METRICS}
 
 

@@ -10,7 +10,6 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from libstats import quality
 from libstats.db import Database
 from libstats.importer.common import Problem
 from libstats.importer.names import Catalogue, _closed_problem, parse_month, resolve_branch, resolve_metric
@@ -161,99 +160,79 @@ def _resolve_values(cat: Catalogue, rec: pd.DataFrame):
     return values, not_number | negative | fraction | too_big, problems
 
 
-MONTH_SPAN = 1 << 14          # month numbers (from 1970, offset below) fit in 14 bits; branches and metrics above
+PARSED_SCHEMA = pa.schema([("ordinal", pa.int64()), ("row", pa.int64()), ("borough", pa.string()),
+                           ("branch", pa.string()), ("month", pa.date32()), ("metric", pa.string()),
+                           ("value", pa.float64()), ("value_col", pa.string()), ("month_col", pa.string()),
+                           ("month_row", pa.int64()), ("good", pa.bool_())])
 
 
-def _figure_keys(frame: pd.DataFrame, branches: pd.Index, metrics: pd.Index) -> np.ndarray:
-    """One int64 per (branch, month, metric), the same in every frame coded with the same branches and metrics."""
-    b = branches.get_indexer(frame["branch"]).astype("int64")
-    m = metrics.get_indexer(frame["metric"]).astype("int64")
-    month = frame["month"].to_numpy(dtype="datetime64[ns]").astype("datetime64[M]").astype("int64") + MONTH_SPAN // 2
-    return (b * MONTH_SPAN + month) * (len(metrics) + 1) + m
+def parsed_rows(rec: pd.DataFrame, bad: pd.Series) -> pa.Table:
+    """The file's records, resolved, as the one Arrow table the SQL checks read (registered as parsed_rows):
+    ordinal is the record's place in the file, good whether it has passed every check so far."""
+    month = pa.Array.from_pandas(rec["month"].astype("datetime64[ns]")).cast(pa.date32())
+    month_row = pd.to_numeric(rec["month_row"], errors="coerce").astype("Int64")
+
+    def text(column: str) -> pa.Array:
+        return pa.array(rec[column].to_numpy(dtype=object), type=pa.string(), from_pandas=True)
+
+    return pa.table({
+        "ordinal": pa.array(np.arange(len(rec), dtype="int64")),
+        "row": pa.array(rec["row"].to_numpy(dtype="int64")),
+        "borough": text("borough"), "branch": text("branch"), "month": month, "metric": text("metric"),
+        "value": pa.array(rec["value"].to_numpy(dtype=float), type=pa.float64()),
+        "value_col": text("value_col"), "month_col": text("month_col"),
+        "month_row": pa.Array.from_pandas(month_row, type=pa.int64()),
+        "good": pa.array(~bad.to_numpy(dtype=bool)),
+    }, schema=PARSED_SCHEMA)
 
 
-def _duplicates(cat: Catalogue, rec: pd.DataFrame):
-    """The second and later rows giving the same branch, month and metric."""
-    keyed = rec.dropna(subset=["branch", "month", "metric"])
-    key = pd.Series(_figure_keys(keyed, pd.Index(keyed["branch"].unique()), pd.Index(keyed["metric"].unique())),
-                    index=keyed.index)
-    dup = key.duplicated(keep="first")
-    bad = pd.Series(False, index=rec.index)
-    bad[dup[dup].index] = True
+def _marked(rec: pd.DataFrame, rows: pd.DataFrame) -> pd.Series:
+    """True for the records at the ordinals a query gave."""
+    bad = np.zeros(len(rec), dtype=bool)
+    bad[rows["ordinal"].to_numpy(dtype="int64")] = True
+    return pd.Series(bad, index=rec.index)
+
+
+def _duplicates(db: Database, cat: Catalogue, rec: pd.DataFrame, parsed: pa.Table):
+    """The second and later rows giving the same branch, month and metric (queries/import_duplicates.sql)."""
+    found = db.run_over("import_duplicates", {"parsed_rows": parsed})
+    labels = cat.labels
+    problems = [Problem(int(r.row), r.value_col, (
+        f"{r.branch}, {labels[r.metric]} for {month_name(r.month)} is also on row {int(r.first_row)}: "
+        "give each figure once.")) for r in found.itertuples()]
+    return _marked(rec, found), problems
+
+
+def _closed(db: Database, cat: Catalogue, rec: pd.DataFrame, parsed: pa.Table):
+    """Figures for a month in which the branch was not open, or not in its borough's return
+    (queries/import_closed.sql, against each branch's open stretches worked out once here)."""
+    branches = [b for b in pd.unique(rec["branch"].dropna()) if b in cat.info]
+    spans = [(b, start, end) for b in branches for start, end in cat.spans(b)]
+    table = pa.table({
+        "branch": pa.array([b for b, _, _ in spans], type=pa.string()),
+        "first_day": pa.array([pd.Timestamp(s).date() for _, s, _ in spans], type=pa.date32()),
+        "last_day": pa.array([None if e is None else pd.Timestamp(e).date() for _, _, e in spans], type=pa.date32()),
+    })
+    found = db.run_over("import_closed", {"parsed_rows": parsed, "branch_spans": table})
+    messages: dict[tuple, str | None] = {}
     problems = []
-    if dup.any():
-        first = keyed.groupby(key)["row"].transform("first")
-        labels = cat.labels
-        for r in keyed[dup].itertuples():
-            problems.append(Problem(r.row, r.value_col, (
-                f"{r.branch}, {labels[r.metric]} for {month_name(r.month)} is also on row {first[r.Index]}: "
-                "give each figure once.")))
-    return bad, problems
+    shut = np.zeros(len(found), dtype=bool)
+    for i, r in enumerate(found.itertuples()):
+        month = pd.Timestamp(r.month)
+        key = (r.branch, month)
+        if key not in messages:
+            messages[key] = _closed_problem(cat, r.branch, month)
+        if messages[key] is not None:
+            shut[i] = True
+            problems.append(Problem(int(r.row), r.column_name, messages[key]))
+    return _marked(rec, found[shut]), problems
 
 
-def _closed(cat: Catalogue, rec: pd.DataFrame):
-    """Figures for a month in which the branch was not open (or not in its borough's return)."""
-    keyed = rec.dropna(subset=["branch", "month"])
-    codes, pairs = _factorize(keyed["branch"], keyed["month"].astype("int64"))
-    pairs = pd.DataFrame([(b, m) for b, m in pairs], columns=["branch", "month"])
-    pairs["month"] = pairs["month"].astype("datetime64[ns]")
-    # Open if the month overlaps any stretch the branch was open: one vectorised test over every pair.
-    spans = pd.DataFrame([(b, start, end) for b in pairs["branch"].unique() for start, end in cat.spans(b)],
-                         columns=["branch", "start", "end"])
-    spans["start"] = pd.to_datetime(spans["start"]).astype("datetime64[ns]")
-    spans["end"] = pd.to_datetime(spans["end"]).astype("datetime64[ns]")
-    tested = pairs.reset_index().merge(spans, on="branch", how="inner")
-    month_end = (tested["month"].to_numpy(dtype="datetime64[ns]").astype("datetime64[M]") + 1).astype(
-        "datetime64[ns]") - np.timedelta64(1, "D")
-    overlaps = (tested["start"].to_numpy() <= month_end) & (tested["end"].isna() | (tested["end"] >= tested["month"]))
-    is_open = np.zeros(len(pairs), dtype=bool)
-    is_open[tested.loc[overlaps.to_numpy(), "index"].to_numpy()] = True
-    messages = np.array([None] * len(pairs), dtype=object)
-    for i in np.flatnonzero(~is_open):
-        messages[i] = _closed_problem(cat, pairs.at[i, "branch"], pairs.at[i, "month"])
-    bad = pd.Series(False, index=rec.index)
-    problems = []
-    shut = np.flatnonzero(~is_open & (messages != None))  # noqa: E711 (elementwise)
-    if len(shut):
-        hit = np.isin(codes, shut)
-        bad[keyed.index[hit]] = True
-        problems = [Problem(r.row, r.month_col if r.month_row == r.row else r.value_col, messages[code])
-                    for r, code in zip(keyed[hit].itertuples(), codes[hit])]
-    return bad, problems
-
-
-def _stored(db: Database, good: pd.DataFrame) -> pd.DataFrame:
-    """The stored figures of the file's branches and metrics, every month (one query for the whole file)."""
-    if good.empty:
-        return pd.DataFrame({"branch": pd.Series([], dtype=object), "month": pd.Series([], dtype="datetime64[ns]"),
-                             "metric": pd.Series([], dtype=object), "value": pd.Series([], dtype=float),
-                             "provenance": pd.Series([], dtype=object), "import_id": pd.Series([], dtype="Int64")})
-    stored = db.run("import_figures", branches=sorted(good["branch"].unique()),
-                    metrics=quality.metrics_needed(good["metric"].unique()))
-    stored["month"] = pd.to_datetime(stored["month"]).astype("datetime64[ns]")
-    return stored
-
-
-def _diff(cat: Catalogue, good: pd.DataFrame, stored: pd.DataFrame) -> pd.DataFrame:
-    """Each valid figure of the file against what is stored: added, changed or unchanged."""
-    diff = good[["row", "borough", "branch", "month", "metric", "value", "value_col"]].rename(
-        columns={"value": "new_value"}).reset_index(drop=True)
-    branches = pd.Index(pd.unique(np.concatenate([diff["branch"].to_numpy(dtype=object),
-                                                  stored["branch"].to_numpy(dtype=object)])))
-    metrics = pd.Index(pd.unique(np.concatenate([diff["metric"].to_numpy(dtype=object),
-                                                 stored["metric"].to_numpy(dtype=object)])))
-    # (branch, month, metric) is stored once (the primary key) and given once in a valid file: a lookup
-    at = pd.Index(_figure_keys(stored, branches, metrics)).get_indexer(_figure_keys(diff, branches, metrics))
-    found = at >= 0
-    old = stored.iloc[np.where(found, at, 0)].reset_index(drop=True) if len(stored) else None
-    def taken(column: str, dtype) -> pd.Series:
-        if old is None:
-            return pd.Series([None] * len(diff), dtype=dtype)
-        return old[column].astype(dtype).where(found, None if dtype is object else pd.NA)
-    diff["old_value"] = taken("value", "Float64").astype(float)
-    diff["old_provenance"] = taken("provenance", object)
-    diff["old_import_id"] = taken("import_id", "Int64")
-    same = np.isclose(diff["new_value"], diff["old_value"], rtol=0, atol=1e-9)
-    diff["status"] = np.where(diff["old_value"].isna(), "added", np.where(same, "unchanged", "changed"))
+def _diff(db: Database, cat: Catalogue, parsed: pa.Table) -> pd.DataFrame:
+    """Each valid figure of the file against what is stored: added, changed or unchanged (queries/import_diff.sql,
+    which looks up only the file's own figures)."""
+    diff = db.run_over("import_diff", {"parsed_rows": parsed})
+    diff["month"] = diff["month"].astype("datetime64[ns]")
+    diff["old_import_id"] = diff["old_import_id"].astype("Int64")
     diff["label"] = diff["metric"].map(cat.labels)
-    return diff.sort_values("row", kind="stable").reset_index(drop=True)
+    return diff

@@ -5,9 +5,11 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 import pandas as pd
+import pyarrow as pa
 
 from libstats import auth, quality
 from libstats.db import Database
+from libstats.importer import grains
 from libstats.importer.checks import (
     _closed,
     _diff,
@@ -17,9 +19,8 @@ from libstats.importer.checks import (
     _resolve_months,
     _resolve_values,
     _sorted_unique,
-    _stored,
+    parsed_rows,
 )
-from libstats.importer import grains
 from libstats.importer.common import Problem, Progress, _all_figures, _Budget, _report, plural
 from libstats.importer.names import Catalogue
 from libstats.importer.reading import ParsedFile
@@ -106,10 +107,11 @@ def validate(db: Database, parsed: ParsedFile, today: dt.date | None = None,
     bad |= value_bad
     budget.check()
     _report(progress, 0.4, "Looking for figures given twice and branches that were closed")
-    dup_bad, found = _duplicates(cat, rec)
+    parsed_table = parsed_rows(rec, bad)       # one Arrow table: every check from here on is SQL over it
+    dup_bad, found = _duplicates(db, cat, rec, parsed_table)
     problems += found
     bad |= dup_bad
-    closed_bad, found = _closed(cat, rec)
+    closed_bad, found = _closed(db, cat, rec, parsed_table)
     problems += found
     bad |= closed_bad
     inside_bad, found = grains.months_in_stored_periods(db, cat, rec[~bad])
@@ -121,17 +123,18 @@ def validate(db: Database, parsed: ParsedFile, today: dt.date | None = None,
     problems += found
     annual_diff, found = grains.check_annual(db, cat, other["annual"], today)
     problems += found
+    parsed_table = parsed_table.set_column(parsed_table.schema.get_field_index("good"), "good",
+                                           pa.array(~bad.to_numpy(dtype=bool)))
     budget.check()
     _report(progress, 0.6, "Comparing with the figures already stored")
-    stored = _stored(db, good)
-    diff = _diff(cat, good, stored)
+    diff = _diff(db, cat, parsed_table)
+    # how each figure was counted (a return's Count type) goes with it: (branch, month, metric) is a key of good
     diff = diff.merge(good[["branch", "month", "metric", "method"]], on=["branch", "month", "metric"], how="left")
     budget.check()
     _report(progress, 0.8, "Running the plausibility checks")
     figures = diff.rename(columns={"new_value": "value", "value_col": "column"}).assign(
         changes=lambda d: d["status"] != "unchanged")
-    warnings = quality.check(figures[["row", "column", "branch", "month", "metric", "value", "changes"]],
-                             stored, cat.labels)
+    warnings = quality.check(db, figures, cat.labels)
     columns = ["row", "borough", "branch", "month", "metric", "label", "old_value", "new_value", "period"]
     diff["period"] = None
     every = pd.concat([d[columns + ["status"]] for d in (diff, period_diff, annual_diff) if not d.empty]

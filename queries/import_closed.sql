@@ -1,0 +1,18 @@
+-- The rows of a file for a month in which their branch was not open: no stretch it was open overlaps the month.
+-- Params: none. Relations: parsed_rows (the file's rows); branch_spans (branch, first_day, last_day: each stretch
+-- a branch of the file was open and in its borough's return, last_day null while it still is).
+select
+    p.ordinal,
+    p.row,
+    case when p.month_row = p.row then p.month_col else p.value_col end as column_name,
+    p.branch,
+    p.month
+from parsed_rows p
+where p.branch is not null and p.month is not null
+  and not exists (
+      select 1 from branch_spans s
+      where s.branch = p.branch
+        and s.first_day <= last_day(p.month)
+        and (s.last_day is null or s.last_day >= p.month)
+  )
+order by p.ordinal
