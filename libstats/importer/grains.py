@@ -189,7 +189,7 @@ def _diff(good: pd.DataFrame, stored: pd.DataFrame) -> pd.DataFrame:
     diff = good.merge(old[keys + ["old_value", "old_method", "old_import_id"]], on=keys, how="left")
     diff = diff.rename(columns={"value": "new_value"})
     same = np.isclose(diff["new_value"].astype(float), diff["old_value"].astype(float), rtol=0, atol=1e-9) \
-        & (diff["method"].fillna("") == diff["old_method"].fillna(""))
+        & (diff["method"].astype(object).fillna("") == diff["old_method"].astype(object).fillna(""))
     diff["status"] = np.where(diff["old_value"].isna(), "added", np.where(same, "unchanged", "changed"))
     diff["month"] = diff["period_start"]
     diff["period"] = [periods.describe(s, e, sample=g == "sample")
