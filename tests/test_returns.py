@@ -316,3 +316,62 @@ def test_the_same_quarter_again_with_a_new_figure_is_a_change_and_undone_back(db
     assert "0 figures added, 1 changed" in result.output
     assert run("undo-import", "2", "--db", str(db_path), "--user", "ann").exit_code == 0
     assert rows(db_path, "select value, import_id from entered_period where branch = 'Crayford'") == [(500.0, 1)]
+
+
+# ------------------------------------------------------------------------------------ warnings needing a reason
+
+def warnings_of(db_path: Path, text: str, metric: str = "visits") -> dict[str, str]:
+    from libstats import importer
+    database = Database(db_path)
+    try:
+        parsed = importer.read_file("return.csv", text.encode(), metric=metric)
+        plan = importer.validate(database, parsed, today=TODAY)
+    finally:
+        database.close()
+    assert plan.ok, plan.problems
+    return {w.key: str(w) for w in plan.warnings}
+
+
+TODAY = pd.Timestamp("2026-03-15").date()
+
+
+def test_a_quarter_entered_in_its_last_month_with_the_others_blank_needs_a_reason(db_path):
+    found = warnings_of(db_path, "Library,2016-04,2016-05,2016-06,2016-07,2016-08,2016-09\nCrayford,,,1500,,,1510\n")
+    assert found["blank_quarter:Crayford:2016-06:visits"] == (
+        "Row 2, column “2016-06”: Crayford: Visits for June 2016 is 1,500, and April and May 2016 are blank: is it the "
+        "quarter's total entered in its last month (Arts Council England's convention)? If so, give it as a quarter "
+        "(Count start 2016-04-01, Count end 2016-06-30) and it is kept as one.")
+    assert "blank_quarter:Crayford:2016-09:visits" in found
+    # a month given beside it, or already stored, is not blank: no warning
+    assert not [k for k in warnings_of(db_path, "Library,2016-05,2016-06\nCrayford,510,1500\n")
+                if k.startswith("blank_quarter")]
+    assert not [k for k in warnings_of(db_path, "Library,2016-03\nCrayford,520\n") if k.startswith("blank_quarter")]
+
+
+def test_one_value_three_months_running_needs_a_reason_once(db_path):
+    found = warnings_of(db_path, "Library,2016-04,2016-05,2016-06,2016-07\nCrayford,3683,3683,3683,3500\n")
+    repeated = [k for k in found if k.startswith("repeated")]
+    assert repeated == ["repeated:Crayford:2016-06:visits"], "one warning for the run, at its last month"
+    assert found[repeated[0]].endswith("Crayford: Visits is 3,683 in April, May and June 2016: the same figure three "
+                                       "months running. Is one count copied into each month (a quarterly sample)? "
+                                       "If so, give it once, as counted.")
+
+
+def test_a_series_identical_to_the_year_before_needs_a_reason(db_path):
+    # Crayford's fixture months are 500 visits each: Central (Bexleyheath)'s 2015-16 1,000 a month
+    found = warnings_of(db_path, "Library,2016-04,2016-05,2016-06\nCentral (Bexleyheath),1000,1000,1000\n")
+    assert found["same_as_last_year:Central (Bexleyheath):2016-04:visits"].endswith(
+        "Central (Bexleyheath): Visits for April to June 2016 are the same as a year before, month by month (3 months): "
+        "is last year's return sent again?")
+    differs = warnings_of(db_path, "Library,2016-04,2016-05,2016-06\nCentral (Bexleyheath),1000,1000,1001\n")
+    assert not [k for k in differs if k.startswith("same_as_last_year")]
+    assert [k for k in differs if k.startswith("repeated")] == ["repeated:Central (Bexleyheath):2016-05:visits"], \
+        "March (stored), April and May are 1,000"
+
+
+def test_the_command_line_refuses_a_return_checks_warning_without_a_reason(db_path, tmp_path):
+    path = tmp_path / "ace.csv"
+    path.write_text("Library,2016-04,2016-05,2016-06\nCrayford,,,1500\n", encoding="utf-8")
+    result = run("import", str(path), "--db", str(db_path), "--user", "ann", "--metric", "visits")
+    assert result.exit_code == 1
+    assert "Warning [blank_quarter:Crayford:2016-06:visits]" in result.output

@@ -9,7 +9,7 @@ import pyarrow as pa
 
 from libstats import auth, quality
 from libstats.db import Database
-from libstats.importer import grains
+from libstats.importer import grains, return_checks
 from libstats.importer.checks import (
     _closed,
     _diff,
@@ -135,6 +135,8 @@ def validate(db: Database, parsed: ParsedFile, today: dt.date | None = None,
     figures = diff.rename(columns={"new_value": "value", "value_col": "column"}).assign(
         changes=lambda d: d["status"] != "unchanged")
     warnings = quality.check(db, figures, cat.labels)
+    warnings = sorted(warnings + return_checks.check(db, figures, cat.labels),     # habits of real returns
+                      key=lambda w: (w.row if w.row is not None else 0, w.key))
     columns = ["row", "borough", "branch", "month", "metric", "label", "old_value", "new_value", "period"]
     diff["period"] = None
     every = pd.concat([d[columns + ["status"]] for d in (diff, period_diff, annual_diff) if not d.empty]
