@@ -317,15 +317,19 @@ class Database:
         finally:
             cursor.close()
 
-    def run_over(self, name: str, relations: dict[str, Any], **params: Any) -> pd.DataFrame:
+    def run_over(self, name: str, relations: dict[str, Any], arrow: bool = False, **params: Any):
         """Run queries/<name>.sql over tables of this process (Arrow tables or DataFrames, e.g. a file's parsed
-        rows) registered under the names it reads them by, for this query only; parameters bound as in run."""
+        rows) registered under the names it reads them by, for this query only; parameters bound as in run.
+        The result is a DataFrame, or with arrow=True an Arrow table (a million rows of text convert to
+        pandas slowly: the caller converts only what it needs)."""
         sql = query_sql(name)
         _check_parameters("query", name, sql, params)
         cursor = self._con.cursor()
         try:
             for relation, table in relations.items():
                 cursor.register(relation, table)
+            if arrow:
+                return cursor.sql(sql, params=params).to_arrow_table()     # a relation: no extra copy
             return cursor.execute(sql, params).df()
         except duckdb.Error as exc:
             raise QueryError(f"query {name!r} failed: {exc}") from exc

@@ -5,6 +5,8 @@ import functools
 from dataclasses import dataclass
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 YEAR_ON_YEAR_LIMIT = 0.25       # CIPFA: a key figure more than 25% off last year needs a reason
 TYPO_RATIO = 9.0                # about ten times the usual figure: an extra digit (319,000 for 31,900)
@@ -63,19 +65,24 @@ def month_name(month: pd.Timestamp) -> str:
     return month.strftime("%B %Y")
 
 
-def check(database, figures: pd.DataFrame, labels: dict[str, str]) -> list[FigureWarning]:
+def check(database, figures: pd.DataFrame | pa.Table, labels: dict[str, str]) -> list[FigureWarning]:
     """Every warning for a file's valid figures, judged against the stored figures of the same branches.
 
-    figures: row, column, branch, month, metric, value, changes. changes is False for a figure already stored
-    with the same value, so re-importing a file warns about nothing. The checks are SQL
+    figures (a DataFrame or an Arrow table): row, column, branch, month, metric, value, changes. changes is
+    False for a figure already stored with the same value, so re-importing a file warns about nothing. The
+    checks are SQL
     (queries/import_checks.sql, the register's rules over the warehouse as the import would leave it); the
     words are flag_text's, the register's.
     """
-    if figures.empty:
+    if isinstance(figures, pd.DataFrame):
+        figures = pa.Table.from_pandas(figures[["row", "column", "branch", "month", "metric", "value", "changes"]],
+                                       preserve_index=False)
+    if figures.num_rows == 0:
         return []
     found = database.run_over(
-        "import_checks", {"checked_figures": figures[["row", "column", "branch", "month", "metric", "value", "changes"]]},
-        branches=sorted(figures["branch"].unique()), metrics=metrics_needed(figures["metric"].unique()),
+        "import_checks", {"checked_figures": figures},
+        branches=sorted(pc.unique(figures["branch"]).to_pylist()),
+        metrics=metrics_needed(pc.unique(figures["metric"]).to_pylist()),
         min_history=MIN_HISTORY, typo_ratio=TYPO_RATIO, quarter_ratio=QUARTER_RATIO, yoy_limit=YEAR_ON_YEAR_LIMIT)
     warnings = [FigureWarning(key=_flag_key(r), row=int(r.row), column=r.column, message=flag_text(r, labels),
                               check=r.check_name, branch=r.branch, month=_ym(pd.Timestamp(r.month)), metric=r.metric)

@@ -1,10 +1,11 @@
 -- The rows of a file for a month in which their branch was not open: no stretch it was open overlaps the month.
--- Params: none. Relations: parsed_rows (the file's rows); branch_spans (branch, first_day, last_day: each stretch
--- a branch of the file was open and in its borough's return, last_day null while it still is).
+-- Params: none. Relations: parsed_rows (the file's rows: ordinal, row, branch, month, month_on_row);
+-- branch_spans (branch, first_day, last_day: each stretch a branch of the file was open and in its borough's
+-- return, last_day null while it still is).
 select
     p.ordinal,
     p.row,
-    case when p.month_row = p.row then p.month_col else p.value_col end as column_name,
+    p.month_on_row,
     p.branch,
     p.month
 from parsed_rows p

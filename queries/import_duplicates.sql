@@ -1,11 +1,10 @@
 -- The second and later rows of a file giving the same branch, month and metric, each with the first row giving it.
--- Params: none. Relations: parsed_rows (the file's rows, registered: ordinal, row, branch, month, metric, value_col).
-select ordinal, row, value_col, branch, month, metric, first_row
+-- Params: none. Relations: parsed_rows (the file's rows, registered: ordinal, row, branch, month, metric).
+select ordinal, row, branch, month, metric, first_row
 from (
     select
         ordinal,
         row,
-        value_col,
         branch,
         month,
         metric,

@@ -160,47 +160,58 @@ def _resolve_values(cat: Catalogue, rec: pd.DataFrame):
     return values, not_number | negative | fraction | too_big, problems
 
 
-PARSED_SCHEMA = pa.schema([("ordinal", pa.int64()), ("row", pa.int64()), ("borough", pa.string()),
-                           ("branch", pa.string()), ("month", pa.date32()), ("metric", pa.string()),
-                           ("value", pa.float64()), ("value_col", pa.string()), ("month_col", pa.string()),
-                           ("month_row", pa.int64()), ("good", pa.bool_())])
+# The file's rows as the SQL checks read them: the keys and the value only (the words for a problem, and the
+# columns a person sees, are taken from the records by ordinal, for the few rows that need them).
+PARSED_SCHEMA = pa.schema([("ordinal", pa.int64()), ("row", pa.int64()), ("branch", pa.string()),
+                           ("month", pa.date32()), ("metric", pa.string()), ("value", pa.float64()),
+                           ("month_on_row", pa.bool_()), ("good", pa.bool_())])
+
+
+def _names(values: pd.Series) -> pa.Array:
+    """A column of few distinct names (branches, metrics) as Arrow: each name converted once, not per row."""
+    codes, uniques = pd.factorize(values.to_numpy(dtype=object), use_na_sentinel=True)
+    dictionary = pa.array(np.asarray(uniques, dtype=object), type=pa.string())
+    return dictionary.take(pa.array(codes, mask=codes < 0))
 
 
 def parsed_rows(rec: pd.DataFrame, bad: pd.Series) -> pa.Table:
     """The file's records, resolved, as the one Arrow table the SQL checks read (registered as parsed_rows):
     ordinal is the record's place in the file, good whether it has passed every check so far."""
     month = pa.Array.from_pandas(rec["month"].astype("datetime64[ns]")).cast(pa.date32())
-    month_row = pd.to_numeric(rec["month_row"], errors="coerce").astype("Int64")
-
-    def text(column: str) -> pa.Array:
-        return pa.array(rec[column].to_numpy(dtype=object), type=pa.string(), from_pandas=True)
-
+    rows = rec["row"].to_numpy(dtype="int64")
+    month_row = pd.to_numeric(rec["month_row"], errors="coerce").to_numpy(dtype=float)
     return pa.table({
         "ordinal": pa.array(np.arange(len(rec), dtype="int64")),
-        "row": pa.array(rec["row"].to_numpy(dtype="int64")),
-        "borough": text("borough"), "branch": text("branch"), "month": month, "metric": text("metric"),
+        "row": pa.array(rows),
+        "branch": _names(rec["branch"]), "month": month, "metric": _names(rec["metric"]),
         "value": pa.array(rec["value"].to_numpy(dtype=float), type=pa.float64()),
-        "value_col": text("value_col"), "month_col": text("month_col"),
-        "month_row": pa.Array.from_pandas(month_row, type=pa.int64()),
+        "month_on_row": pa.array(month_row == rows),
         "good": pa.array(~bad.to_numpy(dtype=bool)),
     }, schema=PARSED_SCHEMA)
 
 
-def _marked(rec: pd.DataFrame, rows: pd.DataFrame) -> pd.Series:
-    """True for the records at the ordinals a query gave."""
+def with_good(parsed: pa.Table, bad: pd.Series) -> pa.Table:
+    """The table with good brought up to date."""
+    return parsed.set_column(parsed.schema.get_field_index("good"), "good", pa.array(~bad.to_numpy(dtype=bool)))
+
+
+def _marked(rec: pd.DataFrame, ordinals: np.ndarray) -> pd.Series:
+    """True for the records at some ordinals."""
     bad = np.zeros(len(rec), dtype=bool)
-    bad[rows["ordinal"].to_numpy(dtype="int64")] = True
+    bad[ordinals] = True
     return pd.Series(bad, index=rec.index)
 
 
 def _duplicates(db: Database, cat: Catalogue, rec: pd.DataFrame, parsed: pa.Table):
     """The second and later rows giving the same branch, month and metric (queries/import_duplicates.sql)."""
     found = db.run_over("import_duplicates", {"parsed_rows": parsed})
+    ordinals = found["ordinal"].to_numpy(dtype="int64")
+    columns = rec["value_col"].to_numpy(dtype=object)[ordinals]
     labels = cat.labels
-    problems = [Problem(int(r.row), r.value_col, (
+    problems = [Problem(int(r.row), column, (
         f"{r.branch}, {labels[r.metric]} for {month_name(r.month)} is also on row {int(r.first_row)}: "
-        "give each figure once.")) for r in found.itertuples()]
-    return _marked(rec, found), problems
+        "give each figure once.")) for r, column in zip(found.itertuples(), columns)]
+    return _marked(rec, ordinals), problems
 
 
 def _closed(db: Database, cat: Catalogue, rec: pd.DataFrame, parsed: pa.Table):
@@ -214,25 +225,48 @@ def _closed(db: Database, cat: Catalogue, rec: pd.DataFrame, parsed: pa.Table):
         "last_day": pa.array([None if e is None else pd.Timestamp(e).date() for _, _, e in spans], type=pa.date32()),
     })
     found = db.run_over("import_closed", {"parsed_rows": parsed, "branch_spans": table})
+    ordinals = found["ordinal"].to_numpy(dtype="int64")
+    columns = np.where(found["month_on_row"].to_numpy(dtype=bool), rec["month_col"].to_numpy(dtype=object)[ordinals],
+                       rec["value_col"].to_numpy(dtype=object)[ordinals])
     messages: dict[tuple, str | None] = {}
     problems = []
     shut = np.zeros(len(found), dtype=bool)
-    for i, r in enumerate(found.itertuples()):
+    for i, (r, column) in enumerate(zip(found.itertuples(), columns)):
         month = pd.Timestamp(r.month)
         key = (r.branch, month)
         if key not in messages:
             messages[key] = _closed_problem(cat, r.branch, month)
         if messages[key] is not None:
             shut[i] = True
-            problems.append(Problem(int(r.row), r.column_name, messages[key]))
-    return _marked(rec, found[shut]), problems
+            problems.append(Problem(int(r.row), column, messages[key]))
+    return _marked(rec, ordinals[shut]), problems
 
 
-def _diff(db: Database, cat: Catalogue, parsed: pa.Table) -> pd.DataFrame:
+STATUS = ("added", "unchanged", "changed")        # what import_diff.sql's status numbers mean
+
+
+def _diff(db: Database, cat: Catalogue, rec: pd.DataFrame, parsed: pa.Table) -> tuple[pd.DataFrame, np.ndarray]:
     """Each valid figure of the file against what is stored: added, changed or unchanged (queries/import_diff.sql,
-    which looks up only the file's own figures)."""
-    diff = db.run_over("import_diff", {"parsed_rows": parsed})
-    diff["month"] = diff["month"].astype("datetime64[ns]")
-    diff["old_import_id"] = diff["old_import_id"].astype("Int64")
+    which looks up only the file's own figures), in the order of the file's rows; and the ordinals of its rows."""
+    found = db.run_over("import_diff", {"parsed_rows": parsed}, arrow=True)
+    ordinals = found["ordinal"].to_numpy()
+    order = np.argsort(rec["row"].to_numpy(dtype="int64")[ordinals], kind="stable")
+    found, ordinals = found.take(pa.array(order)), ordinals[order]
+    diff = pd.DataFrame({c: rec[c].take(ordinals).reset_index(drop=True)     # each column in its own type
+                         for c in ("row", "borough", "branch", "month", "metric", "value", "value_col")})
+    diff = diff.rename(columns={"value": "new_value"})
+    diff["old_value"] = found["old_value"].to_numpy(zero_copy_only=False)
+    diff["old_provenance"] = found["old_provenance"].dictionary_encode().to_pandas()     # a few words, many times
+    diff["old_import_id"] = found["old_import_id"].to_pandas().astype("Int64")
+    diff["status"] = np.array(STATUS, dtype=object)[found["status"].to_numpy()]
     diff["label"] = diff["metric"].map(cat.labels)
-    return diff
+    diff["row"] = diff["row"].astype("int64")
+    return diff, ordinals
+
+
+def checked_figures(parsed: pa.Table, diff: pd.DataFrame, ordinals: np.ndarray) -> pa.Table:
+    """The diff's figures as the plausibility checks read them (quality.check): changes is False for a figure
+    stored already with the same value."""
+    table = parsed.select(["row", "branch", "month", "metric", "value"]).take(pa.array(ordinals))
+    return table.append_column("column", _names(diff["value_col"])).append_column(
+        "changes", pa.array(diff["status"].to_numpy(dtype=object) != "unchanged"))

@@ -5,7 +5,6 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 import pandas as pd
-import pyarrow as pa
 
 from libstats import auth, quality
 from libstats.db import Database
@@ -19,7 +18,9 @@ from libstats.importer.checks import (
     _resolve_months,
     _resolve_values,
     _sorted_unique,
+    checked_figures,
     parsed_rows,
+    with_good,
 )
 from libstats.importer.common import Problem, Progress, _all_figures, _Budget, _report, plural
 from libstats.importer.names import Catalogue
@@ -123,18 +124,16 @@ def validate(db: Database, parsed: ParsedFile, today: dt.date | None = None,
     problems += found
     annual_diff, found = grains.check_annual(db, cat, other["annual"], today)
     problems += found
-    parsed_table = parsed_table.set_column(parsed_table.schema.get_field_index("good"), "good",
-                                           pa.array(~bad.to_numpy(dtype=bool)))
+    parsed_table = with_good(parsed_table, bad)
     budget.check()
     _report(progress, 0.6, "Comparing with the figures already stored")
-    diff = _diff(db, cat, parsed_table)
-    # how each figure was counted (a return's Count type) goes with it: (branch, month, metric) is a key of good
-    diff = diff.merge(good[["branch", "month", "metric", "method"]], on=["branch", "month", "metric"], how="left")
+    diff, ordinals = _diff(db, cat, rec, parsed_table)
+    diff["method"] = rec["method"].take(ordinals).to_numpy(dtype=object)    # how each was counted (Count type)
     budget.check()
     _report(progress, 0.8, "Running the plausibility checks")
+    warnings = quality.check(db, checked_figures(parsed_table, diff, ordinals), cat.labels)
     figures = diff.rename(columns={"new_value": "value", "value_col": "column"}).assign(
         changes=lambda d: d["status"] != "unchanged")
-    warnings = quality.check(db, figures, cat.labels)
     warnings = sorted(warnings + return_checks.check(db, figures, cat.labels),     # habits of real returns
                       key=lambda w: (w.row if w.row is not None else 0, w.key))
     columns = ["row", "borough", "branch", "month", "metric", "label", "old_value", "new_value", "period"]
