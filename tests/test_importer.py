@@ -640,11 +640,15 @@ def big_file() -> bytes:
     monthly = {"Central (Bexleyheath)": (1000, 100, 400, 120), "Crayford": (500, 50, 100, 60),
                "Central (Bromley)": (2000, 200, 300, 90)}
     lines = ["month,branch,metric,value"]
-    for month in pd.period_range("2016-04", "2024-12", freq="M"):
+    # Each figure moves a little month by month (never the same three months running, nor as the year before):
+    # a return of one value repeated would need reasons (libstats/importer/return_checks.py).
+    for i, month in enumerate(pd.period_range("2016-04", "2024-12", freq="M")):
+        step = i % 5 + 1
         for branch, (visits, books, available, used) in monthly.items():
-            values = {"visits": visits, "issues_adult_fiction": books, "issues_adult_nonfiction": books,
-                      "issues_children_fiction": books, "issues_children_nonfiction": books,
-                      "pc_hours_available": available, "pc_hours_used": used, "events": 10}
+            values = {"visits": visits + step, "issues_adult_fiction": books + step,
+                      "issues_adult_nonfiction": books + step, "issues_children_fiction": books + step,
+                      "issues_children_nonfiction": books + step, "pc_hours_available": available + step,
+                      "pc_hours_used": used + step, "events": 10 + i % 2 + 1}
             lines += [f"{month},{branch},{metric},{value}" for metric, value in values.items()]
     return ("\n".join(lines) + "\n").encode()
 

@@ -342,10 +342,11 @@ def test_a_quarter_entered_in_its_last_month_with_the_others_blank_needs_a_reaso
         "quarter's total entered in its last month (Arts Council England's convention)? If so, give it as a quarter "
         "(Count start 2016-04-01, Count end 2016-06-30) and it is kept as one.")
     assert "blank_quarter:Crayford:2016-09:visits" in found
-    # a month given beside it, or already stored, is not blank: no warning
-    assert not [k for k in warnings_of(db_path, "Library,2016-05,2016-06\nCrayford,510,1500\n")
-                if k.startswith("blank_quarter")]
+    # a month given beside it, or already stored, is not blank; one lone figure is no pattern: no warning
+    assert not [k for k in warnings_of(db_path, "Library,2016-05,2016-06,2016-07,2016-08,2016-09\n"
+                                                "Crayford,510,1500,,,1510\n") if k.startswith("blank_quarter")]
     assert not [k for k in warnings_of(db_path, "Library,2016-03\nCrayford,520\n") if k.startswith("blank_quarter")]
+    assert not [k for k in warnings_of(db_path, "Library,2016-06\nCrayford,1500\n") if k.startswith("blank_quarter")]
 
 
 def test_one_value_three_months_running_needs_a_reason_once(db_path):
@@ -366,12 +367,17 @@ def test_a_series_identical_to_the_year_before_needs_a_reason(db_path):
     differs = warnings_of(db_path, "Library,2016-04,2016-05,2016-06\nCentral (Bexleyheath),1000,1000,1001\n")
     assert not [k for k in differs if k.startswith("same_as_last_year")]
     assert [k for k in differs if k.startswith("repeated")] == ["repeated:Central (Bexleyheath):2016-05:visits"], \
-        "March (stored), April and May are 1,000"
+        "March (stored), April and May (the file's) are 1,000"
+    lone = warnings_of(db_path, "Library,2016-04\nCentral (Bexleyheath),1000\n")
+    assert not [k for k in lone if k.startswith("repeated")], "February and March are stored: one month of the file"
+    run = warnings_of(db_path, "Library,2016-05,2016-06,2016-07\nCentral (Bexleyheath),1200,1200,1200\n")
+    assert [k for k in run if k.startswith("repeated")] == ["repeated:Central (Bexleyheath):2016-07:visits"]
 
 
 def test_the_command_line_refuses_a_return_checks_warning_without_a_reason(db_path, tmp_path):
     path = tmp_path / "ace.csv"
-    path.write_text("Library,2016-04,2016-05,2016-06\nCrayford,,,1500\n", encoding="utf-8")
+    path.write_text("Library,2016-04,2016-05,2016-06,2016-07,2016-08,2016-09\nCrayford,,,1500,,,1490\n",
+                    encoding="utf-8")
     result = run("import", str(path), "--db", str(db_path), "--user", "ann", "--metric", "visits")
     assert result.exit_code == 1
     assert "Warning [blank_quarter:Crayford:2016-06:visits]" in result.output

@@ -1,10 +1,12 @@
 """Warnings for habits of real returns (issue 18) that need a reason before an import goes ahead, beside
 CIPFA's checks (quality.check):
 
-- blank_quarter: a figure in the last month of a quarter with the quarter's other two months blank (in the
-  file and in the store): Arts Council England's workbooks say "for data collected quarterly, enter the total
-  in the last month of that quarter". CIPFA's quarter check looks for zeros; this one for blanks.
-- repeated: one value three months running (Newcastle's quarterly sample copied into each month).
+- blank_quarter: figures in the last month of quarters with each quarter's other two months blank (in the
+  file and in the store), for two quarters or more of one series: Arts Council England's workbooks say "for
+  data collected quarterly, enter the total in the last month of that quarter". CIPFA's quarter check looks
+  for zeros; this one for blanks.
+- repeated: one value three months running, two of them from the file at least (Newcastle's quarterly
+  sample copied into each month).
 - same_as_last_year: a series of at least three months identical, month by month, to the year before.
 
 Judged on the warehouse as the import would leave it: the file's figures over the stored ones.
@@ -57,8 +59,10 @@ def _blank_quarters(new: pd.DataFrame, at, labels) -> list[FigureWarning]:
     if ends.empty:
         return []
     blank = at(ends, -1).isna() & at(ends, -2).isna()
+    # a pattern, as the workbooks make it: two or more quarters of the same series given so in this file
+    pattern = ends[blank].groupby(["branch", "metric"])["m"].transform("size") >= 2
     out = []
-    for r in ends[blank].itertuples():
+    for r in ends[blank][pattern].itertuples():
         first = r.month - pd.DateOffset(months=2)
         second = r.month - pd.DateOffset(months=1)
         out.append(_warning("blank_quarter", r, (
@@ -72,7 +76,10 @@ def _blank_quarters(new: pd.DataFrame, at, labels) -> list[FigureWarning]:
 def _repeated(new: pd.DataFrame, at, changed: set, labels) -> list[FigureWarning]:
     """The last figure of the file in a run of one value three months running (one warning a run)."""
     same = (at(new, -1) == new["value"]) & (at(new, -2) == new["value"]) & (new["value"] > 0)
-    runs = new[same]
+    earlier_in_file = pd.Series([(b, k, m - 1) in changed or (b, k, m - 2) in changed
+                                 for b, k, m in zip(new["branch"], new["metric"], new["m"])], index=new.index,
+                                dtype=bool)
+    runs = new[same & earlier_in_file]
     if runs.empty:
         return []
     follows = at(runs, 1) == runs["value"]
@@ -95,7 +102,7 @@ def _same_as_last_year(new: pd.DataFrame, at, labels) -> list[FigureWarning]:
     out = []
     for (branch, metric), group in frame.groupby(["branch", "metric"], sort=False):
         if len(group) >= SAME_SERIES and group["same"].all() and group["value"].sum() > 0:
-            first = group.sort_values("row").iloc[0]
+            first = group.sort_values(["row", "month"], kind="stable").iloc[0]
             months = group.sort_values("month")["month"]
             start, end = months.iloc[0], months.iloc[-1]
             span = f"{start:%B}" if start.year == end.year else month_name(start)
