@@ -241,3 +241,41 @@ def gross_up(samples: pd.DataFrame) -> pd.DataFrame:
     out["provenance"] = "modelled"
     out["rule"] = GROSS_UP_RULE
     return out[columns]
+
+
+def counted_lines(methods: pd.DataFrame, samples: pd.DataFrame, labels: dict[str, str], fy: str) -> list[str]:
+    """How a branch's figures of a year were counted, a line per measure and method, for the branch page.
+
+    methods: the branch_methods query (metric, month, method, period_start, period_end); samples: the
+    branch_samples query. A period over several months says it is spread over them (modelled); a sample
+    says it is in no month or year, with its estimate for the year (GROSS_UP_RULE)."""
+    lines = []
+    if not methods.empty:
+        frame = methods.assign(month=pd.to_datetime(methods["month"]), start=pd.to_datetime(methods["period_start"]),
+                               end=pd.to_datetime(methods["period_end"]))
+        for (metric, method), group in frame.groupby(["metric", "method"], sort=True):
+            label = labels.get(metric, metric)
+            spans = group.drop_duplicates(["start", "end"])
+            whole = spans[(spans["end"] - spans["start"]).dt.days > 31]
+            months = group[~group.set_index(["start", "end"]).index.isin(whole.set_index(["start", "end"]).index)]
+            parts = []
+            if not months.empty:
+                first, last = months["month"].min(), months["month"].max()
+                parts.append(f"{len(months):,} month{'s' if len(months) != 1 else ''} "
+                             + (f"({first:%B %Y})" if first == last else f"({first:%B %Y} to {last:%B %Y})"))
+            parts += [f"one count for {describe(s, e)}, spread over its months (modelled)"
+                      for s, e in zip(whole["start"], whole["end"])]
+            lines.append(f"{label}: {method_words(method)}: {'; '.join(parts)}.")
+    if not samples.empty:
+        frame = samples.assign(start=pd.to_datetime(samples["period_start"]))
+        year = frame["start"].dt.year - (frame["start"].dt.month < 4).astype(int)
+        frame = frame[year.astype(str) + "-" + ((year + 1) % 100).astype(str).str.zfill(2) == fy]
+        estimates = gross_up(frame).set_index(["metric", "fy"]) if not frame.empty else None
+        for metric, group in frame.groupby("metric", sort=True):
+            label = labels.get(metric, metric)
+            counted = "; ".join(f"{shown} of {value:,.0f} ({method_words(method)})" for shown, value, method in
+                                zip(group["shown"], group["value"], group["method"]))
+            estimate = estimates.loc[(metric, fy), "value"]
+            lines.append(f"{label}: {counted}. A sample is in no month or year here; as a year it would be about "
+                         f"{estimate:,.0f} ({GROSS_UP_RULE}).")
+    return lines

@@ -3,7 +3,7 @@ import pandas as pd
 import streamlit as st
 
 from libstats import branch as branch_view
-from libstats import export, filters, overview, ui
+from libstats import export, filters, overview, periods, ui
 
 selection = filters.current()
 fy, previous_fy = selection.fy, selection.previous_fy
@@ -46,6 +46,13 @@ else:
     shown, note, every_measure = ui.computed(branch_view.month_by_month, name, fy, previous_fy, metric)
     ui.show(shown)
     st.caption(note)
+    # How each month was counted (a return's Count type), and any sampled counts, which no month holds (issue 18).
+    counted = periods.counted_lines(ui.run("branch_methods", branch=name, fy=fy), ui.run("branch_samples", branch=name),
+                                    labels, fy)
+    if counted:
+        st.markdown("**How the figures were counted**")
+        for line in counted:
+            st.write(ui.plain(line))
     st.markdown("**Every measure, month by month**")
     st.dataframe(every_measure, hide_index=True, width="stretch",
                  key="branch_month_table", alt="Every measure, month by month",

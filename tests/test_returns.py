@@ -18,7 +18,7 @@ from click.testing import CliRunner
 
 from libstats import cli, periods
 from libstats.db import Database
-from tests.conftest import account
+from tests.conftest import account, shown
 
 ROOT = Path(__file__).resolve().parent.parent
 RETURNS = ROOT / "tests" / "fixtures" / "returns"
@@ -381,3 +381,25 @@ def test_the_command_line_refuses_a_return_checks_warning_without_a_reason(db_pa
     result = run("import", str(path), "--db", str(db_path), "--user", "ann", "--metric", "visits")
     assert result.exit_code == 1
     assert "Warning [blank_quarter:Crayford:2016-06:visits]" in result.output
+
+
+# ------------------------------------------------------------------------------------------ the branch page
+
+def test_the_branch_page_says_how_each_month_was_counted_and_shows_a_sample_as_a_sample(db_path, tmp_path, make_app):
+    returns = tmp_path / "crayford_2016_17.csv"
+    returns.write_text("Local authority,Library name,Count start,Count end,Count type,Visits\n"
+                       "Bexley,Crayford,2016-04-01,2016-06-30,Automatic,1500\n"
+                       "Bexley,Crayford,2016-07-01,2016-07-31,Manual,520\n"
+                       "Bexley,Crayford,2016-10-10,2016-10-16,Manual (one week every quarter),130\n", encoding="utf-8")
+    result = run("import", str(returns), "--db", str(db_path), "--user", "ann", "--accept-warnings", "checked")
+    assert result.exit_code == 0, result.output
+    at = make_app(db_path, fy="2016-17", scope="Bexley", branch="Crayford")
+    at.switch_page("pages/branches.py").run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    said = [shown(m.value) for m in at.markdown]
+    assert "**How the figures were counted**" in said
+    assert ("Visits: counted by an automatic counter: one count for April to June 2016 (a quarter), spread over "
+            "its months (modelled).") in said
+    assert "Visits: counted by hand: 1 month (July 2016)." in said
+    sample = next(s for s in said if s.startswith("Visits: 10 to 16 October 2016, sampled week of 130"))
+    assert "A sample is in no month or year here; as a year it would be about 6,500" in sample
