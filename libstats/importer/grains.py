@@ -37,7 +37,9 @@ def with_grain_columns(rec: pd.DataFrame) -> pd.DataFrame:
 def kinds(cat: Catalogue, rec: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
     """(annual, periodic) masks: an annual measure, or a financial year given in its own column (the annual
     layout); a count over a period (a year of a monthly measure among them: twelve whole months)."""
-    grain = rec["metric_text"].fillna("").map(lambda t: cat.grains.get(cat.metric_names.get(_name_key(t), ""), ""))
+    codes, texts = pd.factorize(rec["metric_text"].fillna("").to_numpy(dtype=object))   # each name looked up once
+    grains = np.array([cat.grains.get(cat.metric_names.get(_name_key(t), ""), "") for t in texts] + [""], dtype=object)
+    grain = pd.Series(grains[codes], index=rec.index)
     dated = rec["fy_text"].notna() | rec["period_start"].notna()     # not a month: a monthly layout's stays there
     annual = ((grain == "annual") & dated) | (rec["fy_text"].notna() & rec["period_start"].isna())
     periodic = rec["period_start"].notna() & ~annual
