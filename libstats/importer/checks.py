@@ -27,6 +27,13 @@ ANY_CEILING = 1_000_000_000
 WHOLE_UNITS = {"count", "people"}         # hours may have fractions; counts of things and people may not
 
 
+def mapped(column: pd.Series, mapping: dict, default=None) -> pd.Series:
+    """column.map(mapping), looking each distinct value up once (Series.map is slow on a million rows)."""
+    codes, uniques = pd.factorize(column, use_na_sentinel=True)
+    answers = np.array([mapping.get(u, default) for u in uniques] + [default], dtype=object)
+    return pd.Series(answers[codes], index=column.index, dtype=object)
+
+
 def _sorted_unique(problems: list[Problem]) -> list[Problem]:
     unique = list(dict.fromkeys(problems))
     return sorted(unique, key=lambda p: (p.row if p.row is not None else 0,))
@@ -36,7 +43,7 @@ def _factorize(*columns: pd.Series) -> tuple[np.ndarray, list[tuple]]:
     """Codes for the distinct combinations of some text columns (missing as ''), and those combinations."""
     codes, uniques = None, []
     for column in columns:
-        c, u = pd.factorize(column.fillna("").to_numpy(dtype=object), use_na_sentinel=False)
+        c, u = pd.factorize(column.fillna(""), use_na_sentinel=False)      # text stays in its own type
         if codes is None:
             codes, uniques = c.astype("int64"), [(x,) for x in u]
         else:
@@ -126,7 +133,7 @@ def _numbers(text: pd.Series) -> pd.Series:
         cleaned = text.copy()
         cleaned[commas] = text[commas].str.replace(THOUSANDS, "", regex=True)
     try:   # the quick way when every value is a plain number; pandas decides whenever one is not
-        values = pc.cast(pa.array(cleaned.to_numpy(dtype=object), type=pa.string()), pa.float64())
+        values = pc.cast(pa.array(cleaned, type=pa.string()), pa.float64())
         return pd.Series(values.to_numpy(zero_copy_only=False), index=text.index, dtype=float)
     except (pa.ArrowInvalid, pa.ArrowTypeError):
         return pd.to_numeric(cleaned, errors="coerce").astype(float)
@@ -134,13 +141,13 @@ def _numbers(text: pd.Series) -> pd.Series:
 
 def _resolve_values(cat: Catalogue, rec: pd.DataFrame):
     """Numbers as typed ('1,234' is 1234); non-numeric, negative and fractional counts are problems."""
-    text = rec["value_text"].fillna("").astype(object).astype(str).str.strip()
+    text = rec["value_text"].fillna("").astype(str).str.strip()
     values = _numbers(text)
     not_number = values.isna() | ~np.isfinite(values)
     negative = ~not_number & (values < 0)
-    units = rec["metric"].map(cat.units)
+    units = mapped(rec["metric"], cat.units)
     fraction = ~not_number & ~negative & units.isin(WHOLE_UNITS) & (values % 1 != 0)
-    ceiling = rec["metric"].map(CEILING).fillna(ANY_CEILING).astype(float)
+    ceiling = mapped(rec["metric"], CEILING, ANY_CEILING).astype(float)
     too_big = ~not_number & ~negative & (values > ceiling)
     problems = []
     for r in rec[too_big].itertuples():
@@ -259,7 +266,7 @@ def _diff(db: Database, cat: Catalogue, rec: pd.DataFrame, parsed: pa.Table) -> 
     diff["old_provenance"] = found["old_provenance"].dictionary_encode().to_pandas()     # a few words, many times
     diff["old_import_id"] = found["old_import_id"].to_pandas().astype("Int64")
     diff["status"] = np.array(STATUS, dtype=object)[found["status"].to_numpy()]
-    diff["label"] = diff["metric"].map(cat.labels)
+    diff["label"] = mapped(diff["metric"], cat.labels)
     diff["row"] = diff["row"].astype("int64")
     return diff, ordinals
 

@@ -314,7 +314,8 @@ def _read_long_csv(content: bytes):
     n = len(take)
 
     def text_of(i: int) -> pd.Series:
-        return pd.Series(cells[i].take(take).to_pandas(), dtype=object) if n else pd.Series([], dtype=object)
+        # pandas' own text type, kept in Arrow: a million cells are not made into Python strings here
+        return pd.Series(cells[i].take(take).to_pandas(), dtype="str") if n else pd.Series([], dtype=object)
 
     row = rows[np.flatnonzero(keep & ~blank_value)]
     records = pd.DataFrame({
