@@ -403,3 +403,21 @@ def test_the_branch_page_says_how_each_month_was_counted_and_shows_a_sample_as_a
     assert "Visits: counted by hand: 1 month (July 2016)." in said
     sample = next(s for s in said if s.startswith("Visits: 10 to 16 October 2016, sampled week of 130"))
     assert "A sample is in no month or year here; as a year it would be about 6,500" in sample
+
+
+def test_what_an_import_changed_names_its_quarters_samples_and_years(db_path):
+    from libstats import import_words, importer
+    imported(db_path, "visits_quarter.csv")
+    imported(db_path, "visits_single_day.csv")
+    imported(db_path, "annual.csv")
+    database = Database(db_path, read_only=True)
+    try:
+        quarter = import_words.changes(importer.changes_of(database, 1))
+        day = import_words.changes(importer.changes_of(database, 2))
+        year = import_words.changes(importer.changes_of(database, 3))
+    finally:
+        database.close()
+    assert list(quarter["Month"]) == ["1 Jan 2019 to 31 Mar 2019", "1 Jan 2019 to 31 Mar 2019"]
+    assert list(quarter["Value imported"]) == [500.0, 6002.0]
+    assert list(day["Month"]) == ["15 Jun 2019 to 15 Jun 2019 (sample)"]
+    assert set(year["Month"]) == {"the year 2016-17"} and set(year["Branch"]) == {"—"}

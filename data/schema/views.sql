@@ -246,3 +246,5 @@ from annual_figure a;
 
 -- The annual figures imported, as they stand (the import that wrote each).
 create or replace view entered_annual as select * from entries.main.entered_annual;
+create or replace view period_history as select * from entries.main.period_history;
+create or replace view annual_history as select * from entries.main.annual_history;
