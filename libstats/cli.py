@@ -125,7 +125,8 @@ def _echo_plan(plan, parsed, reasons: dict[str, str]) -> None:
     if plan.ok:
         from libstats.quality import month_name, number
         for r in plan.changed.head(20).itertuples():
-            click.echo(f"  Change: {r.branch}, {r.label}, {month_name(r.month)}: {number(r.old_value)} -> "
+            when = r.period if isinstance(getattr(r, "period", None), str) else month_name(r.month)
+            click.echo(f"  Change: {r.branch}, {r.label}, {when}: {number(r.old_value)} -> "
                        f"{number(r.new_value)}")
         if len(plan.changed) > 20:
             click.echo(f"  … and {formats.number(len(plan.changed) - 20)} more changes.")

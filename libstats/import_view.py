@@ -22,7 +22,10 @@ def _changes(frame: pd.DataFrame, with_old: bool) -> pd.DataFrame:
     """The first PREVIEW_ROWS figures, as a person reads them (month names, numbers with separators)."""
     frame = frame.head(PREVIEW_ROWS)
     out = pd.DataFrame({
-        "Row": frame["row"], "Branch": frame["branch"], "Month": [month_name(m) for m in frame["month"]],
+        "Row": frame["row"], "Branch": frame["branch"],
+        # a count over a period other than one month (a quarter, a sampled week) or a year says which
+        "Month": [p if isinstance(p, str) else month_name(m)
+                  for m, p in zip(frame["month"], frame.get("period", [None] * len(frame)))],
         "Measure": frame["label"]})
     if with_old:
         out["Now"] = [number(v) for v in frame["old_value"]]

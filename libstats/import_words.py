@@ -44,8 +44,14 @@ def history(imports: pd.DataFrame) -> pd.DataFrame:
 
 
 def changes(frame: pd.DataFrame) -> pd.DataFrame:
-    """What one import wrote: "—" before a figure it added."""
-    return _shown(frame, CHANGES, months=("month",))
+    """What one import wrote: "—" before a figure it added; a count over a period or a year says which."""
+    shown = _shown(frame, CHANGES, months=("month",))
+    if "period" in frame.columns:
+        period = frame["period"].to_numpy(dtype=object)
+        has = pd.notna(period)
+        shown.loc[has, "Month"] = period[has]
+        shown["Branch"] = shown["Branch"].where(pd.notna(frame["branch"].to_numpy(dtype=object)), NOTHING)
+    return shown
 
 
 def reasons(frame: pd.DataFrame) -> pd.DataFrame:

@@ -12,6 +12,9 @@ The kinds, strongest first:
 - ``imported``: from a monthly return a librarian imported (counted, but not published).
 - ``set``: a target the head of service set.
 - ``split``: a branch or month share of a published total: the total is published, the split is modelled.
+- ``spread``: a month's share of an imported count over several months (a quarter): the count is imported,
+  its spread over the months modelled (by days; the months add up to it exactly). A year that holds the
+  whole period gives the imported count back, so it is ``imported`` (views.sql, ``grain_provenance``).
 - ``modelled``: an estimate made by the seed generator (or interpolated between published years).
 - ``illustrative``: a stand-in with no source at all (the seed's targets: the real ones are not public).
 """
@@ -19,15 +22,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-KINDS = ("published", "imported", "set", "split", "modelled", "illustrative")
+KINDS = ("published", "imported", "set", "split", "spread", "modelled", "illustrative")
 # Kinds whose figure is not itself counted or published at the grain shown.
-MODELLED = frozenset({"split", "modelled", "illustrative"})
+MODELLED = frozenset({"split", "spread", "modelled", "illustrative"})
+# Kinds that are estimates through and through (no counted or published part at the grain shown).
+_ESTIMATES = frozenset({"spread", "modelled", "illustrative"})
 
 _WORDS = {
     "published": "published",
     "imported": "imported",
     "set": "set by the head of service",
     "split": "modelled split of a published total",
+    "spread": "imported count spread over its months (modelled)",
     "modelled": "modelled",
     "illustrative": "illustrative",
 }
@@ -72,6 +78,8 @@ def words(kinds: Iterable[str] | str | None) -> str:
         return "a published total, its split by branch and month modelled"
     if kinds == {"modelled"}:
         return "modelled estimate"
+    if kinds == {"spread"}:
+        return "an imported count over several months, spread over them (modelled)"
     if kinds == {"imported"}:
         return "imported monthly returns"
     if kinds == {"illustrative"}:
@@ -88,7 +96,7 @@ def label(kinds: Iterable[str] | str | None) -> str:
         return "—"
     if kinds == {"illustrative"} or kinds == {"modelled", "illustrative"}:
         return "illustrative"
-    if kinds <= {"modelled"}:
+    if kinds <= {"modelled", "spread"}:
         return "modelled"
     if kinds & MODELLED:
         return "part modelled"
@@ -104,7 +112,7 @@ def marker(kinds: Iterable[str] | str | None) -> str:
     kinds = combine(kinds)
     if kinds == {"published"}:
         return "✓"
-    if kinds and kinds <= {"modelled", "illustrative"}:
+    if kinds and kinds <= _ESTIMATES:
         return "◆"
     if kinds & MODELLED:
         return "◐"
@@ -118,7 +126,7 @@ def badge(kinds: Iterable[str] | str | None) -> str:
         return "No figure"
     if kinds == {"published"}:
         return "✓ Published figure"
-    if kinds <= {"modelled", "illustrative"}:
+    if kinds <= _ESTIMATES:
         return "◆ Modelled estimate"
     if kinds & MODELLED:
         return "◐ Part modelled"

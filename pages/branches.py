@@ -3,7 +3,7 @@ import pandas as pd
 import streamlit as st
 
 from libstats import branch as branch_view
-from libstats import export, filters, formats, overview, ui
+from libstats import export, filters, formats, overview, periods, ui
 from libstats.content import branches as content
 
 selection = filters.current()
@@ -47,6 +47,13 @@ else:
     months = ui.computed(content.month_by_month, name, fy, previous_fy, metric)
     ui.show(months.chart, meeting=selection.meeting)
     st.caption(months.note)
+    # How each month was counted (a return's Count type), and any sampled counts, which no month holds (issue 18).
+    counted = periods.counted_lines(ui.run("branch_methods", branch=name, fy=fy), ui.run("branch_samples", branch=name),
+                                    labels, fy)
+    if counted:
+        st.markdown("**How the figures were counted**")
+        for line in counted:
+            st.write(ui.plain(line))
     every_measure = months.every_measure.frame
     st.markdown(f"**{months.every_measure.title}**")
     st.dataframe(every_measure, hide_index=True, width="stretch",

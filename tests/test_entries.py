@@ -105,9 +105,9 @@ def test_a_build_refuses_while_the_dashboard_has_the_warehouse_open(warehouse, f
 
 def test_the_entries_store_is_migrated_once_and_a_newer_one_is_refused(warehouse):
     store = db.entries_path(warehouse)
-    assert db.migrate_entries(store) == ["001_entries.sql", "002_accounts_audit.sql"]
+    assert db.migrate_entries(store) == ["001_entries.sql", "002_accounts_audit.sql", "003_periods.sql"]
     assert db.migrate_entries(store) == [], "a migration is applied once"
-    assert db.entries_version(store) == len(db.migrations()) == 2
+    assert db.entries_version(store) == len(db.migrations()) == 3
     con = duckdb.connect(str(store))
     con.execute("insert into schema_version (version, name) values (99, '099_from_the_future.sql')")
     con.close()
@@ -200,6 +200,14 @@ SAMPLES = {
     "later_changes": (dict(id=1), {}),
     "count_history": (dict(id=1), {}),
     "remove_entered_figures": (dict(id=1), {}),
+    "insert_period_history": (dict(import_id=1), {"period_rows": "periods"}),
+    "merge_entered_periods": (dict(import_id=1), {"period_rows": "periods"}),
+    "remove_entered_periods": (dict(id=1), {}),
+    "restore_entered_periods": (dict(id=1), {}),
+    "insert_annual_history": (dict(import_id=1), {"annual_rows": "annual"}),
+    "merge_entered_annual": (dict(import_id=1), {"annual_rows": "annual"}),
+    "remove_entered_annual": (dict(id=1), {}),
+    "restore_entered_annual": (dict(id=1), {}),
     "restore_entered_figures": (dict(id=1), {}),
     "mark_import_undone": (dict(id=1, user="ann"), {}),
     "delete_commentary": (dict(fy="2015-16", section="summary"), {}),
@@ -229,10 +237,21 @@ def registered_tables() -> dict:
     rows = pa.table({"file_row": pa.array([2], pa.int32()), "branch": ["Crayford"],
                      "month": pa.array([pd.Timestamp("2016-04-01").date()], pa.date32()), "metric": ["visits"],
                      "old_value": pa.array([None], pa.float64()), "old_provenance": pa.array([None], pa.string()),
-                     "old_import_id": pa.array([None], pa.int32()), "new_value": [510.0]})
+                     "old_import_id": pa.array([None], pa.int32()), "new_value": [510.0],
+                     "method": pa.array(["Automatic"], pa.string())})
+    periods = pa.table({"file_row": pa.array([2], pa.int32()), "branch": ["Crayford"], "metric": ["visits"],
+                        "period_start": pa.array([pd.Timestamp("2016-04-01").date()], pa.date32()),
+                        "period_end": pa.array([pd.Timestamp("2016-06-30").date()], pa.date32()), "grain": ["months"],
+                        "old_value": pa.array([None], pa.float64()), "old_method": pa.array([None], pa.string()),
+                        "old_import_id": pa.array([None], pa.int32()), "new_value": [1500.0],
+                        "method": pa.array(["Automatic"], pa.string())})
+    annual = pa.table({"file_row": pa.array([2], pa.int32()), "borough": ["Bexley"], "fy": ["2016-17"],
+                       "metric": ["active_borrowers"], "old_value": pa.array([None], pa.float64()),
+                       "old_provenance": pa.array([None], pa.string()), "old_import_id": pa.array([None], pa.int32()),
+                       "new_value": [41230.0]})
     warnings = pd.DataFrame({"key": ["yoy:Crayford:2016-04:visits"], "check_name": ["yoy"], "branch": ["Crayford"],
                              "month": ["2016-04"], "metric": ["visits"], "message": ["m"], "reason": ["r"]})
-    return {"rows": rows, "warnings": warnings}
+    return {"rows": rows, "warnings": warnings, "periods": periods, "annual": annual}
 
 
 def test_every_statement_is_covered_here():

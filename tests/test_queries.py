@@ -16,6 +16,7 @@ SAMPLE = {
     "months": list(range(1, 13)),
     "branch": "Crayford",
     "branches": ["Crayford", "Central (Bexleyheath)"],
+    "boroughs": ["Bexley"],
     "metric": "visits",
     "scope": "Bexley",
     "min_history": 3,

@@ -10,7 +10,8 @@
 create table borough (
     borough      varchar primary key,            -- 'Bexley', 'Bromley'
     flas_code    varchar not null unique,        -- CIPFA authority code (E5032, E5034)
-    full_name    varchar not null
+    full_name    varchar not null,
+    gss_code     varchar unique                  -- ONS GSS code (E09000004, E09000006), as open data names it
 );
 
 create table branch (

@@ -9,14 +9,15 @@ import re
 
 import pandas as pd
 
-from libstats.importer.common import Problem
-
 SHAPE_LABELS = {
     "long": "one row per figure (month, borough, branch, metric, value)",
     "wide_by_metric": "one row per branch and month, one column per metric",
     "wide_by_month": "one row per branch, one column per month, for one metric",
     "library_data_visits": "library data schema: visits",
     "library_data_loans": "library data schema: loans",
+    "activity_data": "activity data: authority, location, ISO 8601 period, count",
+    "annual": "annual figures of a borough: authority, financial year, metric, value",
+    "events": "one row per event (date, name, outcomes, attendees)",
 }
 EXPECTED_HEADERS = (
     "month, borough, branch, metric, value",
@@ -24,6 +25,10 @@ EXPECTED_HEADERS = (
     "Library, 2015-04, 2015-05, … (one metric, named when loading the file)",
     "Local authority, Library name, Count start, Count end, Count type, Visits",
     "Local authority, Library name, Count start, Count end, Type, Loans",
+    "Local authority, Library name, Month, Type, Loans",
+    "Authority, Location, Period, Count (ISO 8601 periods such as 2023-04-01/P3M)",
+    "Authority, Year, Metric, Value (annual figures: 2016-17)",
+    "Local authority, Library name, Event date, Name, Main outcome, Secondary outcome, Attendees",
 )
 BLANKS = {"", "..", "-", "n/a", "na", "null", "none"}   # CIPFA writes '..' for unknown; missing is not zero
 FOOTER = re.compile(r"^\s*(grand\s+total|totals?\b|notes?\b|source\b)", re.IGNORECASE)
@@ -75,7 +80,9 @@ def _cell(cells: list[str], i: int | None) -> str:
 
 RECORD_COLUMNS = ["row", "branch_text", "branch_col", "borough_text", "borough_col", "month_text", "month_row",
                   "month_col", "metric_text", "metric_row", "metric_col", "value_text", "value_col",
-                  "month_checked", "metric_checked"]
+                  "month_checked", "metric_checked",
+                  # the grain of a figure that is not one branch-month (returns.py, grains.py), and its method
+                  "period_start", "period_end", "period_col", "method", "fy_text", "fy_col"]
 
 
 def _records(rows: list[dict]) -> pd.DataFrame:
@@ -146,46 +153,6 @@ def _parse_wide_by_month(header, cols, body, header_row, shape, metric):
     return _records(out), [], skipped, notes
 
 
-def _parse_library_data(header, cols, body, header_row, shape, metric):
-    """The library data schema (LibrariesHacked/DCMS): one count per row over a period, which must be a month."""
-    visits = shape == "library_data_visits"
-    v = cols["visits"] if visits else cols["loans"]
-    out, problems, skipped = [], [], 0
-    months: dict[tuple[str, str], tuple[str | None, str | None, str | None]] = {}
-    for row, cells in body:
-        if _cell(cells, v).lower() in BLANKS:
-            skipped += 1
-            continue
-        record = {**_base(row, cells, header, {"branch": cols["libraryname"], "borough": cols["localauthority"]}),
-                  "value_text": _cell(cells, v), "value_col": header[v].strip()}
-        if "countstart" in cols and "countend" in cols:
-            s, e = cols["countstart"], cols["countend"]
-            key = (_cell(cells, s), _cell(cells, e))
-            if key not in months:
-                months[key] = _count_month(*key, header[s].strip(), header[e].strip())
-            month, column, message = months[key]
-            record.update(month_text=month, month_row=row, month_col=column or header[s].strip())
-        else:
-            month, column, message = _cell(cells, cols["month"]), None, None
-            record.update(month_text=month, month_row=row, month_col=header[cols["month"]].strip())
-        if message:
-            problems.append(Problem(row, column, message))
-            record["month_checked"] = True
-        if visits:
-            record.update(metric_text="visits", metric_row=header_row, metric_col=header[v].strip())
-        else:
-            t = cols["type"]
-            code = loan_metric(_cell(cells, t))
-            record.update(metric_text=code or _cell(cells, t), metric_row=row, metric_col=header[t].strip())
-            if code is None:
-                problems.append(Problem(row, header[t].strip(), (
-                    f"“{_cell(cells, t)}” is not a loan type we can match to a metric. "
-                    f"Accepted types: {LOAN_TYPES_HELP}.")))
-                record["metric_checked"] = True
-        out.append(record)
-    return _records(out), problems, skipped, []
-
-
 def parse_date(text: str) -> dt.date | None:
     """A date written 2015-04-01 or 01/04/2015 (day first, as in the UK); None if it is not one."""
     text = text.strip()
@@ -196,21 +163,6 @@ def parse_date(text: str) -> dt.date | None:
         except ValueError:
             continue
     return None
-
-
-def _count_month(start_text: str, end_text: str, start_col: str, end_col: str):
-    """The month a count covers: (YYYY-MM, None, None), or (None, column, problem) if it is not one month."""
-    start, end = parse_date(start_text), parse_date(end_text)
-    for date, text, col in ((start, start_text, start_col), (end, end_text, end_col)):
-        if not text:
-            return None, col, "The date is missing: write dates as 2015-04-01 or 01/04/2015."
-        if date is None:
-            return None, col, f"“{text}” is not a date: write dates as 2015-04-01 or 01/04/2015."
-    last = (pd.Timestamp(start) + pd.offsets.MonthEnd(0)).date()
-    if start.day != 1 or end != last:
-        return None, end_col, (f"The count from {start_text} to {end_text} does not cover exactly one calendar "
-                               "month: give one row per month, from its first day to its last.")
-    return start.strftime("%Y-%m"), None, None
 
 
 def loan_metric(loan_type: str) -> str | None:

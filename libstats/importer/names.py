@@ -85,8 +85,8 @@ def resolve_borough(cat: Catalogue, text: str) -> tuple[str | None, str | None]:
 
 def _resolve_borough(cat: Catalogue, text: str) -> tuple[str | None, str | None]:
     key = _name_key(text)
-    for b, full, code in cat.boroughs[["borough", "full_name", "flas_code"]].itertuples(index=False):
-        if key in (b.lower(), full.lower(), code.lower()):
+    for b, full, code, gss in cat.boroughs[["borough", "full_name", "flas_code", "gss_code"]].itertuples(index=False):
+        if key in (b.lower(), full.lower(), code.lower(), str(gss or "").lower()):
             return b, None
     named = [b for b in cat.boroughs["borough"] if re.search(rf"\b{re.escape(b.lower())}\b", key)]
     if len(named) == 1:
@@ -149,7 +149,8 @@ def resolve_metric(cat: Catalogue, text: str) -> tuple[str | None, str | None]:
         return None, f"“{text}” is not a metric we know. Use a metric code from the glossary, e.g. visits."
     label = cat.labels[code]
     if cat.grains[code] != "monthly":
-        return None, f"{label} ({code}) is an annual figure: only monthly figures can be imported."
+        return None, (f"{label} ({code}) is an annual figure of the borough: give it for a financial year, not a "
+                      "month (Authority, Year, Metric, Value: Bexley, 2016-17, " + code + ", …).")
     return code, None
 
 

@@ -8,6 +8,7 @@ import pandas as pd
 
 from libstats import auth, quality
 from libstats.db import Database
+from libstats.importer import grains, return_checks
 from libstats.importer.checks import (
     _closed,
     _diff,
@@ -36,7 +37,7 @@ class Plan:
     file_name: str
     checksum: str
     shape: str
-    added: pd.DataFrame           # row, borough, branch, month, metric, label, old_value, new_value
+    added: pd.DataFrame           # row, borough, branch, month, metric, label, old_value, new_value, period
     changed: pd.DataFrame
     unchanged: pd.DataFrame
     problems: list[Problem]
@@ -45,6 +46,11 @@ class Plan:
     data_version: int | None = None
     previous_imports: list[int] = field(default_factory=list)   # earlier imports of the same bytes
     writes: pd.DataFrame | None = field(default=None, repr=False)   # added and changed, with old sources
+    # Figures at another grain (grains.py), added and changed, with what they replace: counts over periods
+    # (quarters, samples) and annual figures of a borough. Their preview rows are in added/changed/unchanged,
+    # with the period in words.
+    period_writes: pd.DataFrame | None = field(default=None, repr=False)
+    annual_writes: pd.DataFrame | None = field(default=None, repr=False)
 
     @property
     def ok(self) -> bool:
@@ -80,8 +86,12 @@ def validate(db: Database, parsed: ParsedFile, today: dt.date | None = None,
     budget = _Budget(parsed.name)
     version = db.data_version()
     cat = Catalogue.load(db)
-    rec = parsed.records.copy()
+    rec = grains.with_grain_columns(parsed.records.copy())
     problems = list(parsed.problems)
+    # Counts over a period other than one month, and annual figures, are checked apart (grains.py).
+    annual, periodic = grains.kinds(cat, rec)
+    other = {"annual": rec[annual], "periodic": rec[periodic]}
+    rec = rec[~annual & ~periodic]
     bad = pd.Series(False, index=rec.index)
 
     rec["branch"], rec["borough"], found = _resolve_branches(cat, rec)
@@ -105,18 +115,34 @@ def validate(db: Database, parsed: ParsedFile, today: dt.date | None = None,
     closed_bad, found = _closed(db, cat, rec, parsed_table)
     problems += found
     bad |= closed_bad
+    inside_bad, found = grains.months_in_stored_periods(db, cat, rec[~bad])
+    problems += found
+    bad[inside_bad[inside_bad].index] = True
 
+    good = rec[~bad]
+    period_diff, found = grains.check_periods(db, cat, other["periodic"], good, today)
+    problems += found
+    annual_diff, found = grains.check_annual(db, cat, other["annual"], today)
+    problems += found
     parsed_table = with_good(parsed_table, bad)
     budget.check()
     _report(progress, 0.6, "Comparing with the figures already stored")
     diff, ordinals = _diff(db, cat, rec, parsed_table)
+    diff["method"] = rec["method"].take(ordinals).to_numpy(dtype=object)    # how each was counted (Count type)
     budget.check()
     _report(progress, 0.8, "Running the plausibility checks")
     warnings = quality.check(db, checked_figures(parsed_table, diff, ordinals), cat.labels)
-    columns = ["row", "borough", "branch", "month", "metric", "label", "old_value", "new_value"]
-    part = {s: diff.loc[diff["status"] == s, columns].reset_index(drop=True) for s in ("added", "changed", "unchanged")}
+    figures = diff.rename(columns={"new_value": "value", "value_col": "column"}).assign(
+        changes=lambda d: d["status"] != "unchanged")
+    warnings = sorted(warnings + return_checks.check(db, figures, cat.labels),     # habits of real returns
+                      key=lambda w: (w.row if w.row is not None else 0, w.key))
+    columns = ["row", "borough", "branch", "month", "metric", "label", "old_value", "new_value", "period"]
+    diff["period"] = None
+    every = pd.concat([d[columns + ["status"]] for d in (diff, period_diff, annual_diff) if not d.empty]
+                      or [diff[columns + ["status"]]]).sort_values("row", kind="stable")
+    part = {s: every.loc[every["status"] == s, columns].reset_index(drop=True) for s in ("added", "changed", "unchanged")}
     writes = diff.loc[diff["status"] != "unchanged", ["row", "branch", "month", "metric", "old_value",
-                                                      "old_provenance", "old_import_id", "new_value"]]
+                                                      "old_provenance", "old_import_id", "new_value", "method"]]
     previous = _previous_imports(db, parsed.checksum)
     notes = list(parsed.notes)
     if previous:
@@ -125,7 +151,11 @@ def validate(db: Database, parsed: ParsedFile, today: dt.date | None = None,
     return Plan(file_name=parsed.name, checksum=parsed.checksum, shape=parsed.shape,
                 added=part["added"], changed=part["changed"], unchanged=part["unchanged"],
                 problems=_sorted_unique(problems), warnings=warnings, notes=notes,
-                data_version=version, previous_imports=previous, writes=writes.reset_index(drop=True))
+                data_version=version, previous_imports=previous, writes=writes.reset_index(drop=True),
+                period_writes=period_diff.loc[period_diff["status"] != "unchanged", grains.PERIOD_WRITES]
+                .reset_index(drop=True),
+                annual_writes=annual_diff.loc[annual_diff["status"] != "unchanged", grains.ANNUAL_WRITES]
+                .reset_index(drop=True))
 
 
 def _previous_imports(db: Database, checksum: str) -> list[int]:

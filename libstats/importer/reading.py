@@ -13,6 +13,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 
+from libstats.importer import returns
 from libstats.importer.common import (
     FileNotUnderstood,
     Problem,
@@ -31,7 +32,6 @@ from libstats.importer.layouts import (
     SHAPE_LABELS,
     _find_header,
     _norm,
-    _parse_library_data,
     _parse_long,
     _parse_wide_by_metric,
     _parse_wide_by_month,
@@ -87,7 +87,7 @@ def read_file(name: str, content: bytes, metric: str | None = None,
     else:
         found = None
         for sheet, grid in _grids(name, content):
-            header = _find_header(grid)
+            header = returns.find_header(grid)
             if header is not None:
                 found = (sheet, grid, header)
                 break
@@ -100,13 +100,16 @@ def read_file(name: str, content: bytes, metric: str | None = None,
         if footer_note:
             notes.append(footer_note)
         parser = {"long": _parse_long, "wide_by_metric": _parse_wide_by_metric,
-                  "wide_by_month": _parse_wide_by_month, "library_data_visits": _parse_library_data,
-                  "library_data_loans": _parse_library_data}[shape]
+                  "wide_by_month": _parse_wide_by_month, **returns.PARSERS}[shape]
+        if shape == "activity_data" and "metric" not in columns and not (metric or "").strip():
+            raise FileNotUnderstood(
+                f"{name} gives a count per period with no Metric column, so it holds a single measure: say which "
+                "metric it is (for example visits) and load it again.")
         if shape == "wide_by_month" and not (metric or "").strip():
             raise FileNotUnderstood(
                 f"{name} has one column per month, so it holds a single measure: say which metric it is "
                 "(for example visits) and load it again.")
-        if metric and shape != "wide_by_month":
+        if metric and shape != "wide_by_month" and not (shape == "activity_data" and "metric" not in columns):
             notes.append("The metric given was not needed: this file names its own metrics.")
         _check_header(name, grid[index], index + 1)
         budget.check()

@@ -46,6 +46,51 @@ def _write_table(writes: pd.DataFrame) -> pa.Table:
         "old_import_id": pa.array(writes["old_import_id"].astype("Int64").to_numpy(dtype=float),
                                   from_pandas=True).cast(pa.int32()),
         "new_value": pa.array(writes["new_value"].to_numpy(dtype=float), type=pa.float64()),
+        "method": pa.array(writes["method"].to_numpy(dtype=object), type=pa.string(), from_pandas=True),
+    })
+
+
+def write_other_grains(tx, plan: Plan, import_id: int) -> None:
+    """The plan's counts over periods and annual figures, with their history (grains.py), in the transaction."""
+    for writes, table, name, history, merge in (
+            (plan.period_writes, _period_table, "period_rows", "insert_period_history", "merge_entered_periods"),
+            (plan.annual_writes, _annual_table, "annual_rows", "insert_annual_history", "merge_entered_annual")):
+        if writes is not None and not writes.empty:
+            with tx.registered(name, table(writes)):
+                tx.run(history, import_id=import_id)
+                tx.run(merge, import_id=import_id)
+
+
+def _nullable(values, kind) -> pa.Array:
+    return pa.array(pd.Series(values, dtype=object).where(pd.notna(values), None).tolist(), type=kind)
+
+
+def _period_table(writes: pd.DataFrame) -> pa.Table:
+    return pa.table({
+        "file_row": pa.array(writes["row"].astype("int64").tolist(), pa.int32()),
+        "branch": pa.array(writes["branch"].tolist(), pa.string()),
+        "metric": pa.array(writes["metric"].tolist(), pa.string()),
+        "period_start": pa.array([d.date() for d in pd.to_datetime(writes["period_start"])], pa.date32()),
+        "period_end": pa.array([d.date() for d in pd.to_datetime(writes["period_end"])], pa.date32()),
+        "grain": pa.array(writes["grain"].tolist(), pa.string()),
+        "old_value": _nullable(writes["old_value"], pa.float64()),
+        "old_method": _nullable(writes["old_method"], pa.string()),
+        "old_import_id": _nullable(writes["old_import_id"].astype("Int64").astype(object), pa.int32()),
+        "new_value": pa.array(writes["new_value"].astype(float).tolist(), pa.float64()),
+        "method": _nullable(writes["method"], pa.string()),
+    })
+
+
+def _annual_table(writes: pd.DataFrame) -> pa.Table:
+    return pa.table({
+        "file_row": pa.array(writes["row"].astype("int64").tolist(), pa.int32()),
+        "borough": pa.array(writes["borough"].tolist(), pa.string()),
+        "fy": pa.array(writes["fy"].tolist(), pa.string()),
+        "metric": pa.array(writes["metric"].tolist(), pa.string()),
+        "old_value": _nullable(writes["old_value"], pa.float64()),
+        "old_provenance": _nullable(writes["old_provenance"], pa.string()),
+        "old_import_id": _nullable(writes["old_import_id"].astype("Int64").astype(object), pa.int32()),
+        "new_value": pa.array(writes["new_value"].astype(float).tolist(), pa.float64()),
     })
 
 
@@ -105,11 +150,13 @@ def apply(db: Database, plan: Plan, reasons: dict[str, str], actor: auth.Actor |
                            added=len(plan.added), changed=len(plan.changed), unchanged=len(plan.unchanged),
                            shape=plan.shape).fetchone()[0]
         n = rows.num_rows
-        with tx.registered("import_rows", rows):
-            tx.run("insert_figure_history", import_id=import_id)
-            _report(progress, 0.4, f"Written the history of {n:,} figures; writing the figures")
-            tx.run("merge_entered_figures", import_id=import_id)
-            _report(progress, 0.8, f"Written {n:,} figures; saving")
+        if n:
+            with tx.registered("import_rows", rows):
+                tx.run("insert_figure_history", import_id=import_id)
+                _report(progress, 0.4, f"Written the history of {n:,} figures; writing the figures")
+                tx.run("merge_entered_figures", import_id=import_id)
+                _report(progress, 0.8, f"Written {n:,} figures; saving")
+        write_other_grains(tx, plan, import_id)
         if not warnings.empty:
             with tx.registered("import_warnings", warnings):
                 tx.run("insert_import_warnings", import_id=import_id)
@@ -119,7 +166,7 @@ def apply(db: Database, plan: Plan, reasons: dict[str, str], actor: auth.Actor |
             f"{len(plan.changed):,} changed, for {', '.join(boroughs)}"
             + (f"; {plural(len(warnings), 'warning')} given a reason" if not warnings.empty else "")),
             getattr(actor, "address", None))
-    _report(progress, 1.0, f"Written {rows.num_rows:,} figures")
+    _report(progress, 1.0, f"Written {len(plan.added) + len(plan.changed):,} figures")
     return ImportResult(int(import_id), len(plan.added), len(plan.changed), len(plan.unchanged), (
         f"Import {import_id}: {file_name}: {plural(len(plan.added), 'figure')} added, {len(plan.changed):,} "
         f"changed, {len(plan.unchanged):,} unchanged."))
@@ -151,6 +198,9 @@ def undo(db: Database, import_id: int, actor: auth.Actor | None) -> UndoResult:
         restored, removed = tx.run("count_history", id=import_id).fetchone()
         tx.run("remove_entered_figures", id=import_id)
         tx.run("restore_entered_figures", id=import_id)
+        for statement in ("remove_entered_periods", "restore_entered_periods", "remove_entered_annual",
+                          "restore_entered_annual"):
+            tx.run(statement, id=import_id)
         tx.run("mark_import_undone", id=import_id, user=identity.name)
         auth.audit(tx, identity.name, "undo", (
             f"undid import {import_id} ({file_name}, made by {imported_by}): {plural(int(restored), 'figure')} "
