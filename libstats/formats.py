@@ -133,8 +133,7 @@ def points_phrase(this: float | None, last: float | None, previous_fy: str) -> s
 def plural(count: int, noun: str, nouns: str | None = None) -> str:
     """'1 figure', '2 figures', '1,204 branches' (nouns: the plural when adding 's' or 'es' would not make it).
 
-    NOTE for whoever merges the importer package (libstats/importer/, split from importer.py in parallel with
-    this module): importer.plural writes the same ('1 figure', '2,000 figures'); point it here and delete it."""
+    The importer's messages use it too (importer.plural is this function)."""
     if nouns is None:
         nouns = noun + "es" if noun.endswith(("s", "sh", "ch", "x", "z")) else noun + "s"
     return f"{number(count)} {noun if count == 1 else nouns}"

@@ -6,7 +6,7 @@ import time
 from dataclasses import dataclass
 from typing import Callable
 
-from libstats import quality
+from libstats import formats, quality
 
 Progress = Callable[[float, str], None]
 TIME_BUDGET = 300.0                  # seconds reading and checking one file may take (a national return: ~15 s)
@@ -35,9 +35,7 @@ class Problem:
         return f"{quality._place(self.row, self.column)}{self.message}"
 
 
-def plural(n: int, word: str, many: str | None = None) -> str:
-    """'1 figure', '2,000 figures'."""
-    return f"{n:,} {word if n == 1 else (many or word + 's')}"
+plural = formats.plural     # '1 figure', '2,000 figures': the one way the dashboard counts things in words
 
 
 def checksum_of(content: bytes) -> str:
