@@ -4,6 +4,10 @@ from Python but not from a reader), and no module is longer than a newcomer can 
 Exempt for now: libstats/importer.py (and the libstats/importer/ package it is being split into) and
 libstats/quality.py. Another engineer owns them and is splitting the importer at the time of writing; drop
 the exemption when that lands.
+
+Not checked, and left long on purpose: tools/seedgen.py (about 640 lines) and tools/national.py (about 570) are
+dev tools that build the seed and the national benchmark data; the dashboard never imports them, and a reader of
+the dashboard never needs to. Only the package (libstats/), the pages and dashboard.py are held to the limit.
 """
 from __future__ import annotations
 
