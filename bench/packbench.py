@@ -2,7 +2,7 @@
 
     python bench/packbench.py --db PATH --fy 2016-17 --out JSON [--reps N] [--warmup N] [--no-pdf]
 
-Uses libstats.appraisal.build and libstats.report.build_html / build_pdf as `python -m libstats report`
+Uses libstats.content.appraisal.build and libstats.report.build_html / build_pdf as `python -m libstats report`
 does; says why if they are not there yet.
 """
 from __future__ import annotations
@@ -21,7 +21,8 @@ import common  # noqa: E402,F401  (puts the repository on sys.path)
 
 def available() -> str | None:
     try:
-        from libstats import appraisal, report
+        from libstats import report
+        from libstats.content import appraisal
     except ImportError as exc:
         return f"libstats.report cannot be imported ({exc})"
     missing = [f"report.{f}" for f in ("build_html", "build_pdf") if not hasattr(report, f)]
@@ -42,7 +43,8 @@ def main() -> None:
     results: dict = {"unavailable": available(), "appraisal": [], "html": [], "pdf": [], "error": None,
                      "html_bytes": None, "pdf_bytes": None}
     if results["unavailable"] is None:
-        from libstats import appraisal, report
+        from libstats import report
+        from libstats.content import appraisal
         from libstats.db import Database
         database = Database(args.db, read_only=True)
         try:

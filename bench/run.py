@@ -408,7 +408,7 @@ def report(settings: Settings, env: dict, dbs: dict, server: dict, browser: dict
                              f"quality_flags query, {r['words']:.2f} s the words), {r['flagged']:,} figures flagged "
                              f"(target under 2 s at national scale: {'met' if total < 2 else 'missed'}).")
 
-    lines += ["", "## Board pack (libstats.appraisal.build, libstats.report.build_html / build_pdf)", ""]
+    lines += ["", "## Board pack (libstats.content.appraisal.build, libstats.report.build_html / build_pdf)", ""]
     if packs and all(p.get("unavailable") for p in packs.values()):
         lines.append(f"Not available yet: {next(iter(packs.values()))['unavailable']}.")
     else:

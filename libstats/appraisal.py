@@ -1,7 +1,9 @@
-"""The annual appraisal for the board: what each section says, from the warehouse. No Streamlit.
+"""The annual appraisal for the board: its sections, what four of them say, the as-of rule, and the head of
+service's commentary and targets. No Streamlit.
 
-Everything is computed through a `run(query_name, **params) -> DataFrame` callable, so the page
-(cached queries) and the board pack (a plain Database) say exactly the same thing.
+libstats/content/appraisal.py puts the year together (build, section), taking value for money from the Value
+for money page's content. Everything is computed through a `run(query_name, **params) -> DataFrame` callable,
+so the page (cached queries) and the board pack (a plain Database) say exactly the same thing.
 """
 from __future__ import annotations
 
@@ -9,7 +11,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from libstats import catalogue, charts, fiscal, formats, overview, priorities, shared_service, vfm, yoy
+from libstats import catalogue, charts, fiscal, formats, overview, priorities, shared_service, yoy
 from libstats import provenance as prov
 from libstats import targets as target_rules
 from libstats.parts import Chart, Run, Table
@@ -284,54 +286,6 @@ def performance(run: Run, fy: str, previous_fy: str) -> Section:
     return section
 
 
-def value_for_money(run: Run, fy: str, previous_fy: str) -> Section:
-    """Net cost per visit, per issue and per head by borough, and the shared service's savings."""
-    section = Section("value_for_money", SECTIONS["value_for_money"])
-    table = vfm.value_table(
-        run("annual_by_borough", metrics=vfm.FINANCE, borough=None),
-        run("yearly_by_borough", metrics=["visits", *catalogue.BOOK_ISSUES]), run("population_all"))
-    year = table[table["Financial year"] == fy]
-    shown = pd.DataFrame({
-        "Borough": year["Borough"],
-        "Net expenditure": [formats.value(v, "pounds") for v in year["Net expenditure (£)"]],
-        "Net cost per visit": [formats.value(v, "pence") for v in year["Net cost per visit (£)"]],
-        "Net cost per book issue": [formats.value(v, "pence") for v in year["Net cost per book issue (£)"]],
-        "Net cost per head": [formats.value(v, "pence") for v in year["Net cost per head (£)"]],
-        "Shared-service saving": [formats.value(shared_service.SAVINGS.get(b, 0), "pounds") for b in year["Borough"]],
-        "Source": [prov.short(p) for p in year["provenance"]],
-    })
-    section.tables.append(Table(f"Value for money, {fy}", shown))
-    if fy >= "2016-17":     # the two sources part on when the arrangement ended
-        section.sentences.append(
-            "The shared-service saving is counted while the arrangement ran: to 31 December 2017 by the gov.uk case "
-            "study; Bexley's 2016-17 CIPFA return says it ended on 31 March 2017, so a Bexley saving after that "
-            "rests on the case study alone.")
-    for row in year.to_dict("records"):
-        saving = shared_service.SAVINGS.get(row["Borough"], 0)
-        section.sentences.append(
-            f"{row['Borough']}: net cost per visit {formats.value(row['Net cost per visit (£)'], 'pence')}, per book issue "
-            f"{formats.value(row['Net cost per book issue (£)'], 'pence')}; the shared service saves about "
-            f"{formats.value(saving, 'pounds')} a year "
-            f"({formats.percent(saving / row['Net expenditure (£)'], 1)} of net expenditure).")
-    trend = table[["Borough", "Financial year", "Net cost per visit (£)", "provenance"]].rename(
-        columns={"Borough": "series", "Financial year": "fy", "Net cost per visit (£)": "value"})
-    section.charts.append(Chart("vfm_cost_per_visit",
-                           charts.trend(trend.assign(months=12), "Net cost per visit (£)",
-                                        "Net cost per visit, by borough and year", formats.d3("pence")[0]),
-                           cost_per_visit_summary(year, fy),
-                           trend.assign(value=trend["value"].round(2))))
-    return section
-
-
-def cost_per_visit_summary(year: pd.DataFrame, fy: str) -> str:
-    """The key number of the cost-per-visit chart in words: each borough's figure for the year."""
-    figures = [f"{row['Borough']} {formats.value(row['Net cost per visit (£)'], 'pence')}" for row in year.to_dict("records")]
-    if not figures:
-        return f"No net cost per visit for {fy}: net expenditure divided by visits, by borough and year."
-    return (f"Net cost per visit in {fy}: {' and '.join(figures)} (net expenditure divided by visits; "
-            "hollow markers are years with a modelled part).")
-
-
 def next_year(run: Run, fy: str) -> Section:
     """The targets set for the coming year and where the year in progress is heading."""
     upcoming = fiscal.next_fy(fy)
@@ -395,32 +349,6 @@ def known_by(run: Run, fy: str) -> Run:
                 keep &= pd.to_datetime(frame[column]) < first_after
         return frame if keep.all() else frame[keep].reset_index(drop=True)
     return run_as_of
-
-
-def section(run: Run, fy: str, key: str) -> Section:
-    """One section of the appraisal of a year (SECTIONS' key), from what was known at the end of it: what the
-    page and meeting mode compute, a section at a time (the board pack builds them all)."""
-    if key not in SECTIONS:
-        raise ValueError(f"{key!r} is not a section of the appraisal")
-    run = known_by(run, fy)
-    previous_fy = fiscal.previous_fy(fy)
-    if key == "summary":
-        return summary(run, fy, previous_fy)[0]
-    if key == "what_happened":
-        return what_happened(run, fy)
-    if key == "next_year":
-        return next_year(run, fy)
-    return {"performance": performance, "value_for_money": value_for_money}[key](run, fy, previous_fy)
-
-
-def build(run: Run, fy: str) -> Appraisal:
-    """Every section of the appraisal of one financial year, from what was known at the end of it."""
-    run = known_by(run, fy)
-    previous_fy = fiscal.previous_fy(fy)
-    first, numbers = summary(run, fy, previous_fy)
-    sections = [first, what_happened(run, fy), performance(run, fy, previous_fy),
-                value_for_money(run, fy, previous_fy), next_year(run, fy)]
-    return Appraisal(fy, previous_fy, sections, numbers)
 
 
 COMMENTARY_LIMIT = 5000

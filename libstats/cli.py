@@ -395,8 +395,9 @@ def audit(out_file: Path | None, db_file: Path | None) -> None:
 @click.option("--out", "out_file", type=click.Path(dir_okay=False, path_type=Path), required=True, help="Where to write it.")
 @_db_option
 def report(fy: str, fmt: str, out_file: Path, db_file: Path | None) -> None:
-    from libstats import appraisal, fiscal
+    from libstats import fiscal
     from libstats import report as board_pack
+    from libstats.content import appraisal
     try:
         fiscal.fy_start_year(fy)
     except ValueError as exc:

@@ -85,6 +85,15 @@ def sidebar() -> Selection:
     return _this_run.selection
 
 
+# Why the selection is handed over in a thread-local, not as a parameter (the one place this is explained).
+# A page under pages/ is a script that navigation.run() executes: Streamlit gives it no arguments, so the
+# selection dashboard.py drew cannot be passed to it. (st.Page also takes a function, which could take one,
+# but the product brief fixes the pages/ folder of page files.) st.session_state is no substitute: it outlives
+# the run, so a page could not tell this run's selection from the last one's, and telling them apart is the
+# whole point of current() (None means dashboard.py did not run, the old-style multipage case: see current()).
+# Streamlit runs a script run, entry script then page, on one ScriptRunner thread and one run at a time per
+# session, so a thread-local set by sidebar() and taken (and cleared) by current() is exactly "this run's".
+# It stays until Streamlit offers a page its run's values or stops running pages/ files on their own.
 _this_run = threading.local()
 
 # Every page: captions (which carry the provenance notes) darker than Streamlit's 4.35:1 grey, and one
@@ -196,7 +205,7 @@ def without_filters() -> None:
 
 
 def current() -> Selection:
-    """The selection dashboard.py drew in this script run.
+    """The selection dashboard.py drew in this script run (why a thread-local: the comment at _this_run).
 
     Streamlit runs a page file on its own, without dashboard.py, when the first request a server
     process gets is a link to a page: until st.navigation has run once, a pages/ folder beside the

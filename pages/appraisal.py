@@ -4,6 +4,7 @@ import html
 import streamlit as st
 
 from libstats import appraisal, auth, catalogue, filters, fiscal, report, signin, ui
+from libstats.content import appraisal as content
 
 selection = filters.current()
 fy = selection.fy
@@ -47,7 +48,7 @@ if not meeting:
     places = list(zip(st.tabs(titles, key="appraisal_section", on_change="rerun"), keys))
 
 def show_section(key: str) -> None:
-    section = ui.appraisal_section(fy, key)
+    section = ui.computed(content.section, fy, key)
     st.header(section.title, anchor=section.key)
     shown_charts = section.charts[:1] if meeting else section.charts
     key_numbers = {summary for _, _, summary, _ in shown_charts} if meeting else set()
@@ -79,7 +80,7 @@ def show_section(key: str) -> None:
     if meeting and last:
         # The board can take the pack away without leaving meeting mode; the HTML is made on the click.
         st.download_button(f"Download the board pack (HTML, {fy})",
-                           lambda: report.build_html(ui.appraisal(fy), commentary).encode("utf-8"),
+                           lambda: report.build_html(ui.computed(content.build, fy), commentary).encode("utf-8"),
                            f"appraisal_{fy}.html", "text/html", key="meeting_download_html", icon=":material/download:",
                            help="One file with interactive charts; it opens offline. The PDF is on the page outside meeting mode.")
     if editing:
@@ -127,8 +128,8 @@ if not meeting:
             bar = column.progress(0.0, text="Starting")
             build = report.build_html if kind == "html" else report.build_pdf
             try:
-                content = build(ui.appraisal(fy), commentary, progress=lambda done, what, bar=bar: bar.progress(min(done, 1.0), text=what))
-                st.session_state[f"pack_{kind}"] = (fy, content.encode("utf-8") if isinstance(content, str) else content)
+                pack = build(ui.computed(content.build, fy), commentary, progress=lambda done, what, bar=bar: bar.progress(min(done, 1.0), text=what))
+                st.session_state[f"pack_{kind}"] = (fy, pack.encode("utf-8") if isinstance(pack, str) else pack)
             except report.PackError as problem:       # a plain sentence: Chromium missing, or it could not print
                 bar.empty()
                 column.error(str(problem))

@@ -1,7 +1,8 @@
 """Data: import monthly returns, undo an import, the data-quality register and completeness, and the full export."""
 import streamlit as st
 
-from libstats import auth, export, filters, formats, import_view, importer, quality, signin, ui
+from libstats import auth, export, filters, import_view, signin, ui
+from libstats.content import data as content
 
 selection = filters.current()
 st.title("Data: monthly returns and data quality")
@@ -12,24 +13,20 @@ if message := st.session_state.pop("import_message", None):
 # scale) and the export counts them, so those two run only when open. Import and its history always
 # run, so an upload in progress survives a look at another tab.
 tabs = st.tabs(["Import", "Import history", "Data quality", "Export"], key="data_tab", on_change="rerun")
-catalogue = ui.run("metric_catalogue")
 who = signin.identity()       # what to show; the importer checks the account again when it writes
 with tabs[0]:
     st.write("Upload the monthly returns as CSV or Excel. The layout is recognised from the header: "
              "`month,borough,branch,metric,value`; `month,branch,<measure>,…`; the library data schema "
              "(visits or loans, ISO or dd/mm/yyyy dates); or `Library,2015-04,2015-05,…` for one measure. "
              "Every file is checked before anything is written; a file with a problem writes nothing.")
-    st.caption(f"Limits: files up to {formats.number(st.get_option('server.maxUploadSize'))} MB, up to "
-               f"{formats.number(importer.MAX_ROWS)} figures in a CSV and {formats.number(importer.MAX_SHEET_CELLS)} cells in a spreadsheet "
-               f"(save a larger one as CSV), and {formats.number(importer.MAX_CELL)} characters in a cell.")
+    importing = content.import_tab(ui.run, st.get_option("server.maxUploadSize"))
+    st.caption(importing.limits)
     if auth.may(who, "import"):
         scope = "any borough" if who.role != "librarian" else ", ".join(who.scopes)
         st.caption(ui.plain(f"Importing as {who.describe()}: every import is recorded with your name, and you may "
                             f"import figures for {scope}."))
-        monthly = catalogue[catalogue["grain"] == "monthly"]
-        metric = st.selectbox("Measure, for a file with one column per month", [None, *monthly["metric"]],
-                              key="import_metric", format_func=lambda m: "(the file says)" if m is None else
-                              dict(zip(monthly["metric"], monthly["label"]))[m])
+        metric = st.selectbox("Measure, for a file with one column per month", list(importing.measures),
+                              key="import_metric", format_func=importing.measures.get)
         uploads = st.file_uploader("Monthly returns", type=["csv", "xlsx"], accept_multiple_files=True, key="upload")
         for index, upload in enumerate(uploads or []):
             with st.container(border=True):
@@ -47,25 +44,21 @@ with tabs[1]:
 
 with tabs[2]:
     if tabs[2].open:
-        register = ui.quality_register()
-        if selection.borough:
-            register = register[register["Borough"] == selection.borough]
-        counts = register["Status"].value_counts()
-        st.write(f"{selection.scope}: {formats.plural(len(register), 'figure')} {formats.verb(len(register), 'fails', 'fail')} one of CIPFA's checks: {formats.number(counts.get('open', 0))} open, "
-                 f"{formats.number(counts.get('explained', 0))} explained, {formats.number(counts.get('corrected', 0))} corrected.")
-        status = st.multiselect("Status", ["open", "explained", "corrected"], default=["open"], key="register_status")
-        shown = register[register["Status"].isin(status)]     # its Measure column is already the measure's name
+        checked = content.register(ui.run, ui.quality_register(), selection.fy, selection.scope, selection.borough)
+        register = checked.frame
+        st.write(checked.summary)
+        status = st.multiselect("Status", list(content.STATUSES), default=["open"], key="register_status")
+        shown = checked.shown(status)     # its Measure column is already the measure's name
         st.dataframe(shown, hide_index=True, width="stretch", key="register_table")
         st.download_button("Download the register (CSV)", lambda: export.to_csv(register), "data_quality_register.csv",
                            "text/csv", key="register_csv", icon=":material/download:")
         st.caption("Explained: a reason was given at import, or the branch had a change on record in the year before "
                    "(a closure, a new building), or its opening hours changed enough to account for the change. Corrected: a "
                    "later import replaced the figure that failed.")
-        st.subheader(f"Completeness, {selection.fy}", anchor="completeness")
+        st.subheader(checked.completeness.title, anchor="completeness")
         st.caption("✓ figures present · 0 figures all zero · ✗ missing: due (open and in the return) but absent · "
                    "blank: not due (closed, not yet open, or out of the return).")
-        st.dataframe(quality.completeness(ui.run("completeness_grid", fy=selection.fy, borough=selection.borough)),
-                     hide_index=True, width="stretch", key="completeness_grid")
+        st.dataframe(checked.completeness.frame, hide_index=True, width="stretch", key="completeness_grid")
 
 with tabs[3]:
     if tabs[3].open:
@@ -73,8 +66,8 @@ with tabs[3]:
                  "value, provenance and source). A branch's month of a published year is provenance `split`: the "
                  "borough's total is published, its split by branch and month is modelled. Cells that a "
                  "spreadsheet would read as a formula are written as text.")
-        count = int(ui.run("figure_count")["figures"].iat[0])
-        st.caption(f"{formats.plural(count, 'figure')}.")
+        counted = content.export_tab(ui.run)
+        st.caption(counted.count_text)
 
         def every_figure():
             # Read when a button is pressed, not on every run: at national scale this is 3 million rows.
@@ -86,10 +79,10 @@ with tabs[3]:
         cols[1].download_button("Parquet", lambda: export.to_parquet(every_figure()), "library_figures.parquet",
                                 "application/vnd.apache.parquet", key="export_parquet", width="stretch",
                                 icon=":material/download:")
-        if count < export.EXCEL_MAX_ROWS:
+        if counted.excel:
             cols[2].download_button("Excel", lambda: export.to_excel(every_figure(), "Figures"), "library_figures.xlsx",
                                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                                     key="export_xlsx", width="stretch", icon=":material/download:")
         else:
-            cols[2].caption(f"Too many rows for one Excel sheet ({formats.number(count)}): use CSV or Parquet.")
+            cols[2].caption(counted.excel_note)
 

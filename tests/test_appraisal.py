@@ -10,6 +10,7 @@ import pypdf
 import pytest
 
 from libstats import appraisal, auth, db, report
+from libstats.content import appraisal as content
 from tests.conftest import account, shown, signed_in
 from tools import seedgen
 
@@ -30,7 +31,7 @@ def packs(seed_copy):
     """Both formats for every seeded year, built once."""
     built = {}
     for fy in YEARS:
-        year = appraisal.build(seed_copy.run, fy)
+        year = content.build(seed_copy.run, fy)
         built[fy] = (year, report.build_html(year), report.build_pdf(year))
     return built
 
@@ -183,7 +184,7 @@ def test_commentary_is_text_never_html(seed_copy):
                               account(seed_copy, "Head of service", "head_of_service"))
     notes = seed_copy.run("commentary_for_year", fy="2015-16")
     assert notes.iloc[0]["written_by"] == "Head of service"
-    year = appraisal.build(seed_copy.run, "2015-16")
+    year = content.build(seed_copy.run, "2015-16")
     html = report.build_html(year, {"summary": notes.iloc[0]["body"]})
     assert "&lt;script&gt;alert(&#39;board&#39;)&lt;/script&gt; A hard year." in html
     assert "<script>alert(" not in html
@@ -244,9 +245,9 @@ def test_the_page_computes_only_the_section_that_is_open(fixture_db, make_app, m
     """Each section is a tab (issue 19): opening one computes that one, and nothing builds the whole pack
     until it is asked for."""
     asked, built = [], []
-    one, whole = appraisal.section, appraisal.build
-    monkeypatch.setattr(appraisal, "section", lambda run, fy, key: asked.append(key) or one(run, fy, key))
-    monkeypatch.setattr(appraisal, "build", lambda run, fy: built.append(fy) or whole(run, fy))
+    one, whole = content.section, content.build
+    monkeypatch.setattr(content, "section", lambda run, fy, key: asked.append(key) or one(run, fy, key))
+    monkeypatch.setattr(content, "build", lambda run, fy: built.append(fy) or whole(run, fy))
     at = make_app(fixture_db, fy="2015-16")
     at.switch_page("pages/appraisal.py").run()
     assert [t.label for t in at.tabs] == list(appraisal.SECTIONS.values())

@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from libstats import appraisal, db, report
+from libstats.content import appraisal as content
 
 
 @pytest.fixture(scope="module")
@@ -15,7 +16,7 @@ def year(seed_db, tmp_path_factory):
     path = tmp_path_factory.mktemp("as_of") / "library.duckdb"
     shutil.copy(seed_db, path)
     database = db.Database(path, read_only=True)
-    yield appraisal.build(database.run, "2016-17")
+    yield content.build(database.run, "2016-17")
     database.close()
 
 
@@ -63,7 +64,7 @@ def test_one_section_is_what_the_whole_appraisal_says(seed_db, year, key):
     """The page computes one section at a time; it must say what the pack (every section) says."""
     database = db.Database(seed_db, read_only=True)
     try:
-        alone = appraisal.section(database.run, "2016-17", key)
+        alone = content.section(database.run, "2016-17", key)
     finally:
         database.close()
     whole = next(s for s in year.sections if s.key == key)

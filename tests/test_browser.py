@@ -92,7 +92,8 @@ def test_each_page_opens_and_draws_its_charts(live_server, page, path, title):
 def test_the_html_board_pack_renders_every_chart_with_the_network_blocked(seed_db, browser, tmp_path):
     import shutil
 
-    from libstats import appraisal, db, report
+    from libstats import db, report
+    from libstats.content import appraisal
     copy = tmp_path / "library.duckdb"
     shutil.copy(seed_db, copy)
     database = db.Database(copy, read_only=True)

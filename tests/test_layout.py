@@ -1,8 +1,11 @@
 """The shape of the code: imports run one way (no cycles, counting imports inside functions, which hide a cycle
 from Python but not from a reader), and no module is longer than a newcomer can read at a sitting.
 
-Nothing is exempt: the importer is a package of modules under the limit. tools/ (seedgen.py, national.py: the
-seed and national generators, developer tools the dashboard never imports) is not checked.
+Nothing is exempt: the importer is a package of modules under the limit.
+
+Not checked, and left long on purpose: tools/seedgen.py (about 640 lines) and tools/national.py (about 570) are
+dev tools that build the seed and the national benchmark data; the dashboard never imports them, and a reader of
+the dashboard never needs to. Only the package (libstats/), the pages and dashboard.py are held to the limit.
 """
 from __future__ import annotations
 
