@@ -1,7 +1,8 @@
 -- The Branches page's every-measure table, aggregated here rather than in pandas: one row per measure the
 -- branch has in $fy or $previous_fy, with this year's months by position (m1 April … m12 March), the
 -- year's total, last year's total over the same months when this year is part-way (a measure with fewer
--- than 12 months held), and the provenance of every figure added up. Params: $branch, $fy, $previous_fy.
+-- than 12 months held), and the provenance of every figure added up.
+-- Params: $branch, $fy, $previous_fy.
 with years as (
     select metric, fy, ((month(month) + 8) % 12) + 1 as position, value, provenance
     from figures
