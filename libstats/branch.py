@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
 import pandas as pd
 
 from libstats import catalogue, fiscal, formats
@@ -14,34 +15,32 @@ STANDING_MEASURES = ("visits", "book_issues")        # catalogue codes: where a 
 label_of = catalogue.labels
 
 
-def month_table(figures: pd.DataFrame, metric_rows: pd.DataFrame, fy: str, previous_fy: str) -> pd.DataFrame:
+def month_table(grid: pd.DataFrame, metric_rows: pd.DataFrame, fy: str, previous_fy: str) -> pd.DataFrame:
     """Metrics down the side, the months of the year across, then the year, last year and the change.
 
-    Last year adds up the same months as this year has for the measure, so a part year (one month
-    imported) is compared with the same months, never with a whole year; its column says so.
+    grid is queries/branch_month_grid.sql's answer (the sums are made there, not here). Last year adds up
+    the same months as this year has for the measure, so a part year (one month imported) is compared with
+    the same months, never with a whole year; its column says so.
     """
     labels = label_of(metric_rows)
-    order = [m for m in metric_rows["metric"] if m in set(figures["metric"])]
-    figures = figures.assign(position=[fiscal.fy_month_index(pd.Timestamp(m).date()) for m in figures["month"]])
-    this = figures[figures["fy"] == fy]
-    grid = this.assign(col=[fiscal.MONTH_ABBR[p - 1] for p in this["position"]]) \
-        .pivot_table(index="metric", columns="col", values="value", aggfunc="sum") \
-        .reindex(index=order, columns=list(fiscal.MONTH_ABBR))
-    held = set(zip(this["metric"], this["position"]))
-    last = figures[(figures["fy"] == previous_fy)]
-    partial = bool(len(this)) and this.groupby("metric")["position"].nunique().min() < 12
-    if partial:         # only the months this year has, measure by measure
-        last = last[[(m, p) in held for m, p in zip(last["metric"], last["position"])]]
-    grid[fy] = this.groupby("metric")["value"].sum().reindex(order)
-    grid[previous_fy] = last.groupby("metric")["value"].sum().reindex(order)
-    grid["Change (%)"] = ((grid[fy] / grid[previous_fy].where(grid[previous_fy] > 0) - 1) * 100).round(1)
-    kinds = pd.concat([this, last]).groupby("metric")["provenance"].agg(lambda p: prov.label(prov.combine(*p)))
-    grid["Source"] = kinds.reindex(order).fillna("—")
-    grid = grid.reset_index().rename(columns={"metric": "Measure"})
-    grid["Measure"] = grid["Measure"].map(labels)
+    order = [m for m in metric_rows["metric"] if m in set(grid["metric"])]
+    grid = grid.set_index("metric").reindex(order)
+    partial = bool(len(grid)) and bool(grid["partial"].fillna(False).any())
+    out = pd.DataFrame({name: grid[f"m{i}"] for i, name in enumerate(fiscal.MONTH_ABBR, start=1)})
+    out[fy] = grid["this_total"]
+    out[previous_fy] = grid["last_total"]
+    out["Change (%)"] = ((out[fy] / out[previous_fy].where(out[previous_fy] > 0) - 1) * 100).round(1)
+    out["Source"] = [prov.label(prov.combine(*kinds)) if _held(kinds) else "—" for kinds in grid["provenances"]]
+    out = out.rename_axis("Measure").reset_index()
+    out["Measure"] = out["Measure"].map(labels)
     if partial:
-        grid = grid.rename(columns={fy: f"{fy} to date", previous_fy: f"{previous_fy}, same months"})
-    return grid
+        out = out.rename(columns={fy: f"{fy} to date", previous_fy: f"{previous_fy}, same months"})
+    return out
+
+
+def _held(kinds) -> bool:
+    """Whether a measure has any counted figure (a list of provenance texts; missing when it has none)."""
+    return isinstance(kinds, (list, tuple, np.ndarray)) and len(kinds) > 0
 
 
 def standing(totals: pd.DataFrame, hours: pd.DataFrame, branches: pd.DataFrame, branch: str) -> pd.DataFrame:

@@ -39,6 +39,23 @@ def escaped(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+# A table longer than this is sent as an interactive grid (st.dataframe: scrolls, sorts, and the browser
+# draws only the rows in view) instead of an HTML table, whose every cell is a DOM node on every rerun.
+LONG_TABLE = 12
+
+
+def table(frame: pd.DataFrame, alt: str, key: str, long_from: int = LONG_TABLE + 1) -> None:
+    """A table: short ones as an HTML table (they carry the argument, in meeting mode too), long ones as a grid.
+
+    alt is the accessible name of either. The grid shows every cell as text (st.dataframe reads no markdown),
+    so text from files and people shows as typed in both.
+    """
+    if len(frame) >= long_from:
+        st.dataframe(frame, hide_index=True, width="stretch", key=key, alt=alt)
+    else:
+        st.table(frame, hide_index=True, alt=alt)
+
+
 @st.cache_resource(show_spinner="Opening the statistics database…")
 def database() -> db.Database:
     """One connection per process: the warehouse (built from the seed on first run if it is missing) read-only,
@@ -160,7 +177,21 @@ def chart(fig, key: str, summary: str, table: pd.DataFrame, table_caption: str |
         event = st.plotly_chart(fig, key=key, width="stretch", config=config, alt=summary, theme=None, **selecting)
     if not meeting:
         st.markdown(summary)
-    with st.expander("The numbers behind this chart (table)"):
+    # on_change="rerun": the table and its download are built only while the expander is open, so a
+    # rerun with it closed sends neither (the chart's sentence above stays its text alternative).
+    numbers_box = st.expander("The numbers behind this chart (table)", key=numbers_key(key), on_change="rerun")
+    if numbers_box.open:
+        _numbers(numbers_box, key, summary, table, table_caption)
+    return event
+
+
+def numbers_key(chart_key: str) -> str:
+    """The session-state key of a chart's "numbers behind this chart" expander (True while it is open)."""
+    return f"{chart_key}_numbers"
+
+
+def _numbers(box, key: str, summary: str, table: pd.DataFrame, table_caption: str | None):
+    with box:
         if table_caption:
             st.caption(table_caption)
         shown = metrics.readable_table(table, labels())
@@ -170,7 +201,6 @@ def chart(fig, key: str, summary: str, table: pd.DataFrame, table_caption: str |
                      alt=f"The numbers behind the chart: {summary}")
         st.download_button("Download these numbers (CSV)", lambda: export.to_csv(table), f"{key}.csv", "text/csv",
                            key=f"{key}_csv", icon=":material/download:")
-    return event
 
 
 

@@ -10,11 +10,15 @@ selection = filters.current()
 fy, previous_fy = selection.fy, selection.previous_fy
 branches = ui.run("branches")
 borough_of = dict(zip(branches["branch"], branches["borough"]))
-options = list(branches["branch"])
 wanted = st.query_params.get("branch")
 in_scope = branches[branches["borough"].isin([selection.borough] if selection.borough else ["Bexley", "Bromley"])]
 central = in_scope[in_scope["short_name"] == "Central"]["branch"]
-named = filters.match(wanted, options)
+named = filters.match(wanted, list(branches["branch"]))
+# The picker offers the scope's branches, grouped by borough (not every branch in the warehouse: 2,974 at
+# national scale), in the query's order; a link to a branch of the other borough still opens it, listed with the scope's.
+options = list(in_scope["branch"])
+if named is not None and named not in options:
+    options.append(named)
 default = named or (central.iloc[0] if len(central) else in_scope["branch"].iloc[0])
 if named is None:
     filters.say_what_the_link_opened("branch", wanted, default)
@@ -80,8 +84,8 @@ with right:
     if events.empty:
         st.write("No events are recorded for this branch.")
     else:
-        st.table(overview.events_table(events.assign(borough=info["borough"], branch=name)).drop(columns=["Where"]),
-                 hide_index=True, alt="Events")
+        ui.table(overview.events_table(events.assign(borough=info["borough"], branch=name)).drop(columns=["Where"]),
+                 "Events", key="branch_events")
 
 st.header(f"Data completeness, {fy}", anchor="completeness")
 expected = list(ui.run("branch_expected_months", branch=name, fy=fy)["month"])

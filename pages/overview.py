@@ -56,5 +56,5 @@ st.header(f"What happened in {fy}", anchor="events")
 if events.empty:
     st.write(f"No events are recorded for {fy}.")
 else:
-    st.table(overview.events_table(events), hide_index=True, alt=f"Events of {fy}")
+    ui.table(overview.events_table(events), f"Events of {fy}", key="overview_events")
     st.caption("Numbers match the diamonds on the chart; events known only to the year are listed, not drawn.")

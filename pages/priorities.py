@@ -35,7 +35,7 @@ with tabs[2]:
         if lms.empty:
             st.write("No event for the new library management system is recorded.")
         else:
-            st.table(overview.events_table(lms), hide_index=True, alt="Events of the new library management system")
+            ui.table(overview.events_table(lms), "Events of the new library management system", key="lms_events")
             st.caption("The go-live month is not in public sources: it is an estimate. The warehouse records no "
                        "figure for the system itself; its month shows as a dip in recorded loans while issues "
                        "were logged offline (modelled).")
@@ -75,5 +75,5 @@ with tabs[4]:
                                   format_func=lambda i: content.event_label(candidates[i]))
             views.intervention(candidates[chosen], "any", selection.meeting)
         with st.expander(f"The {len(left_out)} events left out, and why"):
-            st.table(left_out, hide_index=True, alt="Events left out, and why")
+            ui.table(left_out, "Events left out, and why", key="events_left_out")
 

@@ -83,7 +83,7 @@ with sections[1]:
         shown, events = ui.computed(content.across_years, measure.code, borough, selection.scope, branches_chosen)
         ui.show(shown, meeting=selection.meeting)
         with st.expander("Events on the chart"):
-            st.table(events, hide_index=True, alt="Events on the chart")
+            ui.table(events, "Events on the chart", key="yoy_events")
 with sections[2]:
     if sections[2].open:
         ranking, value_format, drivers = ui.computed(content.branches, measure.code, *choice, branches_chosen,

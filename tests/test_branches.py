@@ -66,15 +66,47 @@ def test_completeness_and_downloads(fixture_db, make_app):
     assert any(m.value == "No figure of 2015-16 fails a data-quality check." for m in at.markdown)
     labels = [b.proto.label for b in at.get("download_button")]
     assert labels[-2:] == ["Download every figure (CSV)", "Download every figure (Excel)"]
+    at.session_state[ui.numbers_key("branch_chart")] = True        # open "The numbers behind this chart"
+    at.run()
+    labels = [b.proto.label for b in at.get("download_button")]
     assert labels.count("Download these numbers (CSV)") == 1, "the chart's numbers download too"
+
+
+def test_the_numbers_behind_the_chart_are_built_only_when_opened(fixture_db, make_app):
+    at = open_branch(make_app, fixture_db, fy="2015-16", scope="Bexley", branch="Central (Bexleyheath)")
+    assert [e.label for e in at.expander][0] == "The numbers behind this chart (table)"
+    assert not at.expander[0].children, "a closed expander sends no table"
+    assert "Download these numbers (CSV)" not in [b.proto.label for b in at.get("download_button")]
+    # the chart keeps its accessible name and its sentence while the table is closed
+    assert at.get("plotly_chart")[0].proto.alt.startswith("Central (Bexleyheath) in 2015-16: visits were")
+    at.session_state[ui.numbers_key("branch_chart")] = True
+    at.run()
+    assert not at.exception
+    numbers = at.expander[0].dataframe[0].value
+    row = numbers.set_index("Month").loc["Apr"]
+    assert row["2015-16"] == 1000 and row["2014-15"] == 900
+    assert "Download these numbers (CSV)" in [b.proto.label for b in at.get("download_button")]
+    at.session_state[ui.numbers_key("branch_chart")] = False       # closed again: gone again
+    at.run()
+    assert not at.expander[0].children
 
 
 def test_switching_branch_from_the_picker(fixture_db, make_app):
     at = open_branch(make_app, fixture_db, fy="2015-16", scope="Bromley")
     assert at.selectbox(key="branch").value == "Central (Bromley)", "the first branch of the scope"
+    assert at.selectbox(key="branch").options == ["Bromley · Central (Bromley)"], "the scope's branches only"
+    at = open_branch(make_app, fixture_db, fy="2015-16", scope="Whole service")
+    assert at.selectbox(key="branch").options == ["Bexley · Central (Bexleyheath)", "Bexley · Crayford", "Bexley · Digital (Bexley)",
+                                                  "Bromley · Central (Bromley)"], "both boroughs', grouped"
     at.selectbox(key="branch").set_value("Crayford").run()
     assert at.title[0].value == "Crayford: 2015-16"
     assert at.query_params["branch"] == "Crayford"
+
+
+def test_a_link_to_a_branch_of_the_other_borough_still_opens_it(fixture_db, make_app):
+    at = open_branch(make_app, fixture_db, fy="2015-16", scope="Bromley", branch="Crayford")
+    assert at.title[0].value == "Crayford: 2015-16"
+    assert at.selectbox(key="branch").options == ["Bromley · Central (Bromley)", "Bexley · Crayford"]
 
 
 def test_completeness_tells_missing_from_not_due():

@@ -89,6 +89,24 @@ def test_each_page_opens_and_draws_its_charts(live_server, page, path, title):
     assert not page.get_by_text("Sorry, this page could not be shown").count()
 
 
+def test_the_numbers_behind_a_chart_arrive_when_the_expander_is_opened(live_server, page):
+    """Closed, the expander holds no table and no download (nothing sent); opened, the numbers are there."""
+    page.goto(f"{live_server}/branches?fy=2015-16&scope=Bexley&branch=Crayford")
+    wait_for_app(page)
+    page.wait_for_selector(".js-plotly-plot .main-svg", timeout=60_000)
+    numbers = page.get_by_test_id("stExpander").filter(has_text="The numbers behind this chart").first
+    assert not numbers.get_by_test_id("stDataFrame").count()
+    assert not page.get_by_role("button", name="Download these numbers (CSV)").count()
+    assert page.get_by_text("Crayford in 2015-16: visits were", exact=False).count(), "the sentence stays"
+    numbers.locator("summary").click()
+    grid = numbers.get_by_test_id("stDataFrame")
+    grid.wait_for(timeout=30_000)
+    wait_for_app(page)
+    assert page.get_by_role("button", name="Download these numbers (CSV)").count() == 1
+    # the grid (a canvas: its numbers are read in test_branches) carries the chart's sentence as its name
+    assert "The numbers behind the chart: Crayford in 2015-16: visits were" in grid.inner_html()
+
+
 def test_the_html_board_pack_renders_every_chart_with_the_network_blocked(seed_db, browser, tmp_path):
     import shutil
 

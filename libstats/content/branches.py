@@ -33,7 +33,9 @@ def month_by_month(run: Run, name: str, fy: str, previous_fy: str, metric: str) 
                          charts.fy_overlay(monthly, fy, previous_fy, measure.label, measure.unit, title),
                          overview.chart_summary(measure, monthly, fy, name), overview.monthly_table(monthly, fy, previous_fy))
     return MonthByMonth(shown, overview.monthly_provenance_note(monthly, [fy, previous_fy]),
-                        Table("Every measure, month by month", branch.month_table(year_figures, catalogue_rows, fy, previous_fy)))
+                        Table("Every measure, month by month", branch.month_table(
+                            run("branch_month_grid", branch=name, fy=fy, previous_fy=previous_fy),
+                            catalogue_rows, fy, previous_fy)))
 
 
 def standing(run: Run, name: str, fy: str) -> Table:
