@@ -223,18 +223,6 @@ def ranking_columns(fy: str, previous_fy: str, value_format: str) -> dict:
     }
 
 
-def appraisal(fy: str):
-    """Every section of a year's appraisal, computed once per year and data version (see computed): the pack."""
-    from libstats import appraisal as appraisal_module
-    return computed(appraisal_module.build, fy)
-
-
-def appraisal_section(fy: str, key: str):
-    """One section of a year's appraisal (what the page shows at a time), computed once per data version."""
-    from libstats import appraisal as appraisal_module
-    return computed(appraisal_module.section, fy, key)
-
-
 @st.cache_data(ttl=3600, max_entries=64, show_spinner="Checking the figures…")
 def _cached_register(version: int, branch: str | None) -> pd.DataFrame:
     from libstats import quality

@@ -49,7 +49,7 @@ with tabs[2]:
         st.write(checked.summary)
         status = st.multiselect("Status", list(content.STATUSES), default=["open"], key="register_status")
         shown = checked.shown(status)     # its Measure column is already the measure's name
-        st.dataframe(shown, hide_index=True, width="stretch", key="register_table")
+        st.dataframe(shown, hide_index=True, width="stretch", key="register_table", alt="The data-quality register")
         st.download_button("Download the register (CSV)", lambda: export.to_csv(register), "data_quality_register.csv",
                            "text/csv", key="register_csv", icon=":material/download:")
         st.caption("Explained: a reason was given at import, or the branch had a change on record in the year before "
@@ -58,7 +58,8 @@ with tabs[2]:
         st.subheader(checked.completeness.title, anchor="completeness")
         st.caption("✓ figures present · 0 figures all zero · ✗ missing: due (open and in the return) but absent · "
                    "blank: not due (closed, not yet open, or out of the return).")
-        st.dataframe(checked.completeness.frame, hide_index=True, width="stretch", key="completeness_grid")
+        st.dataframe(checked.completeness.frame, hide_index=True, width="stretch", key="completeness_grid",
+                     alt=checked.completeness.title)
 
 with tabs[3]:
     if tabs[3].open:

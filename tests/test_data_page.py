@@ -107,6 +107,9 @@ def test_the_register_and_completeness(app):
     assert any(m.value.startswith("Bexley: ") and m.value.endswith("corrected.") for m in at.markdown)
     grid = [d.value for d in at.dataframe if "Apr 2015" in d.value.columns][0].set_index("Branch")
     assert grid.loc["Crayford", "Apr 2015"] == "✓"
+    # each grid is named for a screen reader (its heading is not read with it)
+    names = {d.proto.alt for d in at.dataframe}
+    assert "The data-quality register" in names and any(n.startswith("Completeness") for n in names), names
     labels = [b.proto.label for b in at.get("download_button")]
     assert "Download the register (CSV)" in labels
     labels = [b.proto.label for b in open_tab(at, "Export").get("download_button")]
