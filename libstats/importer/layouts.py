@@ -4,10 +4,11 @@ A parser takes (header cells, header columns, body rows, header row number, shap
 (records with RECORD_COLUMNS, problems found reading, blank cells skipped, notes)."""
 from __future__ import annotations
 
-import datetime as dt
 import re
 
 import pandas as pd
+
+from libstats import periods
 
 SHAPE_LABELS = {
     "long": "one row per figure (month, borough, branch, metric, value)",
@@ -153,16 +154,7 @@ def _parse_wide_by_month(header, cols, body, header_row, shape, metric):
     return _records(out), [], skipped, notes
 
 
-def parse_date(text: str) -> dt.date | None:
-    """A date written 2015-04-01 or 01/04/2015 (day first, as in the UK); None if it is not one."""
-    text = text.strip()
-    text = re.sub(r"[ T]00:00(:00)?$", "", text)
-    for pattern in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y"):
-        try:
-            return dt.datetime.strptime(text, pattern).date()
-        except ValueError:
-            continue
-    return None
+parse_date = periods.parse_date   # a date written 2015-04-01 or 01/04/2015 (day first, as in the UK)
 
 
 def loan_metric(loan_type: str) -> str | None:
