@@ -58,11 +58,14 @@ def _layout(fig: go.Figure, title: str, y_title: str, x_title: str) -> go.Figure
 
 
 def fy_overlay(monthly: pd.DataFrame, fy: str, previous_fy: str, label: str, unit: str,
-               title: str, events: pd.DataFrame | None = None, value_format: str = ",.0f") -> go.Figure:
+               title: str, events: pd.DataFrame | None = None, value_format: str = ",.0f",
+               counted: pd.DataFrame | None = None) -> go.Figure:
     """This financial year against the last, month by month from April to March.
 
     monthly: columns fy, month, value. events: columns number, event_date, title (this year's),
-    drawn as numbered diamonds above the months they fell in.
+    drawn as numbered diamonds above the months they fell in. counted: counts made over several months (a
+    quarter; columns fy, period_start, months, value), each drawn as one bar over its months at its monthly
+    average, with its total written on it, instead of the line's invented months (issue 18).
     """
     fig = _figure()
     styles = {
@@ -76,8 +79,12 @@ def fy_overlay(monthly: pd.DataFrame, fy: str, previous_fy: str, label: str, uni
             continue
         # Every month of the year on the axis, so a month with no figures is a gap, not a straight line.
         by_month = {fiscal.fy_month_index(pd.Timestamp(m).date()): v for m, v in zip(rows["month"], rows["value"])}
-        y = [by_month.get(i) for i in range(1, 13)]
         style = styles[year]
+        for first, months, total in _counted_spans(counted, year):
+            for i in range(first, first + months):
+                by_month.pop(i, None)          # a bar, not a line through months nobody counted one by one
+            _period_bar(fig, first, months, total, year, style, unit, value_format)
+        y = [by_month.get(i) for i in range(1, 13)]
         fig.add_trace(go.Scatter(
             x=list(fiscal.MONTH_ABBR), y=y, name=year, mode="lines+markers", connectgaps=False,
             line=dict(color=style["color"], dash=style["dash"], width=style["width"]),
@@ -96,6 +103,38 @@ def fy_overlay(monthly: pd.DataFrame, fy: str, previous_fy: str, label: str, uni
     fig.update_xaxes(categoryorder="array", categoryarray=list(fiscal.MONTH_ABBR))
     fig = _layout(fig, title, f"{label} per month", "Month (the financial year runs April to March)")
     return _y_format(fig, value_format)
+
+
+def _tint(colour: str, alpha: float = 0.25) -> str:
+    """A see-through fill of a '#rrggbb' colour (the outline keeps the full colour, and its contrast)."""
+    r, g, b = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({r}, {g}, {b}, {alpha})"
+
+
+def _counted_spans(counted: pd.DataFrame | None, year: str) -> list[tuple[int, int, float]]:
+    """(first month's index 1-12, months, total) of each count over several months in year."""
+    if counted is None or counted.empty:
+        return []
+    rows = counted[counted["fy"] == year]
+    return [(fiscal.fy_month_index(pd.Timestamp(start).date()), int(months), float(value))
+            for start, months, value in zip(rows["period_start"], rows["months"], rows["value"])]
+
+
+def _period_bar(fig: go.Figure, first: int, months: int, total: float, year: str, style: dict, unit: str,
+                value_format: str) -> None:
+    """One count over several months as a bar across them at its monthly average, outlined in the year's colour
+    and dash (never colour alone), its total written above it."""
+    names = fiscal.MONTH_ABBR[first - 1:first - 1 + months]
+    average = total / months
+    fig.add_shape(type="rect", xref="x", yref="y", x0=first - 1 - 0.4, x1=first - 2 + months + 0.4, y0=0, y1=average,
+                  line=dict(color=style["color"], dash=style["dash"], width=2.5), fillcolor=_tint(style["color"]),
+                  layer="below")
+    fig.add_trace(go.Scatter(
+        x=[names[len(names) // 2]], y=[average], mode="text", showlegend=False, cliponaxis=False,
+        text=[f"{formats.number(total)} in one count<br>{names[0]}–{names[-1]} {year}"], textposition="top center",
+        textfont=dict(color=TEXT, size=13), hovertemplate=f"{names[0]}–{names[-1]} {year}: {formats.number(total)} {unit} "
+                                                f"counted as one (a bar at its monthly average, %{{y:{value_format}}})"
+                                                "<extra></extra>"))
 
 
 def _y_format(fig: go.Figure, value_format: str) -> go.Figure:

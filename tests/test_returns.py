@@ -421,3 +421,33 @@ def test_what_an_import_changed_names_its_quarters_samples_and_years(db_path):
     assert list(quarter["Value imported"]) == [500.0, 6002.0]
     assert list(day["Month"]) == ["15 Jun 2019 to 15 Jun 2019 (sample)"]
     assert set(year["Month"]) == {"the year 2016-17"} and set(year["Branch"]) == {"—"}
+
+
+def test_a_quarter_is_drawn_as_one_bar_over_its_months_not_a_line_through_invented_months(db_path, tmp_path):
+    from libstats.content import branches as branch_content
+
+    returns = tmp_path / "crayford_q1.csv"
+    returns.write_text("Local authority,Library name,Count start,Count end,Count type,Visits\n"
+                       "Bexley,Crayford,2016-04-01,2016-06-30,Automatic,1500\n"
+                       "Bexley,Crayford,2016-07-01,2016-07-31,Manual,520\n", encoding="utf-8")
+    result = run("import", str(returns), "--db", str(db_path), "--user", "ann", "--accept-warnings", "checked")
+    assert result.exit_code == 0, result.output
+    database = Database(db_path, read_only=True)
+    try:
+        shown = branch_content.month_by_month(database.run, "Crayford", "2016-17", "2015-16", "visits").chart
+    finally:
+        database.close()
+    line = next(t for t in shown.figure.data if t.name == "2016-17")
+    assert list(line.y[:3]) == [None, None, None]         # April to June: no invented months on the line
+    assert line.y[3] == 520                                # July, counted on its own, is on it
+    last_year = next(t for t in shown.figure.data if t.name == "2015-16")
+    assert all(v is not None for v in last_year.y[:3])     # last year's months are untouched
+    (bar,) = [s for s in shown.figure.layout.shapes if s.type == "rect"]
+    assert (bar.x0, bar.x1, bar.y0, bar.y1) == (-0.4, 2.4, 0, 500)     # Apr..Jun at the monthly average
+    assert bar.line.dash == "solid"                        # this year's dash, not colour alone
+    labels = [t.text[0] for t in shown.figure.data if t.mode == "text"]
+    assert labels == ["1,500 in one count<br>Apr–Jun 2016-17"]
+    assert ("April to June 2016 was counted as one figure of 1,500, drawn as one bar over its months at its "
+            "monthly average") in shown.summary
+    # the numbers behind the chart still give the months, as the modelled spread they are
+    assert shown.table is not None and not shown.table.empty
