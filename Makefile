@@ -26,14 +26,16 @@ run: $(VENV)/.app
 	$(PY) -m libstats build --if-missing
 	$(PY) -m streamlit run dashboard.py --server.port $(PORT) --server.address $(ADDRESS)
 
-## Install the test requirements and Debian's Chromium when missing, lint (ruff), then run every test.
+## Install the test requirements and Debian's Chromium when missing, lint (ruff, sqlfluff), then run every test.
 test: $(VENV)/.dev chromium
 	$(PY) -m ruff check .
+	$(PY) -m sqlfluff lint --nocolor queries statements data/schema
 	$(PY) -m pytest
 
-## Lint only (ruff, configured in pyproject.toml).
+## Lint only (ruff, configured in pyproject.toml; sqlfluff, in .sqlfluff).
 lint: $(VENV)/.dev
 	$(PY) -m ruff check .
+	$(PY) -m sqlfluff lint --nocolor queries statements data/schema
 
 ## Benchmarks (not part of the tests): prints the table and writes bench/RESULTS.md in about 5 minutes (under 15 on a busy machine).
 ## FULL=1 for more repetitions and the 1,000,000-row import (much longer).

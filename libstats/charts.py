@@ -1,6 +1,8 @@
 """Pure Plotly chart builders: a DataFrame in, a figure out. No Streamlit, so the board pack reuses them."""
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
@@ -355,3 +357,18 @@ def presentation(fig: go.Figure, height: int = 560) -> go.Figure:
         if isinstance(trace.marker.size, (int, float)):
             trace.marker.size = trace.marker.size * 1.5
     return fig
+
+
+def untitled(fig: go.Figure) -> tuple[dict, str]:
+    """The figure as a dict without its title (top margin cut to the legend's room), and the title's text.
+
+    The page shows a chart's title as text above it: Plotly never wraps an SVG title, so at 800 px and below
+    it was cut off, and a legend could sit on it."""
+    spec = fig.to_plotly_json()
+    layout = spec.setdefault("layout", {})
+    title = (layout.pop("title", None) or {}).get("text") or ""
+    if title:
+        legend_on_top = layout.get("showlegend", True) is not False and len(spec.get("data", [])) > 1
+        layout.setdefault("margin", {})["t"] = 60 if legend_on_top else 36
+        title = re.sub(r"<br\s*/?>", " ", title)
+    return spec, title

@@ -6,7 +6,7 @@ ui.show / ui.tile / st.dataframe. No Streamlit, no queries here.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any, Callable, Hashable
 
 import pandas as pd
 
@@ -25,6 +25,16 @@ class Chart:
     def __iter__(self):
         """Unpacks as (key, figure, summary, table), as the appraisal's charts did when they were 4-tuples."""
         return iter((self.key, self.figure, self.summary, self.table))
+
+    def form(self, name: Hashable, make: Callable[[Any], Any]) -> Any:
+        """make(figure): another form of this chart's figure (the page's untitled one, a projector's), made once
+        per Chart and name. A Chart lives in a page's cached content (ui.computed), so its forms are cached
+        with it: no cache of figures of its own, and a new data version makes new Charts.
+        Two sessions asking at once may both make it; the forms are equal, so either may stay."""
+        forms = self.__dict__.setdefault("_forms", {})      # beside the fields: not part of == or the repr
+        if name not in forms:
+            forms[name] = make(self.figure)
+        return forms[name]
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,6 @@ from __future__ import annotations
 import contextlib
 import logging
 import re
-import weakref
 
 import pandas as pd
 import streamlit as st
@@ -102,69 +101,31 @@ def tile(where, tile) -> None:
 
 
 def show(shown, meeting: bool, **options):
-    """A chart computed ahead (anything with key, figure, summary and table), with its text alternative."""
-    return chart(shown.figure, shown.key, shown.summary, shown.table, meeting=meeting, **options)
+    """A parts.Chart computed ahead, with its text alternative."""
+    return chart(shown, meeting=meeting, **options)
 
 
-_PRESENTED: dict[tuple[int, int], tuple[weakref.ref, object]] = {}
-
-
-def _presentation(fig, height: int):
-    """The projector version of a figure, made once per figure and height (pages reuse cached figures)."""
-    hit = _PRESENTED.get((id(fig), height))
-    if hit is not None and hit[0]() is fig:
-        return hit[1]
-    big = charts.presentation(fig, height)
-    if len(_PRESENTED) > 512:
-        for key in [k for k, (ref, _) in _PRESENTED.items() if ref() is None]:
-            _PRESENTED.pop(key, None)
-    _PRESENTED[(id(fig), height)] = (weakref.ref(fig), big)
-    return big
-
-
-_UNTITLED: dict[int, tuple[weakref.ref, dict, str]] = {}
-
-
-def _untitled(fig) -> tuple[dict, str]:
-    """The figure as a dict without its title (top margin cut to the legend's room), and the title's text.
-
-    Made once per figure (pages reuse cached figures and must not change them).
-    """
-    hit = _UNTITLED.get(id(fig))
-    if hit is not None and hit[0]() is fig:
-        return hit[1], hit[2]
-    spec = fig.to_plotly_json()
-    layout = spec.setdefault("layout", {})
-    title = (layout.pop("title", None) or {}).get("text") or ""
-    if title:
-        legend_on_top = layout.get("showlegend", True) is not False and len(spec.get("data", [])) > 1
-        layout.setdefault("margin", {})["t"] = 60 if legend_on_top else 36
-        title = re.sub(r"<br\s*/?>", " ", title)
-    if len(_UNTITLED) > 512:
-        for k in [k for k, (ref, _, _) in _UNTITLED.items() if ref() is None]:
-            _UNTITLED.pop(k, None)
-    _UNTITLED[id(fig)] = (weakref.ref(fig), spec, title)
-    return spec, title
-
-
-def chart(fig, key: str, summary: str, table: pd.DataFrame, table_caption: str | None = None,
+def chart(shown, key: str | None = None, summary: str | None = None, table_caption: str | None = None,
           headline: bool = True, meeting_height: int = 560, on_select: str = "ignore", *, meeting: bool):
-    """A chart with its text alternative (a sentence, and the numbers as a table) and its downloads.
+    """A parts.Chart with its text alternative (a sentence, and the numbers as a table) and its downloads.
 
-    The camera button on the chart saves it as a PNG; the CSV button saves its numbers. In meeting
-    mode (meeting: the page's filters.Selection.meeting) the sentence (the key number in words) comes first, in large type (unless the page has put it
-    above already: headline=False), above a chart meeting_height pixels tall. on_select="rerun": a click on
-    a bar or point reruns the page, and the chart's selection event is returned.
+    key and summary: other than the Chart's own (the appraisal's keys; a sentence made plain). The camera button
+    on the chart saves it as a PNG; the CSV button saves its numbers. In meeting mode (meeting: the page's
+    filters.Selection.meeting) the sentence (the key number in words) comes first, in large type (unless the page
+    has put it above already: headline=False), above a chart meeting_height pixels tall. on_select="rerun": a
+    click on a bar or point reruns the page, and the chart's selection event is returned.
+    The projector's figure and the page's untitled one are forms of the Chart, made once with it (Chart.form).
     """
+    key, summary, table = key or shown.key, summary if summary is not None else shown.summary, shown.table
     if meeting:
         if headline:
             st.subheader(summary)
-        fig = _presentation(fig, meeting_height)
+        fig = shown.form(("meeting", meeting_height), lambda f: charts.presentation(f, meeting_height))
     else:
         # Plotly never wraps an SVG title, so at 800 px and below it was cut off: the title is shown as
         # text above the chart instead (it wraps, and a legend can never sit on it). Meeting mode keeps
         # the projector figure's own title, which charts.presentation breaks to fit.
-        fig, title = _untitled(fig)
+        fig, title = shown.form("untitled", charts.untitled)
         if title:
             with st.container(key=f"charttitle_{key}"):
                 st.markdown(f"**{plain(title)}**")

@@ -35,6 +35,6 @@ def intervention(event, key: str, meeting: bool) -> None:
                        f"{formats.number(result.coverage * 100)} times in 100, from the spread of the placebo estimates.")
     right.metric("Placebos as large", f"{result.as_large} of {result.placebos}", border=True,
                  help=f"{result.space_placebos} at other libraries, {result.time_placebos} at dates with no event.")
-    ui.chart(done.chart.figure, f"{key}_chart", plain(done.chart.summary), done.chart.table, meeting=meeting)
+    ui.chart(done.chart, f"{key}_chart", plain(done.chart.summary), meeting=meeting)
     with st.expander("How the estimate is worked out"):
         st.markdown(plain(result.method()))

@@ -71,8 +71,8 @@ def show_section(key: str) -> None:
                            f"{notes.at[section.key, 'written_at']:%d %B %Y at %H:%M}")
                 st.text(commentary[section.key])
     with chart_side:
-        for key, figure, summary, data in shown_charts:
-            ui.chart(figure, f"appraisal_{key}", summary, data, headline=False, meeting_height=430, meeting=meeting)
+        for shown in shown_charts:
+            ui.chart(shown, f"appraisal_{shown.key}", headline=False, meeting_height=430, meeting=meeting)
     with text_side:
         for name, table in (section.room_tables or section.tables) if meeting else section.tables:
             st.markdown(f"**{name}**")

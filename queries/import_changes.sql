@@ -52,4 +52,4 @@ select
     'the year ' || h.fy as period
 from annual_history h
 join metric m using (metric)
-order by import_id desc, file_row, branch, month, metric
+order by import_id desc, file_row asc, branch asc, month asc, metric asc

@@ -10,4 +10,4 @@ select
     message,
     reason
 from import_warning
-order by import_id desc, month, branch, warning_key
+order by import_id desc, month asc, branch asc, warning_key asc

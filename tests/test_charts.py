@@ -122,3 +122,30 @@ def test_a_chart_of_the_content_layer_carries_its_alt_text(fixture_db):
         assert chart.summary and chart.summary.endswith("."), chart.key
         assert not chart.table.empty, chart.key
     assert months.chart.summary.startswith("Bexley in 2015-16: visits were highest in")
+
+
+def test_the_page_shows_the_title_above_the_chart_and_leaves_the_figure_as_it_was():
+    monthly = pd.DataFrame({"fy": ["2015-16", "2014-15"], "month": pd.to_datetime(["2015-04-01", "2014-04-01"]),
+                            "value": [100.0, 90.0]})
+    fig = charts.fy_overlay(monthly, "2015-16", "2014-15", "Visits", "visits", "Visits month by month:<br>Bexley")
+    spec, title = charts.untitled(fig)
+    assert title == "Visits month by month: Bexley"
+    assert "title" not in spec["layout"] and spec["layout"]["margin"]["t"] == 60     # two series: the legend's room
+    assert fig.layout.title.text == "Visits month by month:<br>Bexley", "a cached figure is never changed"
+
+
+def test_a_charts_other_forms_are_made_once_with_it_and_apart_per_height():
+    """The page's untitled figure and the projector's are forms of the (cached) Chart, not a cache of their own:
+    made once per Chart and name, so a rerun does no Plotly work, and a second height is a second form."""
+    from libstats.parts import Chart
+    changes = pd.DataFrame({"Branch": ["Crayford", "Sidcup"], "Change": [1200.0, -300.0]})
+    shown = Chart("drivers", charts.diverging_bars(changes, "Branch changes", "visits"), "Crayford rose most.", changes)
+    made = []
+
+    def projector(height):
+        return lambda fig: made.append(height) or charts.presentation(fig, height)
+    big = shown.form(("meeting", 560), projector(560))
+    assert shown.form(("meeting", 560), projector(560)) is big and made == [560]
+    small = shown.form(("meeting", 430), projector(430))
+    assert small.layout.height == 430 and big.layout.height == 560 and made == [560, 430]
+    assert shown == Chart("drivers", shown.figure, "Crayford rose most.", changes), "forms are not part of equality"
