@@ -134,7 +134,9 @@ async def _phase(db: Path, sessions: int, years: list[str], log_path: Path) -> d
     return {"sessions": sessions, "years": years, "latencies": latencies,
             "median": statistics.median(latencies), "p95": _p95(latencies),
             "server_cpu_per_change": server_cpu / changes, "client_cpu_per_change": client_cpu / changes,
-            "server_cpu_share": server_cpu / sum(walls) if walls else None}
+            "server_cpu_share": server_cpu / sum(walls) if walls else None,
+            # the share of the machine's CPU the server and the browsers used while the changes ran
+            "machine_busy": (server_cpu + client_cpu) / (sum(walls) * (os.cpu_count() or 1)) if walls else None}
 
 
 def _p95(values: list[float]) -> float:

@@ -153,62 +153,69 @@ def build_html(report: appraisal.Appraisal, commentary: dict[str, str] | None = 
     return content
 
 
-def build_pdf(report: appraisal.Appraisal, commentary: dict[str, str] | None = None,
-              progress: Progress | None = None) -> bytes:
-    """The HTML pack printed to A4 by Chromium: contents with page numbers, numbered pages, vector charts.
+class Printer:
+    """Chromium kept running between PDF packs, so a pack after the first costs its drawing and printing, not
+    Chromium's start (about 1.3 s of the 3.4 s a pack took). Playwright's sync API belongs to the thread that
+    started it, so the browser lives on a thread of its own and each print is handed to it.
 
-    Raises PackError, with a sentence a reader can act on, when Chromium cannot print it.
+    The dashboard holds one per process beside the database connection (ui.printer, a cached resource) and
+    warms it when the appraisal page opens; the command line and the tests print with a fresh one, closed after.
+    A browser that has died is started again on the next print.
     """
-    titles = {s.key: s.title for s in report.sections}
-    with tempfile.TemporaryDirectory(prefix="libstats-pack-") as tmp, \
-            concurrent.futures.ThreadPoolExecutor(1) as pool:      # Playwright's sync API wants a thread without a loop
-        page_ready: concurrent.futures.Future[Path] = concurrent.futures.Future()
-        steps: queue.Queue[tuple[float, str]] = queue.Queue()   # progress is told on this thread (Streamlit's)
-        work = pool.submit(_print, page_ready, titles, lambda f, w: steps.put((f, w)))  # Chromium starts meanwhile
-        try:
-            folder = Path(tmp)
-            # plotly.js as a file beside the page, not inline: Chromium compiles it while the page is read.
-            (folder / "plotly.min.js").write_text(plotly_js(report), encoding="utf-8")
-            page = folder / "pack.html"
-            page.write_text(_render(report, commentary, lambda f, w: _progress(progress, 0.1 * f, w), "plotly.min.js",
-                                    PRINT_CHART_SCALE), encoding="utf-8")
-            page_ready.set_result(page)
-        except BaseException as exc:
-            page_ready.set_exception(exc)
-            raise
-        try:
-            deadline = time.monotonic() + PRINT_TIMEOUT_S + 30
-            while not work.done() and time.monotonic() < deadline:
-                with contextlib.suppress(queue.Empty):
-                    _progress(progress, *steps.get(timeout=0.05))
-            content = work.result(timeout=0)
-            _progress(progress, 1.0, "PDF pack ready")
-            return content
-        except PackError:
-            raise
-        except concurrent.futures.TimeoutError:
-            raise PackError(f"Chromium did not print the PDF pack within {PRINT_TIMEOUT_S} seconds; "
-                            "try again, or build the HTML pack and print that.") from None
-        except Exception as exc:
-            log.exception("printing the PDF pack failed")
-            raise PackError("Chromium could not print the PDF pack; the HTML pack has the same content "
-                            "and prints the same way from a browser.") from exc
 
+    def __init__(self) -> None:
+        self._thread = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="libstats-printer")
+        self._playwright = None
+        self._browser = None
 
-def _print(page_ready: concurrent.futures.Future, titles: dict[str, str], progress: Progress) -> bytes:
-    """Open the page in Chromium, wait for every chart, print; then write the contents' page numbers and print again."""
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        raise PackError("PDF packs need Playwright: install the requirements (pip install -r requirements.txt).") from None
-    if not Path(CHROMIUM).exists():
-        raise PackError(f"PDF packs are printed by Chromium, which is not installed here ({CHROMIUM}): "
-                        "install Debian's chromium package.")
-    _progress(progress, 0.15, "Starting Chromium")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+    def warm(self) -> concurrent.futures.Future:
+        """Start Chromium now, in the background (a reader on the appraisal page may ask for a pack)."""
+        return self._thread.submit(self._quietly_started)
+
+    def submit(self, page_ready: concurrent.futures.Future, titles: dict[str, str], progress: Progress):
+        return self._thread.submit(self._print, page_ready, titles, progress)
+
+    def close(self) -> None:
+        """Close Chromium and the thread (waits for a print under way)."""
+        self._thread.submit(self._stop)
+        self._thread.shutdown(wait=True)
+
+    # On the printer's thread only:
+
+    def _quietly_started(self) -> None:
         try:
-            page = browser.new_page(viewport={"width": PRINT_WIDTH_PX, "height": 1000})
+            self._started()
+        except Exception:        # a print says why, in a sentence; warming is only a head start
+            log.info("Chromium could not be started ahead of a PDF pack", exc_info=True)
+
+    def _started(self):
+        try:
+            from playwright.sync_api import sync_playwright
+        except ImportError:
+            raise PackError("PDF packs need Playwright: install the requirements (pip install -r requirements.txt).") from None
+        if not Path(CHROMIUM).exists():        # asked each time: a running browser does not outlive its removal
+            raise PackError(f"PDF packs are printed by Chromium, which is not installed here ({CHROMIUM}): "
+                            "install Debian's chromium package.")
+        if self._browser is None or not self._browser.is_connected():
+            self._stop()
+            self._playwright = sync_playwright().start()
+            self._browser = self._playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        return self._browser
+
+    def _stop(self) -> None:
+        for close in (getattr(self._browser, "close", None), getattr(self._playwright, "stop", None)):
+            with contextlib.suppress(Exception):
+                if close:
+                    close()
+        self._browser = self._playwright = None
+
+    def _print(self, page_ready: concurrent.futures.Future, titles: dict[str, str], progress: Progress) -> bytes:
+        """Open the page in Chromium, wait for every chart, print; then write the contents' page numbers and print again."""
+        _progress(progress, 0.15, "Starting Chromium")
+        browser = self._started()
+        context = browser.new_context(viewport={"width": PRINT_WIDTH_PX, "height": 1000})
+        try:
+            page = context.new_page()
             page.set_default_timeout(PRINT_TIMEOUT_S * 1000)
             page.route("**/*", lambda route: route.continue_() if route.request.url.startswith("file:")
                        else route.abort())                         # nothing from the network, ever
@@ -226,7 +233,56 @@ def _print(page_ready: concurrent.futures.Future, titles: dict[str, str], progre
             _progress(progress, 0.95, "Numbering the contents")
             return page.pdf(**options)
         finally:
-            browser.close()
+            with contextlib.suppress(Exception):
+                context.close()
+
+
+def build_pdf(report: appraisal.Appraisal, commentary: dict[str, str] | None = None,
+              progress: Progress | None = None, printer: Printer | None = None) -> bytes:
+    """The HTML pack printed to A4 by Chromium: contents with page numbers, numbered pages, vector charts.
+
+    printer: a running Printer to print with (the dashboard's); without one, Chromium is started for this pack
+    and closed after. Raises PackError, with a sentence a reader can act on, when Chromium cannot print it.
+    """
+    titles = {s.key: s.title for s in report.sections}
+    own = printer is None
+    printer = printer or Printer()
+    with tempfile.TemporaryDirectory(prefix="libstats-pack-") as tmp:
+        page_ready: concurrent.futures.Future[Path] = concurrent.futures.Future()
+        steps: queue.Queue[tuple[float, str]] = queue.Queue()   # progress is told on this thread (Streamlit's)
+        work = printer.submit(page_ready, titles, lambda f, w: steps.put((f, w)))  # Chromium starts meanwhile
+        try:
+            try:
+                folder = Path(tmp)
+                # plotly.js as a file beside the page, not inline: Chromium compiles it while the page is read.
+                (folder / "plotly.min.js").write_text(plotly_js(report), encoding="utf-8")
+                page = folder / "pack.html"
+                page.write_text(_render(report, commentary, lambda f, w: _progress(progress, 0.1 * f, w), "plotly.min.js",
+                                        PRINT_CHART_SCALE), encoding="utf-8")
+                page_ready.set_result(page)
+            except BaseException as exc:
+                page_ready.set_exception(exc)
+                raise
+            try:
+                deadline = time.monotonic() + PRINT_TIMEOUT_S + 30
+                while not work.done() and time.monotonic() < deadline:
+                    with contextlib.suppress(queue.Empty):
+                        _progress(progress, *steps.get(timeout=0.05))
+                content = work.result(timeout=0)
+                _progress(progress, 1.0, "PDF pack ready")
+                return content
+            except PackError:
+                raise
+            except concurrent.futures.TimeoutError:
+                raise PackError(f"Chromium did not print the PDF pack within {PRINT_TIMEOUT_S} seconds; "
+                                "try again, or build the HTML pack and print that.") from None
+            except Exception as exc:
+                log.exception("printing the PDF pack failed")
+                raise PackError("Chromium could not print the PDF pack; the HTML pack has the same content "
+                                "and prints the same way from a browser.") from exc
+        finally:
+            if own:
+                printer.close()
 
 
 def _section_pages(pdf: bytes, titles: dict[str, str]) -> dict[str, int]:

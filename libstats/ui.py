@@ -8,7 +8,7 @@ import re
 import pandas as pd
 import streamlit as st
 
-from libstats import charts, db, export, metrics
+from libstats import charts, db, export, metrics, report
 
 log = logging.getLogger("libstats")
 
@@ -65,6 +65,13 @@ def database() -> db.Database:
     if done:
         log.info("%s", done)
     return db.Database(path)
+
+
+@st.cache_resource(show_spinner=False)
+def printer():
+    """One Chromium per process for the PDF board packs, kept running between them (report.Printer): a
+    resource like the connection, started ahead when the appraisal page opens."""
+    return report.Printer()
 
 
 @st.cache_data(ttl=3600, max_entries=1024, show_spinner=False)

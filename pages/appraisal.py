@@ -120,15 +120,19 @@ for place, key in places:
             show_section(key)
 
 if not meeting:
+    # Chromium starts now, in the background, so building the PDF pack waits only for drawing and printing.
+    ui.printer().warm()
     st.header("The board pack", anchor="pack")
     st.write("One file for the board: HTML (interactive charts, opens offline from an email) or PDF (A4, for print).")
     left, right = st.columns(2)
     for column, kind in ((left, "html"), (right, "pdf")):
         if column.button(f"Build the {kind.upper()} pack", key=f"build_{kind}", width="stretch"):
             bar = column.progress(0.0, text="Starting")
+            extra = {} if kind == "html" else {"printer": ui.printer()}
             build = report.build_html if kind == "html" else report.build_pdf
             try:
-                pack = build(ui.computed(content.build, fy), commentary, progress=lambda done, what, bar=bar: bar.progress(min(done, 1.0), text=what))
+                pack = build(ui.computed(content.build, fy), commentary, **extra,
+                             progress=lambda done, what, bar=bar: bar.progress(min(done, 1.0), text=what))
                 st.session_state[f"pack_{kind}"] = (fy, pack.encode("utf-8") if isinstance(pack, str) else pack)
             except report.PackError as problem:       # a plain sentence: Chromium missing, or it could not print
                 bar.empty()
