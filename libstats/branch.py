@@ -43,44 +43,31 @@ def _held(kinds) -> bool:
     return isinstance(kinds, (list, tuple, np.ndarray)) and len(kinds) > 0
 
 
-def standing(totals: pd.DataFrame, hours: pd.DataFrame, branches: pd.DataFrame, branch: str) -> pd.DataFrame:
-    """Rank of the branch within its borough and across the service, and per opening hour against the borough median.
+def standing_parameters(branch: str, fy: str) -> dict:
+    """queries/branch_standing.sql's parameters: each standing measure's metrics, and the measure each adds up to."""
+    pairs = [(metric, m.code) for m in map(catalogue.measure, STANDING_MEASURES) for metric in m.numerator]
+    return {"branch": branch, "fy": fy, "metrics": [p[0] for p in pairs], "measures": [p[1] for p in pairs]}
 
-    totals: branch, metric, value (one year). hours: branch, opening_hours (same year).
+
+def standing(ranked: pd.DataFrame) -> pd.DataFrame:
+    """Rank of the branch within its borough and across the service, and per opening hour against the borough
+    median, as the page words it. ranked is queries/branch_standing.sql's answer (the ranks, sums and medians
+    are made there, among the physical branches); empty for a digital library or a branch with no figures.
     """
-    physical = branches[branches["branch_type"] != "digital"]
-    borough_of = dict(zip(physical["branch"], physical["borough"]))
-    if branch not in borough_of:
-        return pd.DataFrame()
-    open_hours = dict(zip(hours["branch"], hours["opening_hours"]))
-    physical_rows = totals[totals["branch"].isin(physical["branch"])]
     rows = []
-    for measure in map(catalogue.measure, STANDING_MEASURES):
-        label, codes = measure.label, measure.numerator
-        per_branch = physical_rows[physical_rows["metric"].isin(codes)].groupby("branch")["value"].sum()
-        if branch not in per_branch.index:
-            continue
-        same_borough = per_branch[[borough_of[b] == borough_of[branch] for b in per_branch.index]]
-        per_hour = pd.Series({b: v / open_hours[b] for b, v in same_borough.items() if open_hours.get(b)})
-        kinds = prov.combine(*physical_rows.loc[physical_rows["metric"].isin(codes) &
-                                                (physical_rows["branch"] == branch), "provenance"])
+    for r in ranked.itertuples():
         rows.append({
-            "Measure": label,
-            "This branch": formats.number(per_branch[branch]),
-            f"Rank in {borough_of[branch]}": _rank(same_borough, branch),
-            "Rank in the service": _rank(per_branch, branch),
-            "Per opening hour": formats.number(per_hour[branch], 1) if branch in per_hour else "no hours recorded",
-            f"{borough_of[branch]} median per opening hour": formats.number(per_hour.median(), 1) if len(per_hour) else "",
-            # a rank of branch figures that split a published total carries the split's provenance
-            "Source": prov.short(kinds | prov.combine(*hours.loc[hours["branch"] == branch, "provenance"]))
-            if "provenance" in hours else prov.short(kinds),
+            "Measure": catalogue.measure(r.measure).label,
+            "This branch": formats.number(r.value),
+            f"Rank in {r.borough}": f"{r.borough_rank} of {r.borough_branches}",
+            "Rank in the service": f"{r.service_rank} of {r.service_branches}",
+            "Per opening hour": "no hours recorded" if formats.missing(r.per_hour) else formats.number(r.per_hour, 1),
+            f"{r.borough} median per opening hour": "" if formats.missing(r.borough_median_per_hour)
+            else formats.number(r.borough_median_per_hour, 1),
+            # a rank of branch figures that split a published total carries the split's provenance, and the hours'
+            "Source": prov.short(prov.combine(r.provenance, r.hours_provenance)),
         })
     return pd.DataFrame(rows)
-
-
-def _rank(values: pd.Series, branch: str) -> str:
-    ranked = values.rank(ascending=False, method="min")
-    return f"{int(ranked[branch])} of {len(values)}"
 
 
 def completeness(expected: list[dt.date], figures: pd.DataFrame, fy: str) -> tuple[pd.DataFrame, list[str]]:

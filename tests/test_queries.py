@@ -12,6 +12,7 @@ SAMPLE = {
     "previous_fy": "2014-15",
     "fys": ["2014-15", "2015-16"],
     "metrics": ["visits"],
+    "measures": ["visits"],
     "borough": "Bexley",
     "months": list(range(1, 13)),
     "branch": "Crayford",

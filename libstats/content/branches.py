@@ -49,8 +49,6 @@ def counted_sentences(counted: pd.DataFrame) -> list[str]:
 
 
 def standing(run: Run, name: str, fy: str) -> Table:
-    """Where the branch stands in its year (branch.standing), from the warehouse."""
-    totals = run("branch_year_totals", fys=[fy], metrics=["visits", *catalogue.BOOK_ISSUES], borough=None,
-                 months=list(range(1, 13)))
-    return Table("Where the branch stands", branch.standing(totals, run("branch_opening_hours", fys=[fy], borough=None, months=list(range(1, 13))),
-                    run("branches"), name))
+    """Where the branch stands in its year: ranks, sums and medians in SQL (queries/branch_standing.sql), worded
+    by branch.standing."""
+    return Table("Where the branch stands", branch.standing(run("branch_standing", **branch.standing_parameters(name, fy))))
