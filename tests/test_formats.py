@@ -68,3 +68,54 @@ def test_a_sentence_a_chart_and_a_table_agree(code):
         places = int(body.split(".")[1][0])
         printed = format(figure * (100 if body.endswith("%") else 1), ("," if "," in body else "") + f".{places}f")
         assert ("£" if column.startswith("£") else "") + printed + ("%" if body.endswith("%") else "") == said
+
+
+def _old_quality_number(value):
+    """What libstats/quality.py wrote before it used formats.compact."""
+    if float(value).is_integer():
+        return f"{int(value):,}"
+    return f"{value:,.2f}".rstrip("0").rstrip(".")
+
+
+def test_the_helpers_write_what_the_f_strings_wrote():
+    """compact, times and whole per cents replace f-strings in the checks' sentences: byte for byte the same,
+    over many values (babel's half-even rounding of the exact float is format()'s)."""
+    rng = random.Random(1414)
+    values = [0, 0.005, 0.015, 0.125, 2.675, 0.004, -0.001, -0.4, 1234.5, 1e20, 319000, 31900.25]
+    values += [rng.uniform(0, 1e6) * rng.choice([1, 1e-2, 1e-4]) for _ in range(3000)]
+    values += [round(rng.uniform(-5e4, 5e4), rng.choice([0, 1, 2, 3])) for _ in range(2000)]
+    for x in values:
+        assert formats.compact(x) == _old_quality_number(x), x
+        assert formats.times(abs(x)) == f"{abs(x):.0f} times", x
+        assert formats.percent(x, 0, grouping=False) == f"{x:.0%}", x      # 1250%, never 1,250%
+        assert formats.number(x) == f"{x:,.0f}", x                          # the importer's MB, seconds, ceilings
+    for n in [0, 1, 999, 1000, 2_000_000, *(rng.randrange(10**9) for _ in range(500))]:
+        assert formats.number(n) == f"{n:,}"
+        assert formats.compact(n) == f"{n:,}"
+
+
+def test_weekly_hours_are_written_as_before():
+    """The branch page's opening hours (held to two places, 0-168 a week) were written with :g."""
+    from decimal import Decimal
+    for hundredths in range(0, 168 * 100 + 1):
+        held = Decimal(hundredths) / 100
+        assert formats.compact(held) == formats.compact(float(held)) == f"{float(held):g}", held
+
+
+def test_the_savings_percentages_are_written_as_before():
+    """pages/priorities.py's column holds a percentage rounded to one place (0-100): formats.percent of it / 100."""
+    for tenths in range(0, 100_001):
+        v = round(tenths / 10, 1)
+        assert formats.percent(v / 100) == formats.number(v, 1) + "%", v
+
+
+def test_chart_and_column_formats_are_the_ones_written_by_hand_before():
+    assert formats.d3("count", sign=True) == ("+,.0f", "")                    # a change's hover
+    assert formats.d3("count", grouping=False)[0] == ".0f"                    # an index's hover
+    assert formats.d3("percent", 0)[0] == ".0%" and formats.d3("ratio", grouping=False)[0] == ".2f"
+    assert formats.d3("pence") == (",.2f", "£") and formats.d3("percent") == (".1%", "")
+    assert formats.column("count", sign=True) == "%+,.0f"
+    assert formats.column("percent", sign=True) == "%+.1f%%" and formats.column("percent") == "%.1f%%"
+    assert formats.column("pence", sign=True) == "£%+,.2f"
+    assert formats.printf(2, grouping=False) == "%.2f" and formats.printf(3, sign=True, grouping=False) == "%+.3f"
+
