@@ -20,6 +20,8 @@ from typing import Iterable
 import bcrypt
 import pandas as pd
 
+from libstats import formats
+
 ROLES = {"viewer": "viewer", "librarian": "librarian", "head_of_service": "head of service",
          "administrator": "administrator"}
 BOROUGHS = ("Bexley", "Bromley")
@@ -171,10 +173,10 @@ def out_of_scope(identity: Identity, figures: pd.DataFrame) -> str | None:
     if outside.empty:
         return None
     rows = sorted({int(r) for r in outside["row"]})
-    listed = [str(r) for r in rows[:20]] + ([f"{len(rows) - 20:,} more"] if len(rows) > 20 else [])
+    listed = [str(r) for r in rows[:20]] + ([f"{formats.number(len(rows) - 20)} more"] if len(rows) > 20 else [])
     shown = listed[0] if len(listed) == 1 else ", ".join(listed[:-1]) + " and " + listed[-1]
     places = sorted(set(outside["branch"]))
-    where = ", ".join(places[:5]) + (f" and {len(places) - 5:,} more" if len(places) > 5 else "")
+    where = ", ".join(places[:5]) + (f" and {formats.number(len(places) - 5)} more" if len(places) > 5 else "")
     where += f" in {' and '.join(sorted(set(outside['borough'])))}"
     scope = ", ".join(identity.scopes) if identity.scopes else "no borough or branch"
     return (f"{'Row' if len(rows) == 1 else 'Rows'} {shown} {'is' if len(rows) == 1 else 'are'} for {where}, "

@@ -97,6 +97,6 @@ def periods_table(periods: pd.DataFrame) -> pd.DataFrame:
         "To": [pd.Timestamp(d).strftime("%d %b %Y") if pd.notna(d) else "now" for d in periods["valid_to"]],
         "Type": periods["branch_type"],
         "Statutory": ["yes" if s else "no" for s in periods["statutory"]],
-        "Weekly hours": ["closed" if h == 0 else "—" if pd.isna(h) else f"{float(h):g}" for h in periods["weekly_hours"]],
+        "Weekly hours": ["closed" if h == 0 else "—" if pd.isna(h) else formats.compact(h) for h in periods["weekly_hours"]],
         "Source": periods["provenance"],
     })

@@ -55,7 +55,7 @@ def _layout(fig: go.Figure, title: str, y_title: str, x_title: str) -> go.Figure
     )
     fig.update_xaxes(title_text=x_title, showgrid=False, color=TEXT)
     fig.update_yaxes(color=TEXT, title_text=y_title, rangemode="tozero", separatethousands=True, gridcolor="#e5e5e5",
-                     automargin=True, tickformat=",d")
+                     automargin=True, tickformat=formats.D3_WHOLE)
     return fig
 
 
@@ -141,9 +141,9 @@ def _period_bar(fig: go.Figure, first: int, months: int, total: float, year: str
 
 def _y_format(fig: go.Figure, value_format: str) -> go.Figure:
     if "%" in value_format:
-        fig.update_yaxes(tickformat=".0%")
+        fig.update_yaxes(tickformat=formats.d3("percent", 0)[0])
     elif value_format.endswith("2f"):
-        fig.update_yaxes(tickformat=".2f")
+        fig.update_yaxes(tickformat=formats.d3("ratio", grouping=False)[0])
     return fig
 
 
@@ -206,7 +206,7 @@ def trend(yearly: pd.DataFrame, label: str, title: str, value_format: str = ",.0
         style = SERIES_STYLES[i % len(SERIES_STYLES)]
         modelled = rows["provenance"].map(prov.is_modelled)
         symbols = [style["symbol"] + ("-open" if m else "") for m in modelled]
-        notes = [("part year, %d months" % m if m and m < 12 else "full year") + (", " + prov.label(p))
+        notes = [(f"part year, {formats.number(m)} months" if m and m < 12 else "full year") + (", " + prov.label(p))
                  for m, p in zip(rows.get("months", pd.Series([12] * len(rows))).fillna(12).astype(int), rows["provenance"])]
         fig.add_trace(go.Scatter(
             x=[fy_midpoint(fy) for fy in rows["fy"]], y=rows["value"], name=str(name), mode="lines+markers",
@@ -249,13 +249,13 @@ def diverging_bars(changes: pd.DataFrame, title: str, unit: str) -> go.Figure:
     fig = _figure(go.Bar(
         x=rows["Change"], y=rows["Branch"], orientation="h", marker=dict(color=colours),
         text=[formats.number(v, 0, sign=True) for v in rows["Change"]], textposition="outside", cliponaxis=False,
-        hovertemplate=f"%{{y}}: %{{x:+,.0f}} {unit}<extra></extra>",
+        hovertemplate=f"%{{y}}: %{{x:{formats.d3('count', sign=True)[0]}}} {unit}<extra></extra>",
     ))
     fig = _layout(fig, title, "", f"Change in {unit} on the year before")
     fig.update_yaxes(rangemode="normal", tickformat=None, automargin=True)
     low, high = min(0.0, float(rows["Change"].min())), max(0.0, float(rows["Change"].max()))
     pad = (high - low) * 0.18 or 1.0            # room for the labels outside the bars
-    fig.update_xaxes(zeroline=True, zerolinecolor="#1f1f1f", zerolinewidth=2, tickformat=",d",
+    fig.update_xaxes(zeroline=True, zerolinecolor="#1f1f1f", zerolinewidth=2, tickformat=formats.D3_WHOLE,
                      range=[low - (pad if low < 0 else 0), high + (pad if high > 0 else 0)])
     fig.update_layout(height=max(320, 34 * len(rows) + 160), showlegend=False, hovermode="closest")
     return fig
@@ -270,7 +270,7 @@ def indexed_lines(frame: pd.DataFrame, event: pd.Timestamp, title: str, y_title:
             x=rows["month"], y=rows["index"], name=str(name), mode="lines+markers", connectgaps=False,
             line=dict(color=style["color"], dash=style["dash"], width=3),
             marker=dict(symbol=style["symbol"], size=7, color=style["color"]),
-            hovertemplate="%{x|%b %Y}: %{y:.0f}<extra>" + str(name) + "</extra>",
+            hovertemplate="%{x|%b %Y}: %{y:" + formats.d3("count", grouping=False)[0] + "}<extra>" + str(name) + "</extra>",
         ))
     fig.add_vline(x=pd.Timestamp(event), line=dict(color=VERMILION, width=2, dash="dot"))
     # Inside the plot, right of the line, so it never sits on the legend above.
@@ -278,7 +278,7 @@ def indexed_lines(frame: pd.DataFrame, event: pd.Timestamp, title: str, y_title:
                        showarrow=False, yanchor="top", xanchor="left", font=dict(color=VERMILION, size=14))
     fig.add_hline(y=100, line=dict(color=GREY, width=1))
     fig = _layout(fig, title, y_title, "Month")
-    fig.update_yaxes(tickformat=",d")
+    fig.update_yaxes(tickformat=formats.D3_WHOLE)
     fig.update_xaxes(tickformat="%b %Y")
     return fig
 
@@ -314,7 +314,7 @@ def peer_bars(frame: pd.DataFrame, title: str, x_title: str, value_format: str, 
     fig.update_xaxes(tickformat=None, range=[0, float(rows["value"].max()) * 1.18])
     fig.update_layout(height=max(360, 26 * len(rows) + 170), showlegend=False, hovermode="closest")
     if "%" in value_format:
-        fig.update_xaxes(tickformat=".0%")
+        fig.update_xaxes(tickformat=formats.d3("percent", 0)[0])
     return fig
 
 

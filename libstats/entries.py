@@ -9,7 +9,7 @@ from pathlib import Path
 
 import duckdb
 
-from libstats import db
+from libstats import db, formats
 
 # The tables of the entries store a backup must hold, and what they are called in words.
 TABLES = {"import_batch": "imports", "entered_figure": "entered figures", "figure_history": "history rows",
@@ -29,7 +29,7 @@ def counts(path: Path) -> dict[str, int]:
 
 
 def describe(rows: dict[str, int]) -> str:
-    return ", ".join(f"{rows[t]:,} {words}" for t, words in TABLES.items() if t in rows)
+    return ", ".join(f"{formats.number(rows[t])} {words}" for t, words in TABLES.items() if t in rows)
 
 
 def backup(store: Path, dest: Path, attempts: int = 20) -> dict[str, int]:

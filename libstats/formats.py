@@ -50,11 +50,24 @@ def missing(value) -> bool:
     return value is None or bool(pd.isna(value)) if not isinstance(value, (list, tuple)) else False
 
 
-def number(value: float, digits: int = 0, sign: bool = False) -> str:
-    """1,234 (digits: places after the point; sign: '+' before a positive number, '-' before a negative)."""
-    pattern = "#,##0" + ("." + "0" * digits if digits else "")
+def number(value: float, digits: int = 0, sign: bool = False, grouping: bool = True) -> str:
+    """1,234 (digits: places after the point; sign: '+' before a positive number, '-' before a negative;
+    grouping False: 1234, as a ratio or a percentage in a check's sentence has always been written)."""
+    pattern = ("#,##0" if grouping else "0") + ("." + "0" * digits if digits else "")
     text = format_decimal(_exact(value), pattern, locale=LOCALE)
     return ("+" + text) if sign and not text.startswith("-") else text
+
+
+def compact(value: float) -> str:
+    """A figure quoted back as entered: 1,234, 1,234.5 or 0.25 (two places at most, no trailing zeros, no
+    point for a whole number). The import checks and the change list write a stored figure this way."""
+    text = number(value, 2)
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def times(ratio: float) -> str:
+    """'10 times': a ratio to the nearest whole number, for 'about 10 times its usual figure'."""
+    return f"{number(ratio, 0, grouping=False)} times"
 
 
 def _digits(f: Format) -> int:
@@ -71,12 +84,19 @@ def value(figure: float | None, format: str, digits: int | None = None) -> str:
     return f"{f.prefix}{text}%" if format == "percent" else f"{f.prefix}{text}"
 
 
-def d3(format: str, digits: int | None = None) -> tuple[str, str]:
-    """A chart's tick and hover format and its prefix: ('.1%', '') or (',.2f', '£')."""
+def d3(format: str, digits: int | None = None, sign: bool = False, grouping: bool = True) -> tuple[str, str]:
+    """A chart's tick and hover format and its prefix: ('.1%', '') or (',.2f', '£').
+    digits: other places than the format's; sign: '+,.0f' for a change; grouping False: '.0f' (an index)."""
     f = FORMATS[format]
-    if digits is None:
-        return f.d3, f.prefix
-    return (f"{',' if ',' in f.d3 else ''}.{digits}{'%' if f.d3.endswith('%') else 'f'}"), f.prefix
+    places = int(f.d3.split(".")[1].rstrip("f%")) if digits is None else digits
+    spec = (f"{'+' if sign else ''}{',' if grouping and ',' in f.d3 else ''}"
+            f".{places}{'%' if f.d3.endswith('%') else 'f'}")
+    return spec, f.prefix
+
+
+# Whole-number axis ticks with separators (a count's change, an index): d3's integer type, which never draws
+# a tick between two whole numbers as "2.5".
+D3_WHOLE = ",d"
 
 
 def d3_text(figure: float, spec: str, prefix: str = "") -> str:
@@ -87,16 +107,23 @@ def d3_text(figure: float, spec: str, prefix: str = "") -> str:
     return prefix + (text if "," in spec or spec.endswith("%") else text.replace(",", ""))
 
 
-def column(format: str) -> str:
-    """A table column's format (Streamlit NumberColumn), e.g. '£%,.2f'."""
-    return FORMATS[format].column
+def column(format: str, sign: bool = False) -> str:
+    """A table column's format (Streamlit NumberColumn), e.g. '£%,.2f' (sign: '%+,.0f', for a change)."""
+    text = FORMATS[format].column
+    return text.replace("%", "%+", 1) if sign else text
 
 
-def percent(fraction: float | None, digits: int = 1, sign: bool = False) -> str:
-    """0.042 -> '4.2%' (sign: '+4.2%')."""
+def printf(digits: int, sign: bool = False, grouping: bool = True) -> str:
+    """A table column's format for plain numbers outside the catalogue's formats: printf(3, sign=True,
+    grouping=False) -> '%+.3f' (a change in a share or a ratio)."""
+    return f"%{'+' if sign else ''}{',' if grouping else ''}.{digits}f"
+
+
+def percent(fraction: float | None, digits: int = 1, sign: bool = False, grouping: bool = True) -> str:
+    """0.042 -> '4.2%' (sign: '+4.2%'; grouping False: '1234%', not '1,234%')."""
     if missing(fraction):
         return NO_FIGURE
-    return number(float(fraction) * 100, digits, sign) + "%"
+    return number(float(fraction) * 100, digits, sign, grouping) + "%"
 
 
 def change(this: float | None, last: float | None) -> float | None:

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from libstats import fiscal, formats
+
 DATE_HELP = "write dates as 2015-04-01 or 01/04/2015"
 ISO_HELP = ("write periods as ISO 8601: a start date and a duration (2015-04-01/P3M for a quarter, /P1M a month, "
             "/P1Y a year, /P7D a week) or two dates (2015-04-01/2015-06-30)")
@@ -68,7 +70,7 @@ class Period:
     def fy(self) -> str:
         """The financial year the period starts in, '2015-16'."""
         year = self.start.year - (self.start.month < 4)
-        return f"{year}-{(year + 1) % 100:02d}"
+        return fiscal.fy_label(year)
 
     def overlaps(self, other: "Period") -> bool:
         return self.start <= other.end and other.start <= self.end
@@ -186,7 +188,7 @@ def financial_year(text: str) -> str | None:
     year, after = int(match.group(1)), match.group(2)
     if int(after[-2:]) != (year + 1) % 100 or (len(after) == 4 and int(after) != year + 1):
         return None
-    return f"{year}-{(year + 1) % 100:02d}"
+    return fiscal.fy_label(year)
 
 
 def method_code(text: str | None) -> str | None:
@@ -261,7 +263,7 @@ def counted_lines(methods: pd.DataFrame, samples: pd.DataFrame, labels: dict[str
             parts = []
             if not months.empty:
                 first, last = months["month"].min(), months["month"].max()
-                parts.append(f"{len(months):,} month{'s' if len(months) != 1 else ''} "
+                parts.append(f"{formats.plural(len(months), 'month')} "
                              + (f"({first:%B %Y})" if first == last else f"({first:%B %Y} to {last:%B %Y})"))
             parts += [f"one count for {describe(s, e)}, spread over its months (modelled)"
                       for s, e in zip(whole["start"], whole["end"])]
@@ -273,9 +275,9 @@ def counted_lines(methods: pd.DataFrame, samples: pd.DataFrame, labels: dict[str
         estimates = gross_up(frame).set_index(["metric", "fy"]) if not frame.empty else None
         for metric, group in frame.groupby("metric", sort=True):
             label = labels.get(metric, metric)
-            counted = "; ".join(f"{shown} of {value:,.0f} ({method_words(method)})" for shown, value, method in
+            counted = "; ".join(f"{shown} of {formats.number(value)} ({method_words(method)})" for shown, value, method in
                                 zip(group["shown"], group["value"], group["method"]))
             estimate = estimates.loc[(metric, fy), "value"]
             lines.append(f"{label}: {counted}. A sample is in no month or year here; as a year it would be about "
-                         f"{estimate:,.0f} ({GROSS_UP_RULE}).")
+                         f"{formats.number(estimate)} ({GROSS_UP_RULE}).")
     return lines

@@ -8,6 +8,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from libstats import formats
+
 YEAR_ON_YEAR_LIMIT = 0.25       # CIPFA: a key figure more than 25% off last year needs a reason
 TYPO_RATIO = 9.0                # about ten times the usual figure: an extra digit (319,000 for 31,900)
 QUARTER_RATIO = 2.5             # a quarter's total entered in one month is about three months' worth
@@ -53,11 +55,13 @@ def _place(row: int | None, column: str | None) -> str:
     return (", ".join(parts) + ": ") if parts else ""
 
 
-def number(value: float) -> str:
-    """A figure as a report writes it: 1,234 or 1,234.5."""
-    if float(value).is_integer():
-        return f"{int(value):,}"
-    return f"{value:,.2f}".rstrip("0").rstrip(".")
+# A figure as a check quotes it back: 1,234 or 1,234.5 (the import preview and the CLI's change list too).
+number = formats.compact
+
+
+def _percent(fraction: float) -> str:
+    """A change or a share in a check's sentence: whole per cents, '31%' (and '1250%', as always, not '1,250%')."""
+    return formats.percent(fraction, 0, grouping=False)
 
 
 def month_name(month: pd.Timestamp) -> str:
@@ -108,7 +112,7 @@ def _month_name(month: pd.Timestamp) -> str:
 # What each check says, in one place: the importer's warnings and the register's rows use the same words.
 def typo_text(branch: str, label: str, month: pd.Timestamp, value: float, usual: float) -> str:
     if value / usual >= TYPO_RATIO:
-        return (f"{branch}: {label} for {_month_name(month)} is {number(value)}, about {value / usual:.0f} times its "
+        return (f"{branch}: {label} for {_month_name(month)} is {number(value)}, about {formats.times(value / usual)} its "
                 f"usual monthly figure ({number(usual)}). Is there a digit too many?")
     return (f"{branch}: {label} for {_month_name(month)} is {number(value)}, about a tenth of its usual monthly "
             f"figure ({number(usual)}) or less. Is a digit missing?")
@@ -121,7 +125,7 @@ def quarter_text(branch: str, label: str, month, value: float, other1, other2) -
 
 def yoy_text(branch: str, label: str, month, value: float, last: float, last_month) -> str:
     change = (value - last) / last
-    return (f"{branch}: {label} for {_month_name(month)} is {number(value)}, {abs(change):.0%} "
+    return (f"{branch}: {label} for {_month_name(month)} is {number(value)}, {_percent(abs(change))} "
             f"{'more' if change > 0 else 'less'} than {_month_name(last_month)} ({number(last)}). "
             "A change of more than 25% on a year needs a reason.")
 
@@ -274,9 +278,9 @@ def _recorded_change_reason(hours_at, yoy_at, r, labels: dict[str, str]) -> str 
         if change and abs(share_now / share_then - 1) <= YEAR_ON_YEAR_LIMIT:
             then, now, since, _ = change
             moved = w.value / w.reference - 1
-            return (f"{labels.get(whole, whole)} {'rose' if moved > 0 else 'fell'} {abs(moved):.0%} when opening hours "
+            return (f"{labels.get(whole, whole)} {'rose' if moved > 0 else 'fell'} {_percent(abs(moved))} when opening hours "
                     f"went from {then} to {now} a week ({since:%B %Y}), and the share of them used "
-                    f"went only from {share_then:.0%} to {share_now:.0%}")
+                    f"went only from {_percent(share_then)} to {_percent(share_now)}")
     return hours_reason(hours_at, r, labels)
 
 
@@ -308,7 +312,7 @@ def hours_reason(hours_at, r, labels: dict[str, str]) -> str | None:
         return None
     then, now, since, per_hour = change
     return (f"Opening hours went from {then} to {now} a week ({since:%B %Y}): per opening hour, "
-            f"{labels.get(r.metric, r.metric)} {'rose' if per_hour >= 0 else 'fell'} {abs(per_hour):.0%}, within 25%")
+            f"{labels.get(r.metric, r.metric)} {'rose' if per_hour >= 0 else 'fell'} {_percent(abs(per_hour))}, within 25%")
 
 
 def _event_reason(events_at: dict[str, list[tuple[pd.Timestamp, str]]], branch: str, month: str) -> str | None:

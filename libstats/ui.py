@@ -180,13 +180,17 @@ def labels() -> dict[str, str]:
 
 def ranking_columns(fy: str, previous_fy: str, value_format: str) -> dict:
     """Column formats for a branch ranking table: numbers with separators, a sparkline of the trend."""
-    number = "percent" if "%" in value_format else "%.2f" if value_format.endswith("2f") else "localized"
+    from libstats import formats  # here, not at the top: this change keeps to ranking_columns
+    # value_format is the measure's d3 format (yoy.value_format): a share, two places (a ratio, pence) or a count.
+    number = "percent" if "%" in value_format else formats.printf(2, grouping=False) if value_format.endswith("2f") \
+        else "localized"
+    change = formats.column("count", sign=True) if number == "localized" else formats.printf(3, sign=True, grouping=False)
     return {
         fy: st.column_config.NumberColumn(fy, format=number),
         previous_fy: st.column_config.NumberColumn(previous_fy, format=number),
-        "Change": st.column_config.NumberColumn("Change", format="%+,.0f" if number == "localized" else "%+.3f"),
-        "Change (%)": st.column_config.NumberColumn("Change (%)", format="%+.1f%%"),
-        "Share of borough (%)": st.column_config.NumberColumn("Share of borough (%)", format="%.1f%%"),
+        "Change": st.column_config.NumberColumn("Change", format=change),
+        "Change (%)": st.column_config.NumberColumn("Change (%)", format=formats.column("percent", sign=True)),
+        "Share of borough (%)": st.column_config.NumberColumn("Share of borough (%)", format=formats.column("percent")),
         "Trend": st.column_config.LineChartColumn("Trend, every year", help="One point per financial year, oldest first"),
     }
 

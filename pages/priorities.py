@@ -58,7 +58,7 @@ with tabs[3]:
         net = ui.run("annual_by_borough", metrics=["net_expenditure"], borough=None)
         st.table(shared_service.savings_table(net, shared_service.SAVINGS).style.format(
             {"Net expenditure (£)": lambda v: formats.value(v, "pounds"), "Saving (£)": lambda v: formats.value(v, "pounds"),
-             "Saving as % of net expenditure": lambda v: formats.number(v, 1) + "%"}),
+             "Saving as % of net expenditure": lambda v: formats.percent(v / 100)}),
             hide_index=True, alt="Savings against net expenditure")
         st.caption("Savings: about £400,000 a year for Bexley and £370,000 for Bromley (gov.uk case study), "
                    "shown from 2012-13, the first full year of the shared service.")

@@ -10,6 +10,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from libstats import formats
 from libstats.db import Database
 from libstats.importer.common import Problem
 from libstats.importer.names import Catalogue, _closed_problem, parse_month, resolve_branch, resolve_metric
@@ -154,7 +155,7 @@ def _resolve_values(cat: Catalogue, rec: pd.DataFrame):
         why = CEILING_WORDS.get(r.metric, "any measure of one branch in one month")
         problems.append(Problem(r.row, r.value_col, (
             f"{text[r.Index]} is not a plausible figure for {cat.labels.get(r.metric, r.metric)}: the most there "
-            f"could be is {ceiling[r.Index]:,.0f} ({why}).")))
+            f"could be is {formats.number(ceiling[r.Index])} ({why}).")))
     for r in rec[not_number].itertuples():
         problems.append(Problem(r.row, r.value_col, f"“{text[r.Index]}” is not a number."))
     for r in rec[negative].itertuples():

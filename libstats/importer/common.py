@@ -44,7 +44,7 @@ def checksum_of(content: bytes) -> str:
 
 def _all_figures(n: int, where: str) -> str:
     """'the 1 figure in the file is', 'all 5 figures in the file are'."""
-    return f"the 1 figure {where} is" if n == 1 else f"all {n:,} figures {where} are"
+    return f"the 1 figure {where} is" if n == 1 else f"all {formats.number(n)} figures {where} are"
 
 
 def _report(progress: Progress | None, fraction: float, message: str) -> None:
@@ -62,7 +62,7 @@ class _Budget:
         spent = time.monotonic() - self.started
         if spent > TIME_BUDGET:
             raise FileNotUnderstood(
-                f"{self.name} took more than {TIME_BUDGET:,.0f} seconds to read and check ({spent:,.0f} s), so it was "
+                f"{self.name} took more than {formats.number(TIME_BUDGET)} seconds to read and check ({formats.number(spent)} s), so it was "
                 "stopped and nothing was imported: split it into smaller files, or save a spreadsheet as CSV.")
 
 

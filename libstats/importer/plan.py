@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from libstats import auth, quality
+from libstats import auth, formats, quality
 from libstats.db import Database
 from libstats.importer import grains, return_checks
 from libstats.importer.checks import (
@@ -74,8 +74,8 @@ class Plan:
         if self.nothing_to_change:
             return (f"{self.file_name}: nothing to change: {_all_figures(total, 'in the file')} already in the "
                     "warehouse with the same values.")
-        return (f"{self.file_name}: {plural(len(self.added), 'figure')} to add, {len(self.changed):,} to change, "
-                f"{total:,} unchanged.")
+        return (f"{self.file_name}: {plural(len(self.added), 'figure')} to add, {formats.number(len(self.changed))} to change, "
+                f"{formats.number(total)} unchanged.")
 
 
 def validate(db: Database, parsed: ParsedFile, today: dt.date | None = None,

@@ -13,6 +13,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 
+from libstats import formats
 from libstats.importer import returns
 from libstats.importer.common import (
     FileNotUnderstood,
@@ -119,7 +120,7 @@ def read_file(name: str, content: bytes, metric: str | None = None,
     if quick is not None:
         _check_header(name, header, header_row)
     if len(records) > MAX_ROWS:
-        raise FileNotUnderstood(f"{name} has {len(records):,} figures; one file may hold at most {MAX_ROWS:,}. "
+        raise FileNotUnderstood(f"{name} has {formats.number(len(records))} figures; one file may hold at most {formats.number(MAX_ROWS)}. "
                                 "Split it, by year or by borough, and load the parts.")
     budget.check()
     records, long_cells = _without_long_cells(records)
@@ -128,7 +129,7 @@ def read_file(name: str, content: bytes, metric: str | None = None,
     if skipped:
         notes.append(f"{plural(skipped, 'blank cell')} {'was' if skipped == 1 else 'were'} skipped: "
                      "blank means no figure, not zero.")
-    _report(progress, 1.0, f"Read {len(records):,} figures from {name}")
+    _report(progress, 1.0, f"Read {formats.number(len(records))} figures from {name}")
     return ParsedFile(name=name, checksum=checksum, shape=shape, header_row=header_row,
                       records=records, problems=problems, notes=notes, sheet=sheet)
 
@@ -178,8 +179,8 @@ def _without_long_cells(records: pd.DataFrame) -> tuple[pd.DataFrame, list[Probl
         if hit.any():
             for r in records[hit].drop_duplicates([row, col]).itertuples():
                 problems.append(Problem(int(getattr(r, row)), getattr(r, col), (
-                    f"This cell is {len(getattr(r, text)):,} characters long: no figure, name or date needs more "
-                    f"than {MAX_CELL:,}.")))
+                    f"This cell is {formats.number(len(getattr(r, text)))} characters long: no figure, name or date needs more "
+                    f"than {formats.number(MAX_CELL)}.")))
             long |= hit
     return (records[~long], problems) if problems else (records, [])
 
@@ -205,8 +206,8 @@ def _workbook_grids(name: str, content: bytes) -> Iterable[tuple[str | None, lis
     except zipfile.BadZipFile:
         raise FileNotUnderstood(f"{name} could not be read as an Excel workbook (it is not a complete .xlsx file).") from None
     if expands > MAX_UNZIPPED:
-        raise FileNotUnderstood(f"{name} expands to {expands / 1e6:,.0f} MB when opened, more than the "
-                                f"{MAX_UNZIPPED / 1e6:,.0f} MB a monthly return needs: save it as CSV and load that.")
+        raise FileNotUnderstood(f"{name} expands to {formats.number(expands / 1e6)} MB when opened, more than the "
+                                f"{formats.number(MAX_UNZIPPED / 1e6)} MB a monthly return needs: save it as CSV and load that.")
     try:
         book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged workbook
@@ -219,9 +220,9 @@ def _workbook_grids(name: str, content: bytes) -> Iterable[tuple[str | None, lis
                 cells += len(values)
                 if cells > MAX_SHEET_CELLS:
                     raise FileNotUnderstood(
-                        f"{name} has more than {MAX_SHEET_CELLS:,} cells (reading stopped in sheet “{sheet.title}” "
-                        f"at row {len(grid) + 1:,}): a spreadsheet that large should be saved as CSV, which "
-                        f"takes up to {MAX_ROWS:,} figures.")
+                        f"{name} has more than {formats.number(MAX_SHEET_CELLS)} cells (reading stopped in sheet “{sheet.title}” "
+                        f"at row {formats.number(len(grid) + 1)}): a spreadsheet that large should be saved as CSV, which "
+                        f"takes up to {formats.number(MAX_ROWS)} figures.")
                 grid.append([_cell_text(v) for v in values])
             while grid and not any(grid[-1]):
                 grid.pop()
@@ -249,15 +250,15 @@ def _csv_grid(content: bytes) -> list[list[str]]:
         for row in reader:
             rows.append(row)
             if len(rows) > MAX_ROWS + 100:
-                raise FileNotUnderstood(f"The file has more than {MAX_ROWS:,} rows; one file may hold at most "
-                                        f"{MAX_ROWS:,} figures. Split it, by year or by borough, and load the parts.")
+                raise FileNotUnderstood(f"The file has more than {formats.number(MAX_ROWS)} rows; one file may hold at most "
+                                        f"{formats.number(MAX_ROWS)} figures. Split it, by year or by borough, and load the parts.")
     except csv.Error as exc:
         line = text.splitlines()[reader.line_num - 1] if reader.line_num else ""
         cells = line.split(delimiter)
         column = next((column_letter(i) for i, c in enumerate(cells) if len(c) > MAX_CELL), None)
         where = f"Row {reader.line_num}" + (f", column {column}" if column else "")
         raise FileNotUnderstood(f"{where}: a cell is too long or its quotes are not closed ({exc}). No figure, name "
-                                f"or date needs more than {MAX_CELL:,} characters.") from None
+                                f"or date needs more than {formats.number(MAX_CELL)} characters.") from None
     return rows
 
 
@@ -354,7 +355,7 @@ def _row_list(numbers) -> str:
     numbers = [int(n) for n in numbers]
     if len(numbers) == 1:
         return f"Row {numbers[0]}"
-    shown = ", ".join(str(n) for n in numbers[:10]) + (f" and {len(numbers) - 10:,} more" if len(numbers) > 10 else "")
+    shown = ", ".join(str(n) for n in numbers[:10]) + (f" and {formats.number(len(numbers) - 10)} more" if len(numbers) > 10 else "")
     return f"Rows {shown}"
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from libstats import formats
 from libstats.db import Database
 from libstats.quality import FigureWarning, month_name, number
 
@@ -109,5 +110,5 @@ def _same_as_last_year(new: pd.DataFrame, at, labels) -> list[FigureWarning]:
             r = next(group.loc[[first.name]].itertuples())
             out.append(_warning("same_as_last_year", r, (
                 f"{branch}: {labels[metric]} for {span} to {month_name(end)} are the same as a year before, month by "
-                f"month ({len(group):,} months): is last year's return sent again?")))
+                f"month ({formats.number(len(group))} months): is last year's return sent again?")))
     return out

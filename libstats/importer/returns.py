@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from libstats import periods
+from libstats import formats, periods
 from libstats.importer.common import Problem
 from libstats.importer.layouts import (
     BLANKS,
@@ -132,7 +132,7 @@ def parse_counts(header, cols, body, header_row, shape, metric):
 
 
 def _rows(rows: list[int]) -> str:
-    shown = ", ".join(str(r) for r in rows[:20]) + (f" and {len(rows) - 20:,} more" if len(rows) > 20 else "")
+    shown = ", ".join(str(r) for r in rows[:20]) + (f" and {formats.number(len(rows) - 20)} more" if len(rows) > 20 else "")
     return f"Row {shown}" if len(rows) == 1 else f"Rows {shown}"
 
 
@@ -236,8 +236,8 @@ def parse_events(header, cols, body, header_row, shape, metric):
     notes = []
     if outreach:
         people = sum(p for _, p in outreach)
-        notes.append(f"{_rows([r for r, _ in outreach])}: {len(outreach):,} outreach "
-                     f"event{'s' if len(outreach) != 1 else ''} ({people:,.0f} attendees) outside any branch; events "
+        notes.append(f"{_rows([r for r, _ in outreach])}: {formats.plural(len(outreach), 'outreach event')} "
+                     f"({formats.number(people)} attendees) outside any branch; events "
                      f"are held by branch here, so {'it was' if len(outreach) == 1 else 'they were'} not imported.")
     return _records(out), problems, 0, notes
 

@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from libstats import auth
+from libstats import auth, formats
 from libstats.db import Database
 from libstats.importer.common import ImportRefused, Progress, _all_figures, _either, _report, plural
 from libstats.importer.plan import Plan, scope_refusal
@@ -153,9 +153,9 @@ def apply(db: Database, plan: Plan, reasons: dict[str, str], actor: auth.Actor |
         if n:
             with tx.registered("import_rows", rows):
                 tx.run("insert_figure_history", import_id=import_id)
-                _report(progress, 0.4, f"Written the history of {n:,} figures; writing the figures")
+                _report(progress, 0.4, f"Written the history of {formats.number(n)} figures; writing the figures")
                 tx.run("merge_entered_figures", import_id=import_id)
-                _report(progress, 0.8, f"Written {n:,} figures; saving")
+                _report(progress, 0.8, f"Written {formats.number(n)} figures; saving")
         write_other_grains(tx, plan, import_id)
         if not warnings.empty:
             with tx.registered("import_warnings", warnings):
@@ -163,13 +163,13 @@ def apply(db: Database, plan: Plan, reasons: dict[str, str], actor: auth.Actor |
         boroughs = sorted(set(plan.added["borough"]) | set(plan.changed["borough"]))
         auth.audit(tx, identity.name, "import", (
             f"import {import_id}: {file_name} (sha256 {checksum[:12]}…): {plural(len(plan.added), 'figure')} added, "
-            f"{len(plan.changed):,} changed, for {', '.join(boroughs)}"
+            f"{formats.number(len(plan.changed))} changed, for {', '.join(boroughs)}"
             + (f"; {plural(len(warnings), 'warning')} given a reason" if not warnings.empty else "")),
             getattr(actor, "address", None))
-    _report(progress, 1.0, f"Written {len(plan.added) + len(plan.changed):,} figures")
+    _report(progress, 1.0, f"Written {formats.number(len(plan.added) + len(plan.changed))} figures")
     return ImportResult(int(import_id), len(plan.added), len(plan.changed), len(plan.unchanged), (
-        f"Import {import_id}: {file_name}: {plural(len(plan.added), 'figure')} added, {len(plan.changed):,} "
-        f"changed, {len(plan.unchanged):,} unchanged."))
+        f"Import {import_id}: {file_name}: {plural(len(plan.added), 'figure')} added, {formats.number(len(plan.changed))} "
+        f"changed, {formats.number(len(plan.unchanged))} unchanged."))
 
 
 def undo(db: Database, import_id: int, actor: auth.Actor | None) -> UndoResult:
@@ -215,7 +215,7 @@ def _later_message(import_id: int, file_name: str, later: list[tuple]) -> str:
     what = _either([f"import {i} ({f})" for i, f in by]) if by else "a later change"
     first = later[0]
     were = "was" if len(later) == 1 else "were"
-    return (f"Import {import_id} ({file_name}) cannot be undone: {len(later):,} of its figures {were} changed "
+    return (f"Import {import_id} ({file_name}) cannot be undone: {formats.number(len(later))} of its figures {were} changed "
             f"later by {what}, e.g. {first[0]}, {first[2]} for {month_name(pd.Timestamp(first[1]))}. "
             "Undo the later import first.")
 
