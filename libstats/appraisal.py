@@ -13,7 +13,6 @@ import pandas as pd
 
 from libstats import catalogue, charts, fiscal, formats, overview, priorities, shared_service, yoy
 from libstats import provenance as prov
-from libstats import targets as target_rules
 from libstats.parts import Chart, Run, Table
 
 SECTIONS = {
@@ -121,8 +120,13 @@ def published_pairs(run: Run, fy: str, previous_fy: str, borough: str | None) ->
     return out
 
 
-def summary(run: Run, fy: str, previous_fy: str) -> tuple[Section, dict[str, str]]:
-    """Headline figures for the service and each borough: change as reported and like for like, target, nation."""
+def summary(run: Run, fy: str, previous_fy: str, compared: dict, month_by_month) -> tuple[Section, dict[str, str]]:
+    """Headline figures for the service and each borough: change as reported and like for like, target, nation.
+
+    compared: the Year on year page's summary (content/year_on_year.py) of each (scope, measure code), whose
+    comparison, months and target status the rows word; month_by_month: the Overview's whole-service visits
+    (content/overview.py), whose figures the chart draws under the appraisal's own title.
+    """
     measures = _measures(run)
     section = Section("summary", SECTIONS["summary"])
     rows, room, numbers, caveats = [], [], {}, []
@@ -131,14 +135,12 @@ def summary(run: Run, fy: str, previous_fy: str) -> tuple[Section, dict[str, str
     uk_provenance = {national[y][1] for y in (fy, previous_fy) if y in national}
     for scope, borough in SCOPES:
         for code in ("visits", "book_issues"):
-            m = measures[code]
-            comparison, months = _compare(run, m, fy, previous_fy, borough)
+            m, page = measures[code], compared[(scope, code)]
+            comparison, status = page.comparison, page.target
             if comparison is None:
                 continue
-            target = run("targets_for", metric=code, scope=catalogue.stored_scope(borough))
-            totals = run("year_totals", fys=[fy], metrics=m.metrics, borough=borough, months=months)
+            totals = run("year_totals", fys=[fy], metrics=m.metrics, borough=borough, months=list(page.months))
             provenance = prov.combine(*totals["provenance"])
-            status = target_rules.target_status(target, fy, comparison.reported[0], m)
             lfl = comparison.like_for_like_provenance
             rows.append({
                 "Scope": scope, "Measure": m.label, fy: _marked(m.value_text(comparison.reported[0]), provenance),
@@ -196,29 +198,26 @@ def summary(run: Run, fy: str, previous_fy: str) -> tuple[Section, dict[str, str
         legend = "In the tables, ◐ marks a figure with a modelled part and ◆ a modelled one; a figure without a mark is published."
         section.sentences.append(legend)
         section.notes.append(legend)
-    monthly = run("monthly_totals", fys=[previous_fy, fy], metrics=["visits"], borough=None)
     title = f"Visits month by month, {fy} against {previous_fy}: whole service"
-    key_number = section.sentences[0] if section.sentences else overview.chart_summary(
-        catalogue.measure("visits"), monthly, fy, "The whole service")
-    section.charts.append(Chart("summary_visits", charts.fy_overlay(monthly, fy, previous_fy, "Visits", "visits", title),
-                           key_number, overview.monthly_table(monthly, fy, previous_fy)))
+    key_number = section.sentences[0] if section.sentences else month_by_month.chart.summary
+    section.charts.append(Chart("summary_visits", charts.fy_overlay(month_by_month.monthly, fy, previous_fy, "Visits",
+                                                                    "visits", title),
+                                key_number, month_by_month.chart.table))
     return section, numbers
 
 
-def what_happened(run: Run, fy: str) -> Section:
-    """The year's events, and the before-and-after figures for each change at a branch or borough."""
+def what_happened(fy: str, events: pd.DataFrame, estimates: list) -> Section:
+    """The year's events, and the before-and-after figures for each change at a branch or borough.
+
+    events: the year's (events_in_year); estimates: the Priorities page's estimate of visits for each, in order
+    (a priorities.Estimate, or the Refusal that says why there is none).
+    """
     section = Section("what_happened", SECTIONS["what_happened"])
-    events = run("events_in_year", fy=fy, borough=None)
     if events.empty:
         section.sentences.append(f"No events are recorded for {fy}.")
         return section
     section.tables.append(Table(f"Events of {fy}", overview.events_table(events)))
-    every = run("events_all", borough=None)
-    for listed in events.itertuples():
-        event = next(every[every["event_id"] == listed.event_id].itertuples())
-        panel = None if event.borough == "Both boroughs" else run("monthly_by_branch", metrics=["visits"],
-                                                                  borough=event.borough)
-        result = priorities.estimate(event, panel, every, "Visits", "visits")
+    for event, result in zip(events.itertuples(), estimates):
         if isinstance(result, priorities.Refusal):
             section.sentences.append(result.sentence())
         else:
@@ -286,8 +285,11 @@ def performance(run: Run, fy: str, previous_fy: str) -> Section:
     return section
 
 
-def next_year(run: Run, fy: str) -> Section:
-    """The targets set for the coming year and where the year in progress is heading."""
+def next_year(run: Run, fy: str, monthly: pd.DataFrame) -> Section:
+    """The targets set for the coming year and where the year in progress is heading.
+
+    monthly: the visits the Overview charts month by month for the whole service, fy and the year before it.
+    """
     upcoming = fiscal.next_fy(fy)
     section = Section("next_year", SECTIONS["next_year"])
     targets = []
@@ -314,7 +316,6 @@ def next_year(run: Run, fy: str) -> Section:
     # The board meets in June: of the year ahead it knows the plan, and can project it from the year just
     # ended. That is a projection, labelled so, never the year's actual figures (the appraisal is as of then).
     previous = fiscal.previous_fy(fy)
-    monthly = run("monthly_totals", fys=[previous, fy], metrics=["visits"], borough=None)
     totals = monthly.groupby("fy")["value"].agg(["sum", "count"])
     if fy in totals.index and previous in totals.index and totals.at[fy, "count"] == totals.at[previous, "count"]:
         change = totals.at[fy, "sum"] / totals.at[previous, "sum"] - 1

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import pandas as pd
+
 from libstats import catalogue, charts, metrics, overview
 from libstats import provenance as prov
 from libstats.parts import Chart, Run, Tile
@@ -44,6 +46,7 @@ def headlines(run: Run, fy: str, previous_fy: str, borough: str | None, months: 
 class MonthByMonth:
     chart: Chart
     note: str                   # where the charted months come from
+    monthly: pd.DataFrame       # the figures charted (monthly_totals of both years), as the appraisal draws them
 
 
 def month_by_month(run: Run, code: str, fy: str, previous_fy: str, borough: str | None, scope: str,
@@ -58,4 +61,4 @@ def month_by_month(run: Run, code: str, fy: str, previous_fy: str, borough: str 
                                numbered[numbered["date_precision"] != "year"])
     return MonthByMonth(Chart("overview_chart", figure, overview.chart_summary(measure, monthly, fy, scope),
                               overview.monthly_table(monthly, fy, previous_fy)),
-                        overview.monthly_provenance_note(monthly, [fy, previous_fy]))
+                        overview.monthly_provenance_note(monthly, [fy, previous_fy]), monthly)
