@@ -61,20 +61,6 @@ def _measures(run: Run) -> dict[str, catalogue.Measure]:
     return catalogue.measures(run("metric_catalogue"))
 
 
-def _compare(run: Run, measure: catalogue.Measure, fy: str, previous_fy: str, borough: str | None):
-    months = list(run("months_in_year", fy=fy, borough=borough)["month_number"])
-    if not months:
-        return None, months
-    per_branch = run("branch_year_totals", fys=[previous_fy, fy], metrics=measure.metrics, borough=borough, months=months)
-    per_branch = yoy.merged_units(per_branch, run("branches"), (previous_fy, fy))
-    counted = per_branch[per_branch["metric"].isin(measure.numerator)]
-    included, excluded = yoy.like_for_like(counted.groupby(["branch", "fy"], as_index=False)["months"].max(),
-                                           run("branches"), fy, previous_fy, len(months))
-    scope_totals = run("year_totals", fys=[previous_fy, fy], metrics=measure.metrics, borough=borough, months=months)
-    return yoy.compare(per_branch, measure, fy, previous_fy, included, excluded,
-                       prov.combine(*scope_totals["provenance"])), months
-
-
 def _pct(change: float | None) -> str:
     return "—" if change is None else formats.percent(change, 1, sign=True)
 
@@ -227,17 +213,19 @@ def what_happened(fy: str, events: pd.DataFrame, estimates: list) -> Section:
     return section
 
 
-def performance(run: Run, fy: str, previous_fy: str) -> Section:
-    """The biggest movers up and down, like for like, with the reason the events table gives."""
+def performance(run: Run, fy: str, previous_fy: str, comparison: yoy.Comparison | None,
+                branches: tuple[pd.DataFrame, str, Chart | None] | None) -> Section:
+    """The biggest movers up and down, like for like, with the reason the events table gives.
+
+    comparison: the whole service's visits like for like (the Year on year page's summary); branches: that
+    page's Branches content for it (the ranking of every branch, its value format, the drivers chart).
+    """
     section = Section("performance", SECTIONS["performance"])
     measure = _measures(run)["visits"]
-    comparison, months = _compare(run, measure, fy, previous_fy, None)
-    if comparison is None:
+    if comparison is None or branches is None:
         return section
-    per_branch = run("branch_year_totals", fys=[previous_fy, fy], metrics=["visits"], borough=None, months=months)
-    branches = run("branches")
-    table = yoy.branch_table(per_branch, measure, fy, previous_fy, dict(zip(branches["branch"], branches["borough"])), {})
-    table = table[table["Branch"].isin(comparison.included)].dropna(subset=["Change (%)"])
+    ranking, _, drivers = branches
+    table = ranking[ranking["Branch"].isin(comparison.included)].dropna(subset=["Change (%)"])
     events = run("events_all", borough=None)
     reasons = {}
     for e in events.itertuples():
@@ -275,10 +263,8 @@ def performance(run: Run, fy: str, previous_fy: str) -> Section:
         section.sentences.append(left_out)
         if len(left_out) > 400:          # the branches' notes run long: a projector leaves them to the speaker
             section.notes.append(left_out)
-    movers = yoy.drivers(yoy.branch_table(per_branch, measure, fy, previous_fy,
-                                          dict(zip(branches["branch"], branches["borough"])), {}),
-                         comparison.included).head(12)          # the twelve that moved most, for one screen
-    if not movers.empty:
+    if drivers is not None:
+        movers = drivers.table.head(12)          # the twelve that moved most, for one screen
         section.charts.append(Chart("performance_drivers",
                                charts.diverging_bars(movers, yoy.drivers_title(movers, measure, previous_fy), "visits"),
                                yoy.drivers_summary(movers, measure, previous_fy), movers))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from libstats import appraisal, fiscal, formats, shared_service
+from libstats import appraisal, catalogue, fiscal, formats, shared_service
 from libstats import provenance as prov
 from libstats.appraisal import SECTIONS, Appraisal, Section
 from libstats.content import overview as overview_page
@@ -45,6 +45,13 @@ def what_happened(run: Run, fy: str) -> Section:
     events = run("events_in_year", fy=fy, borough=None)
     estimates = [priorities_page.analyse(run, event.event_id, "visits").result for event in events.itertuples()]
     return appraisal.what_happened(fy, events, estimates)
+
+
+def performance(run: Run, fy: str, previous_fy: str) -> Section:
+    """The biggest movers in visits: the Year on year page's like-for-like comparison and its Branches tab."""
+    compared = yoy_page.summary(run, "visits", fy, previous_fy, None, catalogue.WHOLE_SERVICE, (), True)
+    branches = yoy_page.branches(run, "visits", fy, previous_fy, None, (), True)
+    return appraisal.performance(run, fy, previous_fy, compared.comparison, branches)
 
 
 def next_year(run: Run, fy: str) -> Section:
@@ -109,7 +116,7 @@ def section(run: Run, fy: str, key: str) -> Section:
         return what_happened(run, fy)
     if key == "next_year":
         return next_year(run, fy)
-    return {"performance": appraisal.performance, "value_for_money": value_for_money}[key](run, fy, previous_fy)
+    return {"performance": performance, "value_for_money": value_for_money}[key](run, fy, previous_fy)
 
 
 def build(run: Run, fy: str) -> Appraisal:
@@ -117,6 +124,6 @@ def build(run: Run, fy: str) -> Appraisal:
     run = appraisal.known_by(run, fy)
     previous_fy = fiscal.previous_fy(fy)
     first, numbers = summary(run, fy, previous_fy)
-    sections = [first, what_happened(run, fy), appraisal.performance(run, fy, previous_fy),
+    sections = [first, what_happened(run, fy), performance(run, fy, previous_fy),
                 value_for_money(run, fy, previous_fy), next_year(run, fy)]
     return Appraisal(fy, previous_fy, sections, numbers)
