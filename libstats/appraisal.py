@@ -1,9 +1,11 @@
 """The annual appraisal for the board: its sections, what four of them say, the as-of rule, and the head of
 service's commentary and targets. No Streamlit.
 
-libstats/content/appraisal.py puts the year together (build, section), taking value for money from the Value
-for money page's content. Everything is computed through a `run(query_name, **params) -> DataFrame` callable,
-so the page (cached queries) and the board pack (a plain Database) say exactly the same thing.
+libstats/content/appraisal.py puts the year together (build, section) from the pages' content (Year on year,
+the Overview, Priorities, Value for money), computed with known_by's run; the functions here word it, and run
+the few queries for what no page shows (the year's own provenance, active borrowers, published pairs, the
+reasons on record, next year's targets), so the page (cached queries) and the board pack (a plain Database)
+say exactly the same thing.
 """
 from __future__ import annotations
 
