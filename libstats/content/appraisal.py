@@ -56,7 +56,7 @@ def performance(run: Run, fy: str, previous_fy: str) -> Section:
 
 def next_year(run: Run, fy: str) -> Section:
     """The targets for the year ahead, and its projection from the Overview's visits month by month."""
-    return appraisal.next_year(run, fy, _visits_by_month(run, fy, fiscal.previous_fy(fy)).monthly)
+    return appraisal.next_year(run, fy, overview_page.monthly_figures(run, "visits", fy, fiscal.previous_fy(fy), None))
 
 
 def value_for_money(run: Run, fy: str, previous_fy: str) -> Section:
