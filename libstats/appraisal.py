@@ -1,9 +1,11 @@
 """The annual appraisal for the board: its sections, what four of them say, the as-of rule, and the head of
 service's commentary and targets. No Streamlit.
 
-libstats/content/appraisal.py puts the year together (build, section), taking value for money from the Value
-for money page's content. Everything is computed through a `run(query_name, **params) -> DataFrame` callable,
-so the page (cached queries) and the board pack (a plain Database) say exactly the same thing.
+libstats/content/appraisal.py puts the year together (build, section) from the pages' content (Year on year,
+the Overview, Priorities, Value for money), computed with known_by's run; the functions here word it, and run
+the few queries for what no page shows (the year's own provenance, active borrowers, published pairs, the
+reasons on record, next year's targets), so the page (cached queries) and the board pack (a plain Database)
+say exactly the same thing.
 """
 from __future__ import annotations
 
@@ -13,7 +15,6 @@ import pandas as pd
 
 from libstats import catalogue, charts, fiscal, formats, overview, priorities, shared_service, yoy
 from libstats import provenance as prov
-from libstats import targets as target_rules
 from libstats.parts import Chart, Run, Table
 
 SECTIONS = {
@@ -62,20 +63,6 @@ def _measures(run: Run) -> dict[str, catalogue.Measure]:
     return catalogue.measures(run("metric_catalogue"))
 
 
-def _compare(run: Run, measure: catalogue.Measure, fy: str, previous_fy: str, borough: str | None):
-    months = list(run("months_in_year", fy=fy, borough=borough)["month_number"])
-    if not months:
-        return None, months
-    per_branch = run("branch_year_totals", fys=[previous_fy, fy], metrics=measure.metrics, borough=borough, months=months)
-    per_branch = yoy.merged_units(per_branch, run("branches"), (previous_fy, fy))
-    counted = per_branch[per_branch["metric"].isin(measure.numerator)]
-    included, excluded = yoy.like_for_like(counted.groupby(["branch", "fy"], as_index=False)["months"].max(),
-                                           run("branches"), fy, previous_fy, len(months))
-    scope_totals = run("year_totals", fys=[previous_fy, fy], metrics=measure.metrics, borough=borough, months=months)
-    return yoy.compare(per_branch, measure, fy, previous_fy, included, excluded,
-                       prov.combine(*scope_totals["provenance"])), months
-
-
 def _pct(change: float | None) -> str:
     return "—" if change is None else formats.percent(change, 1, sign=True)
 
@@ -121,8 +108,13 @@ def published_pairs(run: Run, fy: str, previous_fy: str, borough: str | None) ->
     return out
 
 
-def summary(run: Run, fy: str, previous_fy: str) -> tuple[Section, dict[str, str]]:
-    """Headline figures for the service and each borough: change as reported and like for like, target, nation."""
+def summary(run: Run, fy: str, previous_fy: str, compared: dict, month_by_month) -> tuple[Section, dict[str, str]]:
+    """Headline figures for the service and each borough: change as reported and like for like, target, nation.
+
+    compared: the Year on year page's summary (content/year_on_year.py) of each (scope, measure code), whose
+    comparison, months and target status the rows word; month_by_month: the Overview's whole-service visits
+    (content/overview.py), whose figures the chart draws under the appraisal's own title.
+    """
     measures = _measures(run)
     section = Section("summary", SECTIONS["summary"])
     rows, room, numbers, caveats = [], [], {}, []
@@ -131,14 +123,12 @@ def summary(run: Run, fy: str, previous_fy: str) -> tuple[Section, dict[str, str
     uk_provenance = {national[y][1] for y in (fy, previous_fy) if y in national}
     for scope, borough in SCOPES:
         for code in ("visits", "book_issues"):
-            m = measures[code]
-            comparison, months = _compare(run, m, fy, previous_fy, borough)
+            m, page = measures[code], compared[(scope, code)]
+            comparison, status = page.comparison, page.target
             if comparison is None:
                 continue
-            target = run("targets_for", metric=code, scope=catalogue.stored_scope(borough))
-            totals = run("year_totals", fys=[fy], metrics=m.metrics, borough=borough, months=months)
+            totals = run("year_totals", fys=[fy], metrics=m.metrics, borough=borough, months=list(page.months))
             provenance = prov.combine(*totals["provenance"])
-            status = target_rules.target_status(target, fy, comparison.reported[0], m)
             lfl = comparison.like_for_like_provenance
             rows.append({
                 "Scope": scope, "Measure": m.label, fy: _marked(m.value_text(comparison.reported[0]), provenance),
@@ -196,29 +186,26 @@ def summary(run: Run, fy: str, previous_fy: str) -> tuple[Section, dict[str, str
         legend = "In the tables, ◐ marks a figure with a modelled part and ◆ a modelled one; a figure without a mark is published."
         section.sentences.append(legend)
         section.notes.append(legend)
-    monthly = run("monthly_totals", fys=[previous_fy, fy], metrics=["visits"], borough=None)
     title = f"Visits month by month, {fy} against {previous_fy}: whole service"
-    key_number = section.sentences[0] if section.sentences else overview.chart_summary(
-        catalogue.measure("visits"), monthly, fy, "The whole service")
-    section.charts.append(Chart("summary_visits", charts.fy_overlay(monthly, fy, previous_fy, "Visits", "visits", title),
-                           key_number, overview.monthly_table(monthly, fy, previous_fy)))
+    key_number = section.sentences[0] if section.sentences else month_by_month.chart.summary
+    section.charts.append(Chart("summary_visits", charts.fy_overlay(month_by_month.monthly, fy, previous_fy, "Visits",
+                                                                    "visits", title),
+                                key_number, month_by_month.chart.table))
     return section, numbers
 
 
-def what_happened(run: Run, fy: str) -> Section:
-    """The year's events, and the before-and-after figures for each change at a branch or borough."""
+def what_happened(fy: str, events: pd.DataFrame, estimates: list) -> Section:
+    """The year's events, and the before-and-after figures for each change at a branch or borough.
+
+    events: the year's (events_in_year); estimates: the Priorities page's estimate of visits for each, in order
+    (a priorities.Estimate, or the Refusal that says why there is none).
+    """
     section = Section("what_happened", SECTIONS["what_happened"])
-    events = run("events_in_year", fy=fy, borough=None)
     if events.empty:
         section.sentences.append(f"No events are recorded for {fy}.")
         return section
     section.tables.append(Table(f"Events of {fy}", overview.events_table(events)))
-    every = run("events_all", borough=None)
-    for listed in events.itertuples():
-        event = next(every[every["event_id"] == listed.event_id].itertuples())
-        panel = None if event.borough == "Both boroughs" else run("monthly_by_branch", metrics=["visits"],
-                                                                  borough=event.borough)
-        result = priorities.estimate(event, panel, every, "Visits", "visits")
+    for event, result in zip(events.itertuples(), estimates):
         if isinstance(result, priorities.Refusal):
             section.sentences.append(result.sentence())
         else:
@@ -228,17 +215,19 @@ def what_happened(run: Run, fy: str) -> Section:
     return section
 
 
-def performance(run: Run, fy: str, previous_fy: str) -> Section:
-    """The biggest movers up and down, like for like, with the reason the events table gives."""
+def performance(run: Run, fy: str, previous_fy: str, comparison: yoy.Comparison | None,
+                branches: tuple[pd.DataFrame, str, Chart | None] | None) -> Section:
+    """The biggest movers up and down, like for like, with the reason the events table gives.
+
+    comparison: the whole service's visits like for like (the Year on year page's summary); branches: that
+    page's Branches content for it (the ranking of every branch, its value format, the drivers chart).
+    """
     section = Section("performance", SECTIONS["performance"])
     measure = _measures(run)["visits"]
-    comparison, months = _compare(run, measure, fy, previous_fy, None)
-    if comparison is None:
+    if comparison is None or branches is None:
         return section
-    per_branch = run("branch_year_totals", fys=[previous_fy, fy], metrics=["visits"], borough=None, months=months)
-    branches = run("branches")
-    table = yoy.branch_table(per_branch, measure, fy, previous_fy, dict(zip(branches["branch"], branches["borough"])), {})
-    table = table[table["Branch"].isin(comparison.included)].dropna(subset=["Change (%)"])
+    ranking, _, drivers = branches
+    table = ranking[ranking["Branch"].isin(comparison.included)].dropna(subset=["Change (%)"])
     events = run("events_all", borough=None)
     reasons = {}
     for e in events.itertuples():
@@ -276,18 +265,19 @@ def performance(run: Run, fy: str, previous_fy: str) -> Section:
         section.sentences.append(left_out)
         if len(left_out) > 400:          # the branches' notes run long: a projector leaves them to the speaker
             section.notes.append(left_out)
-    movers = yoy.drivers(yoy.branch_table(per_branch, measure, fy, previous_fy,
-                                          dict(zip(branches["branch"], branches["borough"])), {}),
-                         comparison.included).head(12)          # the twelve that moved most, for one screen
-    if not movers.empty:
+    if drivers is not None:
+        movers = drivers.table.head(12)          # the twelve that moved most, for one screen
         section.charts.append(Chart("performance_drivers",
                                charts.diverging_bars(movers, yoy.drivers_title(movers, measure, previous_fy), "visits"),
                                yoy.drivers_summary(movers, measure, previous_fy), movers))
     return section
 
 
-def next_year(run: Run, fy: str) -> Section:
-    """The targets set for the coming year and where the year in progress is heading."""
+def next_year(run: Run, fy: str, monthly: pd.DataFrame) -> Section:
+    """The targets set for the coming year and where the year in progress is heading.
+
+    monthly: the visits the Overview charts month by month for the whole service, fy and the year before it.
+    """
     upcoming = fiscal.next_fy(fy)
     section = Section("next_year", SECTIONS["next_year"])
     targets = []
@@ -314,7 +304,6 @@ def next_year(run: Run, fy: str) -> Section:
     # The board meets in June: of the year ahead it knows the plan, and can project it from the year just
     # ended. That is a projection, labelled so, never the year's actual figures (the appraisal is as of then).
     previous = fiscal.previous_fy(fy)
-    monthly = run("monthly_totals", fys=[previous, fy], metrics=["visits"], borough=None)
     totals = monthly.groupby("fy")["value"].agg(["sum", "count"])
     if fy in totals.index and previous in totals.index and totals.at[fy, "count"] == totals.at[previous, "count"]:
         change = totals.at[fy, "sum"] / totals.at[previous, "sum"] - 1

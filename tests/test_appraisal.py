@@ -325,3 +325,36 @@ def test_the_vendored_plotly_bundle_is_plotly_pys_own_version():
     from plotly.offline import get_plotlyjs_version
     header = report.PLOTLY_BASIC.read_text(encoding="utf-8")[:200]
     assert f"plotly.js (basic - minified) v{get_plotlyjs_version()}" in header, "run `make vendor-plotly`"
+
+
+@pytest.fixture(scope="module")
+def fixture_copy(fixture_db, tmp_path_factory):
+    path = tmp_path_factory.mktemp("appraisal_fixture") / "fixture.duckdb"
+    shutil.copy(fixture_db, path)
+    database = db.Database(path, read_only=True)
+    yield database
+    database.close()
+
+
+@pytest.mark.parametrize("which, fy", [("fixture", "2015-16"), ("seed", "2014-15")])
+def test_the_appraisal_says_what_the_year_on_year_page_says(request, which, fy):
+    """Issue 14: the appraisal composes the pages' content, so it cannot drift from them. Its headline changes
+    like for like are the Year on year page's tiles, and its drivers chart the page's drivers (the twelve
+    biggest). 2014-15 in the seed has a merged unit, Penge (with Anerley), which both must count."""
+    from libstats import catalogue, fiscal
+    from libstats.content import year_on_year as yoy_page
+    database = request.getfixturevalue("fixture_copy" if which == "fixture" else "seed_copy")
+    previous = fiscal.previous_fy(fy)
+    headline = content.section(database.run, fy, "summary").tables[0].frame
+    for scope, borough in appraisal.SCOPES:
+        for code, label in (("visits", "Visits"), ("book_issues", "Book issues")):
+            page = yoy_page.summary(database.run, code, fy, previous, borough, scope, (), True)
+            tile = next(t for t in page.tiles if t.label == f"Like for like, {fy}")
+            row = headline[(headline["Scope"] == scope) & (headline["Measure"] == label)].iloc[0]
+            assert row["Change like for like"].split("\u00a0")[0] == tile.delta.removesuffix(f" on {previous}"), \
+                (scope, code)
+    chart = next(c for c in content.section(database.run, fy, "performance").charts if c.key == "performance_drivers")
+    _, _, drivers = yoy_page.branches(database.run, "visits", fy, previous, None, (), True)
+    assert chart.table.to_dict("records") == drivers.table.head(12).to_dict("records")
+    assert which == "fixture" or "Penge (with Anerley)" in set(drivers.table["Branch"])
+    assert catalogue.WHOLE_SERVICE in set(headline["Scope"])

@@ -1,18 +1,62 @@
 """The Annual appraisal page and the board pack: every section of a year, as of the end of it.
 
-The value-for-money section is the Value for money page's content for the year (content/value_for_money.py:
-the same table of figures and the same cost-per-visit chart), cut to what was known when the year ended;
-the other sections are worded in libstats/appraisal.py.
+Where a section shows what a page shows, it is that page's content for the year, computed with the appraisal's
+run (known_by's, so it ends with the year): the headline comparisons are the Year on year page's summary of each
+scope (content/year_on_year.py), the visits month by month the Overview's (content/overview.py), each event's
+before-and-after estimate the Priorities page's (content/priorities.py), value for money the Value for money
+page's (content/value_for_money.py). libstats/appraisal.py words them, and says what no page does.
 """
 from __future__ import annotations
 
 import pandas as pd
 
-from libstats import appraisal, fiscal, formats, shared_service
+from libstats import appraisal, catalogue, fiscal, formats, shared_service
 from libstats import provenance as prov
 from libstats.appraisal import SECTIONS, Appraisal, Section
+from libstats.content import overview as overview_page
+from libstats.content import priorities as priorities_page
 from libstats.content import value_for_money as vfm_page
+from libstats.content import year_on_year as yoy_page
 from libstats.parts import Chart, Run, Table
+
+HEADLINE_MEASURES = ("visits", "book_issues")
+
+
+def _compared(run: Run, fy: str, previous_fy: str) -> dict:
+    """The Year on year page's summary of each headline measure for each scope, like for like on."""
+    return {(scope, code): yoy_page.summary(run, code, fy, previous_fy, borough, scope, (), True)
+            for scope, borough in appraisal.SCOPES for code in HEADLINE_MEASURES}
+
+
+def _visits_by_month(run: Run, fy: str, previous_fy: str) -> overview_page.MonthByMonth:
+    """The Overview's month-by-month visits for the whole service (its chart summary names the scope as the
+    appraisal does)."""
+    months = tuple(run("months_in_year", fy=fy, borough=None)["month_number"])
+    return overview_page.month_by_month(run, "visits", fy, previous_fy, None, "The whole service", months)
+
+
+def summary(run: Run, fy: str, previous_fy: str) -> tuple[Section, dict[str, str]]:
+    """The headline figures (the Year on year page's comparisons) and the Overview's visits month by month."""
+    return appraisal.summary(run, fy, previous_fy, _compared(run, fy, previous_fy), _visits_by_month(run, fy, previous_fy))
+
+
+def what_happened(run: Run, fy: str) -> Section:
+    """The year's events, each with the Priorities page's before-and-after estimate of visits."""
+    events = run("events_in_year", fy=fy, borough=None)
+    estimates = [priorities_page.analyse(run, event.event_id, "visits").result for event in events.itertuples()]
+    return appraisal.what_happened(fy, events, estimates)
+
+
+def performance(run: Run, fy: str, previous_fy: str) -> Section:
+    """The biggest movers in visits: the Year on year page's like-for-like comparison and its Branches tab."""
+    compared = yoy_page.summary(run, "visits", fy, previous_fy, None, catalogue.WHOLE_SERVICE, (), True)
+    branches = yoy_page.branches(run, "visits", fy, previous_fy, None, (), True)
+    return appraisal.performance(run, fy, previous_fy, compared.comparison, branches)
+
+
+def next_year(run: Run, fy: str) -> Section:
+    """The targets for the year ahead, and its projection from the Overview's visits month by month."""
+    return appraisal.next_year(run, fy, overview_page.monthly_figures(run, "visits", fy, fiscal.previous_fy(fy), None))
 
 
 def value_for_money(run: Run, fy: str, previous_fy: str) -> Section:
@@ -67,19 +111,19 @@ def section(run: Run, fy: str, key: str) -> Section:
     run = appraisal.known_by(run, fy)
     previous_fy = fiscal.previous_fy(fy)
     if key == "summary":
-        return appraisal.summary(run, fy, previous_fy)[0]
+        return summary(run, fy, previous_fy)[0]
     if key == "what_happened":
-        return appraisal.what_happened(run, fy)
+        return what_happened(run, fy)
     if key == "next_year":
-        return appraisal.next_year(run, fy)
-    return {"performance": appraisal.performance, "value_for_money": value_for_money}[key](run, fy, previous_fy)
+        return next_year(run, fy)
+    return {"performance": performance, "value_for_money": value_for_money}[key](run, fy, previous_fy)
 
 
 def build(run: Run, fy: str) -> Appraisal:
     """Every section of the appraisal of one financial year, from what was known at the end of it."""
     run = appraisal.known_by(run, fy)
     previous_fy = fiscal.previous_fy(fy)
-    first, numbers = appraisal.summary(run, fy, previous_fy)
-    sections = [first, appraisal.what_happened(run, fy), appraisal.performance(run, fy, previous_fy),
-                value_for_money(run, fy, previous_fy), appraisal.next_year(run, fy)]
+    first, numbers = summary(run, fy, previous_fy)
+    sections = [first, what_happened(run, fy), performance(run, fy, previous_fy),
+                value_for_money(run, fy, previous_fy), next_year(run, fy)]
     return Appraisal(fy, previous_fy, sections, numbers)

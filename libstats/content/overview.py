@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import pandas as pd
+
 from libstats import catalogue, charts, metrics, overview
 from libstats import provenance as prov
 from libstats.parts import Chart, Run, Tile
@@ -44,13 +46,20 @@ def headlines(run: Run, fy: str, previous_fy: str, borough: str | None, months: 
 class MonthByMonth:
     chart: Chart
     note: str                   # where the charted months come from
+    monthly: pd.DataFrame       # the figures charted (monthly_totals of both years), as the appraisal draws them
+
+
+def monthly_figures(run: Run, code: str, fy: str, previous_fy: str, borough: str | None) -> pd.DataFrame:
+    """The figures month_by_month charts: the measure's monthly totals in both years (for the appraisal's
+    projection, which needs them and not the chart)."""
+    return run("monthly_totals", fys=[previous_fy, fy], metrics=list(catalogue.measure(code).metrics), borough=borough)
 
 
 def month_by_month(run: Run, code: str, fy: str, previous_fy: str, borough: str | None, scope: str,
                    months: tuple[int, ...]) -> MonthByMonth:
     """The Overview's chart of one measure (overview.MONTHLY) against the year before, and its provenance note."""
     measure = catalogue.measure(code)
-    monthly = run("monthly_totals", fys=[previous_fy, fy], metrics=list(measure.metrics), borough=borough)
+    monthly = monthly_figures(run, code, fy, previous_fy, borough)
     events = run("events_in_year", fy=fy, borough=borough)
     numbered = events.assign(number=range(1, len(events) + 1))
     title, _, _ = overview.chart_title(measure, monthly, fy, previous_fy, list(months))
@@ -58,4 +67,4 @@ def month_by_month(run: Run, code: str, fy: str, previous_fy: str, borough: str 
                                numbered[numbered["date_precision"] != "year"])
     return MonthByMonth(Chart("overview_chart", figure, overview.chart_summary(measure, monthly, fy, scope),
                               overview.monthly_table(monthly, fy, previous_fy)),
-                        overview.monthly_provenance_note(monthly, [fy, previous_fy]))
+                        overview.monthly_provenance_note(monthly, [fy, previous_fy]), monthly)

@@ -31,6 +31,10 @@ class Summary:
     target_tile: Tile | None = None
     excluded: pd.DataFrame | None = None
     trend: Chart | None = None           # annual measures: the only chart
+    # What the tiles say, as figures (monthly measures): the appraisal's headline table words these.
+    comparison: yoy.Comparison | None = None
+    months: tuple[int, ...] = ()         # the months of the year compared (calendar 1-12)
+    target: target_rules.TargetStatus | None = None
 
 
 @dataclass(frozen=True)
@@ -113,7 +117,8 @@ def summary(run: Run, measure_code: str, fy: str, previous_fy: str, borough: str
         yoy.headline(measure, comparison, scope_name, like_for_like),
         part_year=(f"{fy} is a part year: year to date ({months} months) against the same months of "
                    f"{previous_fy}." if months < 12 else None),
-        tiles=tuple(tiles), target_tile=target_tile, excluded=compared.excluded)
+        tiles=tuple(tiles), target_tile=target_tile, excluded=compared.excluded,
+        comparison=comparison, months=tuple(compared.months), target=status)
 
 
 def monthly(run: Run, measure_code: str, fy: str, previous_fy: str, borough: str | None, scope: str,
