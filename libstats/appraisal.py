@@ -399,7 +399,7 @@ def save_targets(database, fy: str, targets: pd.DataFrame, actor) -> int:
         for r in rows:
             tx.run("insert_target", **r, note=f"Set by {identity.name}")
         auth.audit(tx, identity.name, "targets", f"{fy}: {len(rows)} targets set: " + "; ".join(
-            f"{r['metric']} {r['scope']} {r['value']:,g}" for r in rows), getattr(actor, "address", None))
+            f"{r['metric']} {r['scope']} {formats.compact(r['value'], 6)}" for r in rows), getattr(actor, "address", None))
     return len(rows)
 
 

@@ -58,10 +58,11 @@ def number(value: float, digits: int = 0, sign: bool = False, grouping: bool = T
     return ("+" + text) if sign and not text.startswith("-") else text
 
 
-def compact(value: float) -> str:
-    """A figure quoted back as entered: 1,234, 1,234.5 or 0.25 (two places at most, no trailing zeros, no
-    point for a whole number). The import checks and the change list write a stored figure this way."""
-    text = number(value, 2)
+def compact(value: float, digits: int = 2) -> str:
+    """A figure quoted back as entered: 1,234, 1,234.5 or 0.25 (digits places at most, no trailing zeros, no
+    point for a whole number). The import checks and the change list write a stored figure this way; the audit
+    trail keeps six places (a PC utilisation target is a share, 0.655)."""
+    text = number(value, digits)
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 

@@ -131,9 +131,6 @@ ROOT = Path(__file__).resolve().parent.parent
 ALLOWED = {
     # A financial year's label, "2015-16": a name, not a figure; the one place it is written (periods uses it).
     ("libstats/fiscal.py", "fy_label"),
-    # Being rewritten by another change (targets and their audit text, `{r['value']:,g}` in save_targets):
-    # take this line out when that change is merged and the file goes through formats like the rest.
-    ("libstats/appraisal.py", None),
     # Not figures for a reader: a spreadsheet cell read as the text the importer parses (15 significant digits,
     # as Excel holds a number), and a CSS escape's hex code point.
     ("libstats/importer/reading.py", "_cell_text"),
@@ -213,3 +210,9 @@ def test_every_number_goes_through_the_formats_module():
             if (relative, function) not in ALLOWED:
                 found.append(f"{relative}:{line} ({function or 'module'}): {what}")
     assert not found, "numbers formatted outside libstats/formats.py:\n" + "\n".join(found)
+
+
+def test_the_audit_trail_writes_a_target_as_set():
+    """save_targets' audit text: a share keeps its places and a large target its digits (`:,g` wrote 1.25e+06)."""
+    assert formats.compact(0.655, 6) == "0.655" and formats.compact(1_250_000.0, 6) == "1,250,000"
+    assert formats.compact(17_500.0, 6) == "17,500"
