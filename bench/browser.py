@@ -162,6 +162,8 @@ def control_change(page, spec: PageSpec, texts: list[str], reps: int, warmup: in
         page.get_by_role("tab", name=spec.tab).click()
         page.wait_for_timeout(300)
         _wait_ready(page, charted)
+    opened = _control(page, spec).locator("input").input_value()
+    page.evaluate(f"window.__opened = {opened!r}")      # for seen_change: the value the page opened on
     # every change is to a new value, so a slow warm-up change is as good a figure as the next one
     return series(lambda i: _change(page, spec, texts[i]), reps, warmup, budget, keep_warmup=True)
 
@@ -216,12 +218,13 @@ def measure_app(browser, app: Path, env: dict[str, str], specs: list[PageSpec], 
                 try:
                     out["first"], out["chart"], page, out["notes"]["first"] = first_chart(
                         context, page_url(base, spec), reps, 0, budget)
-                    opened = _control(page, spec).locator("input").input_value().split(" (")[0]
                     out["change"], out["notes"]["change"] = control_change(
                         page, spec, texts[spec.control], reps, warmup, budget, out["chart"])
                     # the value the page opened on and the first new one are both in the caches now
-                    out["seen"], out["notes"]["seen"] = seen_change(
-                        page, spec, [opened, texts[spec.control][0]], reps, budget)
+                    # (a control that opened empty, the Priorities' event, has only the values chosen since)
+                    changed = texts[spec.control][:len(out["change"]) + (0 if out["notes"]["change"] else warmup)]
+                    seen = [t for t in dict.fromkeys([page.evaluate("window.__opened").split(" (")[0], *changed]) if t]
+                    out["seen"], out["notes"]["seen"] = seen_change(page, spec, seen[-2:], reps, budget)
                 except Exception as exc:  # the table shows the failure; the run goes on
                     out["error"] = f"{type(exc).__name__}: {str(exc).splitlines()[0]}"
                     traceback.print_exc()

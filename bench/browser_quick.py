@@ -2,7 +2,7 @@
 
     python bench/browser_quick.py [PAGE ...] [--reps N] [--db PATH]
 
-Prints the floor's and each page's first-chart and control-change seconds (medians) and their ratios:
+Prints the floor's and each page's first-chart, control-change and seen-value seconds (medians) and their ratios:
 for checking a change to one page in a minute, before running `make bench`.
 """
 from __future__ import annotations
@@ -41,13 +41,14 @@ def main() -> None:
         finally:
             chromium.close()
     ff, fc = statistics.median(floor["first"]), statistics.median(floor["change"])
-    print(f"{'floor':16s} first {ff:5.2f} s   change {fc:5.2f} s")
+    print(f"{'floor':16s} first {ff:5.2f} s   change {fc:5.2f} s   seen {statistics.median(floor['seen']):5.2f} s")
     for name, out in ours.items():
         if out.get("error"):
             print(f"{name:16s} {out['error']}")
             continue
-        first, change = statistics.median(out["first"]), statistics.median(out["change"])
-        print(f"{name:16s} first {first:5.2f} s ({first / ff:4.2f}×)   change {change:5.2f} s ({change / fc:4.2f}×)")
+        first, change, seen = (statistics.median(out[k]) for k in ("first", "change", "seen"))
+        print(f"{name:16s} first {first:5.2f} s ({first / ff:4.2f}×)   change {change:5.2f} s ({change / fc:4.2f}×)"
+              f"   seen {seen:5.2f} s ({seen / fc:4.2f}×)")
 
 
 if __name__ == "__main__":

@@ -51,10 +51,17 @@ YEAR_CONTROL = dict(control="fy", kind="selectbox", label="Financial year", side
 PAGE_ENTRY = re.compile(r'st\.Page\(\s*"(pages/([a-z_]+)\.py)"([^)]*)\)')
 
 
+# Pages with no figure to time: the audit trail needs a signed-in head of service or administrator, and the
+# sign-in page is a form.
+NOT_TIMED = {"audit", "sign_in"}
+
+
 def discover_pages() -> tuple[PageSpec, ...]:
-    """Every page dashboard.py lists, in its order, with the URL a link to it uses (the default page: /)."""
+    """Every page dashboard.py lists (but NOT_TIMED), in its order, with the URL a link to it uses (the default page: /)."""
     pages = []
     for file, name, rest in PAGE_ENTRY.findall(DASHBOARD.read_text(encoding="utf-8")):
+        if name in NOT_TIMED:
+            continue
         url = re.search(r'url_path="([^"]*)"', rest)
         default = re.search(r"default=True", rest)
         url_path = "" if default else (url.group(1) if url else name)
@@ -78,8 +85,6 @@ def control_values(db_path: Path) -> dict[str, list[tuple[object, str]]]:
     """
     import duckdb
 
-    from libstats.overview import event_when
-
     con = duckdb.connect(str(db_path), read_only=True)
     try:
         years = [r[0] for r in con.execute(
@@ -89,13 +94,21 @@ def control_values(db_path: Path) -> dict[str, list[tuple[object, str]]]:
         branches = con.execute(
             "select branch, borough from branch where borough in ('Bexley', 'Bromley') "
             "and branch_type <> 'digital' and short_name not like 'Central%' order by borough, branch").fetchall()
-        events = con.execute(
-            "select event_id, event_date, date_precision, borough, branch, title from event "
-            "where borough is not null order by event_date, event_id").fetchall()
     finally:
         con.close()
+    # The Priorities page offers the events a before-and-after estimate applies to, as it labels them, and opens
+    # on the first.
+    from libstats.content import priorities
+    from libstats.db import Database
+    database = Database(db_path, read_only=True)
+    try:
+        usable = priorities.event_choices(database.run)[0]
+        every = database.run("events_all", borough=None)
+    finally:
+        database.close()
+    by_id = {int(e.event_id): e for e in every.itertuples()}
     measures = [(m, "Book issues" if m == "book_issues" else labels[m]) for m in MEASURE_CHOICES]
-    event_choices = [(int(e[0]), f"{event_when(e[1], e[2])} · {e[4] or e[3]} · {e[5]}") for e in events[1:]]
+    event_choices = [(i, priorities.event_label(by_id[i])) for i in usable[1:]]
     return {
         "fy": [(y, y) for y in years if y != FY],
         "yoy_measure": measures,
