@@ -156,7 +156,7 @@ def summary(run: Run, fy: str, previous_fy: str, compared: dict, month_by_month)
             values = borrowers.set_index("fy")["value"]
             kinds = borrowers.set_index("fy")["provenance"]
             both = prov.combine(kinds.get(fy), kinds.get(previous_fy))
-            rows.append({"Scope": scope, "Measure": "Active borrowers",
+            rows.append({"Scope": scope, "Measure": catalogue.measure("active_borrowers").label,
                          fy: _marked(formats.number(values.get(fy, float('nan'))), kinds.get(fy)) if fy in values else "no figure",
                          "Change as reported": _marked(_pct(yoy.Comparison.change((values.get(fy), values.get(previous_fy)))),
                                                        both),
@@ -171,7 +171,8 @@ def summary(run: Run, fy: str, previous_fy: str, compared: dict, month_by_month)
     section.room_tables.append(Table("Headline figures (✓ published, ◐ part modelled, ◆ modelled)",
                                 room.drop(columns=["_provenance"]).rename(
                                     columns={"Change as reported": "Change", "Change like for like": "Like for like"})))
-    service_visits = table[(table["Scope"] == catalogue.WHOLE_SERVICE) & (table["Measure"] == "Visits")]
+    visits = catalogue.measure("visits")
+    service_visits = table[(table["Scope"] == catalogue.WHOLE_SERVICE) & (table["Measure"] == visits.label)]
     if len(service_visits):
         r = service_visits.iloc[0]
         uk = r["UK change"] + (" (the UK figure for a year between published ones is interpolated)"
@@ -186,10 +187,10 @@ def summary(run: Run, fy: str, previous_fy: str, compared: dict, month_by_month)
         legend = "In the tables, ◐ marks a figure with a modelled part and ◆ a modelled one; a figure without a mark is published."
         section.sentences.append(legend)
         section.notes.append(legend)
-    title = f"Visits month by month, {fy} against {previous_fy}: whole service"
+    title = f"{visits.label} month by month, {fy} against {previous_fy}: whole service"
     key_number = section.sentences[0] if section.sentences else month_by_month.chart.summary
-    section.charts.append(Chart("summary_visits", charts.fy_overlay(month_by_month.monthly, fy, previous_fy, "Visits",
-                                                                    "visits", title),
+    section.charts.append(Chart("summary_visits", charts.fy_overlay(month_by_month.monthly, fy, previous_fy, visits.label,
+                                                                    visits.unit, title),
                                 key_number, month_by_month.chart.table))
     return section, numbers
 
@@ -281,15 +282,15 @@ def next_year(run: Run, fy: str, monthly: pd.DataFrame) -> Section:
     upcoming = fiscal.next_fy(fy)
     section = Section("next_year", SECTIONS["next_year"])
     targets = []
-    for metric, label in (("visits", "Visits"), ("book_issues", "Book issues"), ("active_borrowers", "Active borrowers"),
-                          ("pc_utilisation", "PC utilisation")):
+    for metric in TARGET_CODES:
+        measure = catalogue.measure(metric)
         for scope in catalogue.STORED_SCOPES:
             rows = run("targets_for", metric=metric, scope=scope)
             rows = rows[rows["fy"] == upcoming]
             if len(rows):
                 value = float(rows.iloc[0]["value"])
-                targets.append({"Measure": label, "Scope": scope,
-                                "Target": formats.percent(value, 0) if metric == "pc_utilisation" else formats.number(value),
+                targets.append({"Measure": measure.label, "Scope": scope,
+                                "Target": formats.value(value, measure.format, digits=0),      # whole per cents
                                 "Set by": str(rows.iloc[0]["note"] or ""),
                                 "Source": prov.short(rows.iloc[0]["provenance"])})
     table = pd.DataFrame(targets, columns=["Measure", "Scope", "Target", "Set by", "Source"])
@@ -364,8 +365,10 @@ def save_commentary(database, fy: str, section: str, body: str, actor) -> None:
                    getattr(actor, "address", None))
 
 
-TARGET_METRICS = {"Visits": "visits", "Book issues": "book_issues", "Active borrowers": "active_borrowers",
-                  "PC utilisation (%)": "pc_utilisation"}
+# The measures with targets, and the targets editor's names for them (a share is entered as a percentage).
+TARGET_CODES = ("visits", "book_issues", "active_borrowers", "pc_utilisation")
+TARGET_METRICS = {catalogue.measure(code).label + (" (%)" if catalogue.measure(code).format == "percent" else ""): code
+                  for code in TARGET_CODES}
 
 
 def save_targets(database, fy: str, targets: pd.DataFrame, actor) -> int:

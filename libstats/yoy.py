@@ -39,7 +39,15 @@ def combine(frame: pd.DataFrame, measure: catalogue.Measure, by: list[str]) -> p
 
 
 def _sum_with_provenance(frame: pd.DataFrame, by: list[str]) -> pd.DataFrame:
-    """value summed per group; provenance the sorted union of the group's provenances ('modelled,published').
+    """value summed per group; provenance the sorted union of the group's provenances ('modelled,published')."""
+    work = frame[by].assign(value=frame["value"].astype(float).to_numpy())
+    out = work.groupby(by, sort=True)["value"].sum().reset_index()
+    out["provenance"] = _provenance_by(frame, by).to_numpy()
+    return out
+
+
+def _provenance_by(frame: pd.DataFrame, by: list[str], dropna: bool = True) -> pd.Series:
+    """The sorted union of each group's provenances ('modelled,published'), groups in sorted order.
 
     Each distinct provenance text is split once; each word becomes a flag column whose group maximum
     says whether any figure of the group has it (no Python per group or per row).
@@ -51,15 +59,11 @@ def _sum_with_provenance(frame: pd.DataFrame, by: list[str]) -> pd.DataFrame:
     table = np.array([[word in kinds[text] for word in words] for text in distinct], dtype=bool)
     work = pd.DataFrame(table.reshape(len(distinct), len(words))[codes], columns=words, index=frame.index)
     work[by] = frame[by]
-    work["value"] = frame["value"].astype(float).to_numpy()
-    groups = work.groupby(by, sort=True)
-    out = groups["value"].sum().reset_index()
-    has = groups[words].max()
+    has = work.groupby(by, sort=True, dropna=dropna)[words].max()
     text = pd.Series("", index=has.index, dtype=object)
     for word in words:
         text = text + np.where(has[word].to_numpy(), word + ",", "")
-    out["provenance"] = text.str.rstrip(",").to_numpy()
-    return out
+    return text.str.rstrip(",")
 
 
 def _join_provenance(a: pd.Series, b: pd.Series) -> list[str]:
@@ -126,9 +130,8 @@ def merged_units(per_branch: pd.DataFrame, branches: pd.DataFrame, fys: tuple[st
     if "months" in out:
         aggregations["months"] = "max"
     grouped = out.groupby(keys, as_index=False, dropna=False).agg(aggregations)
-    if "provenance" in out:
-        provenance = out.groupby(keys, dropna=False)["provenance"].agg(lambda p: prov.text(prov.combine(*p.dropna())))
-        grouped = grouped.merge(provenance.reset_index(), on=keys, how="left")
+    if "provenance" in out:       # groups in the same (sorted) order as grouped's
+        grouped["provenance"] = _provenance_by(out, keys, dropna=False).to_numpy()
     return grouped[list(per_branch.columns)]
 
 
