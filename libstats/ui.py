@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import re
+import threading
 
 import pandas as pd
 import streamlit as st
@@ -97,6 +99,43 @@ def computed(fn, *args):
     result without changing it.
     """
     return _computed(f"{fn.__module__}.{fn.__qualname__}", database().data_version(), args, _fn=fn)
+
+
+# Set to 0 to start nothing ahead (the tests do: each test process would otherwise work out every year's appraisal).
+PREWARM = "LIBSTATS_PREWARM"
+
+
+class _NotFromPrewarm(logging.Filter):
+    """Streamlit warns of a "missing ScriptRunContext" whenever a cache is used outside a script run: expected of
+    the prewarm thread, which draws nothing, so its warnings are dropped (any other thread's are kept)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.threadName.startswith("libstats-prewarm-")
+
+
+@st.cache_resource(show_spinner=False)
+def _prewarm(name: str, calls: tuple, _fn) -> threading.Thread:
+    logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").addFilter(_NotFromPrewarm())
+
+    def work() -> None:
+        for args in calls:
+            try:
+                computed(_fn, *args)
+            except Exception:                # the page works it out when asked, and says so if it fails
+                log.exception("working out %s%r ahead failed", name, args)
+    thread = threading.Thread(target=work, name=f"libstats-prewarm-{name}", daemon=True)
+    thread.start()
+    return thread
+
+
+def prewarm(fn, calls) -> threading.Thread | None:
+    """Work out fn's content (as computed(fn, *args) would) for each of calls in a background thread, once per
+    process, so the first reader to ask for one finds it ready. Only for content that costs a reader a visible
+    wait the first time (the appraisal's first section: bench/RESULTS.md shows what it saves). A later import
+    makes a new data version, and the next reader works it out as usual."""
+    if os.environ.get(PREWARM, "1") == "0":
+        return None
+    return _prewarm(f"{fn.__module__}.{fn.__qualname__}", tuple(calls), _fn=fn)
 
 
 def tile(where, tile) -> None:

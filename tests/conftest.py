@@ -1,6 +1,7 @@
 """Shared fixtures: the hand-checkable fixture database, the real seed database, AppTest, a live server."""
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -10,6 +11,9 @@ from libstats import SEED_DIR
 from libstats.build import build
 from libstats.devtools import CHROMIUM, launch_chromium, serve
 
+# No test process (nor the dashboards the browser tests start, which inherit it) works out every year's appraisal
+# ahead in the background: that would take the CPU the tests are timed on. tests/test_prewarm.py turns it on.
+os.environ["LIBSTATS_PREWARM"] = "0"
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "correct horse battery staple"        # every test account's (no account ships with the app)
 FIXTURE_SEED = ROOT / "tests" / "fixtures" / "seed"
