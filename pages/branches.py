@@ -1,5 +1,4 @@
 """Branches: one branch's profile, its months against last year, where it stands, and how complete it is."""
-import pandas as pd
 import streamlit as st
 
 from libstats import branch as branch_view
@@ -88,15 +87,12 @@ with right:
                  "Events", key="branch_events")
 
 st.header(f"Data completeness, {fy}", anchor="completeness")
-expected = list(ui.run("branch_expected_months", branch=name, fy=fy)["month"])
-grid, missing = branch_view.completeness(expected, figures, fy)
-st.write(f"Months missing: {', '.join(missing)}." if missing else
-         f"No month is missing: every month {name} was due to report has figures.")
-with st.expander("Month by month: due, present, and where the figures come from"):
-    st.table(grid, hide_index=True, alt="Month by month: due, present, and where the figures come from")
+complete = ui.computed(content.completeness, name, fy, previous_fy)
+st.write(complete.sentence)
+with st.expander(complete.grid.title):
+    st.table(complete.grid.frame, hide_index=True, alt=complete.grid.title)
 flags = ui.quality_register(name)
-flags = flags[flags["Month"].isin(
-    [m.strftime("%Y-%m") for m in pd.to_datetime(figures.loc[figures["fy"] == fy, "month"]).unique()])]
+flags = flags[flags["Month"].isin(complete.months)]
 if flags.empty:
     st.write(f"No figure of {fy} fails a data-quality check.")
 else:
@@ -105,7 +101,7 @@ else:
              "page's register.")
     st.dataframe(flags.drop(columns=["Branch", "Borough"]), hide_index=True, width="stretch", key="branch_flags",
                  alt="Figures failing a data-quality check")
-st.caption(overview.monthly_provenance_note(year_figures, [fy, previous_fy]))
+st.caption(complete.provenance_note)
 
 st.header("Download", anchor="download")
 left, right = st.columns(2)

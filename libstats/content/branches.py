@@ -1,4 +1,5 @@
-"""The Branches page's computed parts: a branch's months against the year before, and where it stands."""
+"""The Branches page's computed parts: a branch's months against the year before, where it stands, and how complete
+its figures are."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -52,3 +53,24 @@ def standing(run: Run, name: str, fy: str) -> Table:
     """Where the branch stands in its year: ranks, sums and medians in SQL (queries/branch_standing.sql), worded
     by branch.standing."""
     return Table("Where the branch stands", branch.standing(run("branch_standing", **branch.standing_parameters(name, fy))))
+
+
+@dataclass(frozen=True)
+class Completeness:
+    """How complete a branch's year is: the months missing in a sentence, each month's state, the months that
+    have figures (for the quality checks shown with them), and where the year's figures come from."""
+    sentence: str
+    grid: Table
+    months: tuple[str, ...]              # "2016-04", …: months of the year with any figure
+    provenance_note: str
+
+
+def completeness(run: Run, name: str, fy: str, previous_fy: str) -> Completeness:
+    """Each month of fy: due or not, how many measures have figures, and where they come from (branch.completeness)."""
+    figures = run("branch_figures", branch=name)
+    grid, missing = branch.completeness(list(run("branch_expected_months", branch=name, fy=fy)["month"]), figures, fy)
+    sentence = (f"Months missing: {', '.join(missing)}." if missing else
+                f"No month is missing: every month {name} was due to report has figures.")
+    months = tuple(sorted({f"{m:%Y-%m}" for m in pd.to_datetime(figures.loc[figures["fy"] == fy, "month"])}))
+    return Completeness(sentence, Table("Month by month: due, present, and where the figures come from", grid), months,
+                        overview.monthly_provenance_note(figures[figures["fy"].isin([fy, previous_fy])], [fy, previous_fy]))
