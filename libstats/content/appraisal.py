@@ -43,14 +43,15 @@ def summary(run: Run, fy: str, previous_fy: str) -> tuple[Section, dict[str, str
 def what_happened(run: Run, fy: str) -> Section:
     """The year's events, each with the Priorities page's before-and-after estimate of visits."""
     events = run("events_in_year", fy=fy, borough=None)
-    estimates = [priorities_page.analyse(run, event.event_id, "visits").result for event in events.itertuples()]
+    estimates = [priorities_page.estimate(run, event.event_id, "visits") for event in events.itertuples()]
     return appraisal.what_happened(fy, events, estimates)
 
 
 def performance(run: Run, fy: str, previous_fy: str) -> Section:
     """The biggest movers in visits: the Year on year page's like-for-like comparison and its Branches tab."""
-    compared = yoy_page.summary(run, "visits", fy, previous_fy, None, catalogue.WHOLE_SERVICE, (), True)
-    branches = yoy_page.branches(run, "visits", fy, previous_fy, None, (), True)
+    basis = yoy_page.basis(run, "visits", fy, previous_fy, None, ())          # worked out once for both
+    compared = yoy_page.summary(run, "visits", fy, previous_fy, None, catalogue.WHOLE_SERVICE, (), True, basis=basis)
+    branches = yoy_page.branches(run, "visits", fy, previous_fy, None, (), True, basis=basis)
     return appraisal.performance(run, fy, previous_fy, compared.comparison, branches)
 
 

@@ -72,15 +72,21 @@ def _panel(run, event, codes) -> pd.DataFrame | None:
     return run("monthly_by_branch", metrics=list(codes), borough=event.borough)
 
 
-def analyse(run, event_id: int, code: str) -> Intervention:
-    """The before-and-after estimate of one event (events table id) on one measure, or why there is none."""
+def estimate(run, event_id: int, code: str) -> priorities.Estimate | priorities.Refusal:
+    """The before-and-after estimate of one event (events table id) on one measure, or why there is none:
+    what the page shows, without its chart (the appraisal words it)."""
     events = run("events_all", borough=None)
     event = next(events[events["event_id"] == event_id].itertuples())
     label, codes = INTERVENTION_MEASURES[code]
-    result = priorities.estimate(event, _panel(run, event, codes), events, label, code)
+    return priorities.estimate(event, _panel(run, event, codes), events, label, code)
+
+
+def analyse(run, event_id: int, code: str) -> Intervention:
+    """The before-and-after estimate of one event on one measure and its chart, or why there is none."""
+    result = estimate(run, event_id, code)
     if isinstance(result, priorities.Refusal):
         return Intervention(result)
-    return Intervention(result, estimate_chart(result, label))
+    return Intervention(result, estimate_chart(result, INTERVENTION_MEASURES[code][0]))
 
 
 def event_choices(run) -> tuple[list[int], pd.DataFrame]:

@@ -80,9 +80,17 @@ def _compared(run: Run, measure: catalogue.Measure, fy: str, previous_fy: str, b
     return _Compared(measure, months, per_branch, included, excluded, reported)
 
 
+def basis(run: Run, measure_code: str, fy: str, previous_fy: str, borough: str | None,
+          chosen: tuple[str, ...]) -> _Compared | None:
+    """What summary and branches start from, for a caller that shows both (the appraisal): worked out once and
+    passed to each as basis=."""
+    return _compared(run, _measure(run, measure_code), fy, previous_fy, borough, chosen)
+
+
 def summary(run: Run, measure_code: str, fy: str, previous_fy: str, borough: str | None, scope: str,
-            chosen: tuple[str, ...], like_for_like: bool) -> Summary:
-    """The headline, the tiles (as reported, like for like, target) and the branches left out, and why."""
+            chosen: tuple[str, ...], like_for_like: bool, *, basis: _Compared | None = None) -> Summary:
+    """The headline, the tiles (as reported, like for like, target) and the branches left out, and why.
+    basis: this choice's basis(…), when the caller has it already."""
     measure = _measure(run, measure_code)
     scope_name = ", ".join(chosen) if chosen else scope
     targets = _targets(run, measure, borough, chosen)
@@ -95,7 +103,7 @@ def summary(run: Run, measure_code: str, fy: str, previous_fy: str, borough: str
                       view.summary, view.trend_table)
         return Summary(view.headline, explanation=view.explanation,
                        tiles=tuple(Tile(name, text, delta) for name, text, delta in view.tiles), trend=trend)
-    compared = _compared(run, measure, fy, previous_fy, borough, chosen)
+    compared = basis if basis is not None else _compared(run, measure, fy, previous_fy, borough, chosen)
     if compared is None:
         return Summary(f"{measure.label}: {scope_name}, {fy}", notice=f"There are no figures for {fy} yet.")
     comparison = yoy.compare(compared.per_branch, measure, fy, previous_fy, compared.included, compared.excluded,
@@ -162,10 +170,12 @@ def across_years(run: Run, measure_code: str, borough: str | None, scope: str,
 
 
 def branches(run: Run, measure_code: str, fy: str, previous_fy: str, borough: str | None,
-             chosen: tuple[str, ...], like_for_like: bool) -> tuple[pd.DataFrame, str, Chart | None] | None:
-    """Each branch's figure in both years with its trend (the ranking), and the drivers chart."""
+             chosen: tuple[str, ...], like_for_like: bool, *,
+             basis: _Compared | None = None) -> tuple[pd.DataFrame, str, Chart | None] | None:
+    """Each branch's figure in both years with its trend (the ranking), and the drivers chart.
+    basis: this choice's basis(…), when the caller has it already."""
     measure = _measure(run, measure_code)
-    compared = _compared(run, measure, fy, previous_fy, borough, chosen)
+    compared = basis if basis is not None else _compared(run, measure, fy, previous_fy, borough, chosen)
     if compared is None:
         return None
     names = run("branches")
