@@ -452,14 +452,16 @@ def report(settings: Settings, env: dict, dbs: dict, server: dict, browser: dict
 
     rows = []
     for label, db, side, key, base, limit in (
-            ("Server-side control change ÷ floor, seed (worst page)", "seed", server, "change", floor_change, TARGETS["server_seed"]),
-            ("Server-side control change ÷ floor, national (worst page)", "national", server, "change", floor_change, TARGETS["server_national"]),
-            ("Server-side change to a value already seen ÷ floor, seed (worst page)", "seed", server, "cached", floor_change, TARGETS["server_seed"]),
-            ("Server-side change to a value already seen ÷ floor, national (worst page)", "national", server, "cached", floor_change, TARGETS["server_national"]),
-            ("Browser first chart ÷ floor, seed (worst page)", "seed", browser, "first", ff, TARGETS["browser_first"]),
-            ("Browser control change ÷ floor, seed (worst page)", "seed", browser, "change", fc, TARGETS["browser_change"]),
-            ("Browser first chart ÷ floor, national (worst page)", "national", browser, "first", ff, TARGETS["browser_first"]),
-            ("Browser control change ÷ floor, national (worst page)", "national", browser, "change", fc, TARGETS["browser_change"])):
+            ("Browser, a new value ÷ floor, seed (worst page)", "seed", browser, "change", fc, TARGETS["browser_change"]),
+            ("Browser, a new value ÷ floor, national (worst page)", "national", browser, "change", fc, TARGETS["browser_change"]),
+            ("Browser, a value already seen ÷ floor, seed (worst page)", "seed", browser, "seen", fc, TARGETS["browser_seen"]),
+            ("Browser, a value already seen ÷ floor, national (worst page)", "national", browser, "seen", fc, TARGETS["browser_seen"]),
+            ("Browser first chart in a new tab ÷ floor, seed (worst page)", "seed", browser, "first", ff, TARGETS["browser_first"]),
+            ("Browser first chart in a new tab ÷ floor, national (worst page)", "national", browser, "first", ff, TARGETS["browser_first"]),
+            ("Server-side control change ÷ floor, seed (worst page; an earlier issue's target)", "seed", server, "change", floor_change, TARGETS["server_seed"]),
+            ("Server-side control change ÷ floor, national (worst page; an earlier issue's target)", "national", server, "change", floor_change, TARGETS["server_national"]),
+            ("Server-side change to a value already seen ÷ floor, seed (an earlier issue's target)", "seed", server, "cached", floor_change, TARGETS["server_seed"]),
+            ("Server-side change to a value already seen ÷ floor, national (an earlier issue's target)", "national", server, "cached", floor_change, TARGETS["server_national"])):
         value, names = worst(db, side, key, base)
         shown, met = verdict(value, limit, names=names, side=side, db=db, key=key, base=base)
         rows.append(f"| {label} | ≤ {limit}× | {shown} | {met} |")
