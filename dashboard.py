@@ -4,7 +4,6 @@ import logging
 import streamlit as st
 
 from libstats import auth, db, filters, signin, ui
-from libstats.content import appraisal
 
 st.set_page_config(page_title="Bexley & Bromley Libraries: performance", page_icon="📚", layout="wide")
 
@@ -60,10 +59,7 @@ if who is None and signin.sign_in_required():
     filters.without_filters()
     navigation.run()
     st.stop()
-selection = filters.sidebar()
-# The appraisal's first section takes a second or so to work out for a year nobody has opened: every year's is
-# worked out ahead, newest first, in the background, once per process (ui.prewarm; bench/RESULTS.md says what it saves).
-ui.prewarm(appraisal.section, [(fy, "summary") for fy in reversed(selection.years)])
+filters.sidebar()
 signin.sidebar(who, on_sign_in_page=navigation.url_path == "sign_in")
 filters.meeting_controls()
 st.sidebar.caption("Bexley and Bromley shared library service, 2012–2017. Figures are for financial years (April to March).")

@@ -58,10 +58,11 @@ NOT_TIMED = {"audit", "sign_in"}
 
 def discover_pages() -> tuple[PageSpec, ...]:
     """Every page dashboard.py lists (but NOT_TIMED), in its order, with the URL a link to it uses (the default page: /)."""
-    pages = []
+    pages, files = [], set()
     for file, name, rest in PAGE_ENTRY.findall(DASHBOARD.read_text(encoding="utf-8")):
-        if name in NOT_TIMED:
+        if name in NOT_TIMED or file in files:     # the Overview is listed twice (its hidden /overview twin)
             continue
+        files.add(file)
         url = re.search(r'url_path="([^"]*)"', rest)
         default = re.search(r"default=True", rest)
         url_path = "" if default else (url.group(1) if url else name)
