@@ -10,7 +10,7 @@ import threading
 import pandas as pd
 import streamlit as st
 
-from libstats import charts, db, export, metrics, report
+from libstats import charts, db, export, formats, metrics, report
 
 log = logging.getLogger("libstats")
 
@@ -114,11 +114,11 @@ class _NotFromPrewarm(logging.Filter):
 
 
 @st.cache_resource(show_spinner=False)
-def _prewarm(name: str, calls: tuple, _fn) -> threading.Thread:
+def _prewarm(name: str, _calls: tuple, _fn) -> threading.Thread:      # one thread per fn, whatever the calls
     logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").addFilter(_NotFromPrewarm())
 
     def work() -> None:
-        for args in calls:
+        for args in _calls:
             try:
                 computed(_fn, *args)
             except Exception:                # the page works it out when asked, and says so if it fails
@@ -130,7 +130,8 @@ def _prewarm(name: str, calls: tuple, _fn) -> threading.Thread:
 
 def prewarm(fn, calls) -> threading.Thread | None:
     """Work out fn's content (as computed(fn, *args) would) for each of calls in a background thread, once per
-    process, so the first reader to ask for one finds it ready. Only for content that costs a reader a visible
+    process and fn (a later call, with whatever calls, gets the same thread), so the first reader to ask for one
+    finds it ready. Only for content that costs a reader a visible
     wait the first time (the appraisal's first section: bench/RESULTS.md shows what it saves). A later import
     makes a new data version, and the next reader works it out as usual."""
     if os.environ.get(PREWARM, "1") == "0":
@@ -219,7 +220,6 @@ def labels() -> dict[str, str]:
 
 def ranking_columns(fy: str, previous_fy: str, value_format: str) -> dict:
     """Column formats for a branch ranking table: numbers with separators, a sparkline of the trend."""
-    from libstats import formats  # here, not at the top: this change keeps to ranking_columns
     # value_format is the measure's d3 format (yoy.value_format): a share, two places (a ratio, pence) or a count.
     number = "percent" if "%" in value_format else formats.printf(2, grouping=False) if value_format.endswith("2f") \
         else "localized"

@@ -11,7 +11,7 @@ fy = selection.fy
 # The first section takes a second or so to work out for a year nobody has opened: once someone opens the
 # appraisal, every other year's is worked out in the background, newest first, once per process (ui.prewarm),
 # so choosing another year in the meeting is quick. bench/RESULTS.md says what it saves.
-ui.prewarm(content.section, [(year, "summary") for year in reversed(selection.years) if year != fy])
+ui.prewarm(content.section, [(year, "summary") for year in reversed(selection.years)])
 notes = ui.run("commentary_for_year", fy=fy).set_index("section")
 commentary = {s: notes.at[s, "body"] for s in notes.index}
 meeting = selection.meeting

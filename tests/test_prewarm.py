@@ -34,6 +34,7 @@ def test_content_worked_out_ahead_is_what_the_page_is_served(monkeypatch):
     assert ui.computed(section, "2015-16", "summary") == ("2015-16", "summary", 3)
     assert len(MADE) == 3, "the page's own call found it in the cache"
     assert ui.prewarm(section, calls) is thread, "once per process, not once per rerun"
+    assert ui.prewarm(section, calls[::-1]) is thread, "nor once per year a reader opens"
 
 
 def test_prewarm_can_be_switched_off(monkeypatch):
