@@ -236,3 +236,21 @@ def test_a_spread_month_is_called_modelled_and_never_published():
     assert prov.is_modelled("spread") and not prov.is_published("published,spread")
     assert prov.words("imported,spread") == "part modelled (imported and imported count spread over its months (modelled))"
     assert prov.marker("imported,spread") == "◐"
+
+
+def test_a_quarter_over_months_the_warehouse_holds_replaces_them_and_is_counted_once(store):
+    """The fixture warehouse has Crayford's visits for 2015-16 month by month; a quarter imported over April to June
+    stands in for those three months (spread by days), never beside them: the months hold one figure each and the
+    year's total is the warehouse's other nine months plus the quarter."""
+    def year_total():
+        return rows(store, "select sum(value) from monthly_figure where branch = 'Crayford' and metric = 'visits' "
+                           "and month between date '2015-04-01' and date '2016-03-01'")[0][0]
+    before = rows(store, "select sum(value) from monthly_figure where branch = 'Crayford' and metric = 'visits' "
+                         "and month between date '2015-04-01' and date '2015-06-01'")[0][0]
+    whole = year_total()
+    enter(store, ("Crayford", "visits", D(2015, 4, 1), D(2015, 6, 30), "months", 3000, "Automatic"))
+    months = rows(store, "select month, value, provenance from monthly_figure where branch = 'Crayford' "
+                         "and metric = 'visits' and month between date '2015-04-01' and date '2015-06-01' order by month")
+    assert [m for m, _, _ in months] == [D(2015, 4, 1), D(2015, 5, 1), D(2015, 6, 1)], "one figure a month, not two"
+    assert sum(v for _, v, _ in months) == 3000 and {p for *_, p in months} == {"spread"}
+    assert year_total() == whole - before + 3000
