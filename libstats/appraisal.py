@@ -217,17 +217,17 @@ def what_happened(fy: str, events: pd.DataFrame, estimates: list) -> Section:
 
 
 def performance(run: Run, fy: str, previous_fy: str, comparison: yoy.Comparison | None,
-                branches: tuple[pd.DataFrame, str, Chart | None] | None) -> Section:
+                ranked: tuple[pd.DataFrame, pd.DataFrame | None] | None) -> Section:
     """The biggest movers up and down, like for like, with the reason the events table gives.
 
-    comparison: the whole service's visits like for like (the Year on year page's summary); branches: that
-    page's Branches content for it (the ranking of every branch, its value format, the drivers chart).
+    comparison: the whole service's visits like for like (the Year on year page's summary); ranked: that
+    page's Branches ranking for it and its movers (content/year_on_year.ranking).
     """
     section = Section("performance", SECTIONS["performance"])
     measure = _measures(run)["visits"]
-    if comparison is None or branches is None:
+    if comparison is None or ranked is None:
         return section
-    ranking, _, drivers = branches
+    ranking, movers = ranked
     table = ranking[ranking["Branch"].isin(comparison.included)].dropna(subset=["Change (%)"])
     events = run("events_all", borough=None)
     reasons = {}
@@ -266,8 +266,8 @@ def performance(run: Run, fy: str, previous_fy: str, comparison: yoy.Comparison 
         section.sentences.append(left_out)
         if len(left_out) > 400:          # the branches' notes run long: a projector leaves them to the speaker
             section.notes.append(left_out)
-    if drivers is not None:
-        movers = drivers.table.head(12)          # the twelve that moved most, for one screen
+    if movers is not None and not movers.empty:
+        movers = movers.head(12)          # the twelve that moved most, for one screen
         section.charts.append(Chart("performance_drivers",
                                charts.diverging_bars(movers, yoy.drivers_title(movers, measure, previous_fy), "visits"),
                                yoy.drivers_summary(movers, measure, previous_fy), movers))

@@ -48,11 +48,12 @@ def what_happened(run: Run, fy: str) -> Section:
 
 
 def performance(run: Run, fy: str, previous_fy: str) -> Section:
-    """The biggest movers in visits: the Year on year page's like-for-like comparison and its Branches tab."""
+    """The biggest movers in visits: the Year on year page's like-for-like comparison and its Branches tab's
+    ranking and movers (the appraisal draws its own twelve)."""
     basis = yoy_page.basis(run, "visits", fy, previous_fy, None, ())          # worked out once for both
     compared = yoy_page.summary(run, "visits", fy, previous_fy, None, catalogue.WHOLE_SERVICE, (), True, basis=basis)
-    branches = yoy_page.branches(run, "visits", fy, previous_fy, None, (), True, basis=basis)
-    return appraisal.performance(run, fy, previous_fy, compared.comparison, branches)
+    ranked = yoy_page.ranking(run, "visits", fy, previous_fy, None, (), True, basis=basis)
+    return appraisal.performance(run, fy, previous_fy, compared.comparison, ranked)
 
 
 def next_year(run: Run, fy: str) -> Section:

@@ -82,7 +82,7 @@ def _compared(run: Run, measure: catalogue.Measure, fy: str, previous_fy: str, b
 
 def basis(run: Run, measure_code: str, fy: str, previous_fy: str, borough: str | None,
           chosen: tuple[str, ...]) -> _Compared | None:
-    """What summary and branches start from, for a caller that shows both (the appraisal): worked out once and
+    """What summary and ranking start from, for a caller that shows both (the appraisal): worked out once and
     passed to each as basis=."""
     return _compared(run, _measure(run, measure_code), fy, previous_fy, borough, chosen)
 
@@ -169,10 +169,11 @@ def across_years(run: Run, measure_code: str, borough: str | None, scope: str,
     return shown, overview.events_table(events.drop(columns=["number"]))
 
 
-def branches(run: Run, measure_code: str, fy: str, previous_fy: str, borough: str | None,
-             chosen: tuple[str, ...], like_for_like: bool, *,
-             basis: _Compared | None = None) -> tuple[pd.DataFrame, str, Chart | None] | None:
-    """Each branch's figure in both years with its trend (the ranking), and the drivers chart.
+def ranking(run: Run, measure_code: str, fy: str, previous_fy: str, borough: str | None,
+            chosen: tuple[str, ...], like_for_like: bool, *,
+            basis: _Compared | None = None) -> tuple[pd.DataFrame, pd.DataFrame | None] | None:
+    """Each branch's figure in both years with its trend (the ranking), and the movers the drivers chart draws
+    (a measure that adds up; None for a ratio), without drawing it (the appraisal draws its own twelve).
     basis: this choice's basis(…), when the caller has it already."""
     measure = _measure(run, measure_code)
     compared = basis if basis is not None else _compared(run, measure, fy, previous_fy, borough, chosen)
@@ -186,18 +187,29 @@ def branches(run: Run, measure_code: str, fy: str, previous_fy: str, borough: st
         borough_of[unit] = borough_of.get(unit.split(" (with ")[0])
     trends = yoy.merged_units(trends, names, (previous_fy, fy)) if len(set(compared.per_branch["branch"]) -
                                                                     set(names["branch"])) else trends
-    ranking = yoy.branch_table(compared.per_branch, measure, fy, previous_fy, borough_of,
-                               yoy.branch_trends(trends, measure))
+    table = yoy.branch_table(compared.per_branch, measure, fy, previous_fy, borough_of,
+                             yoy.branch_trends(trends, measure))
+    if measure.kind != "sum":
+        return table, None
+    return table, yoy.drivers(table, compared.included if like_for_like else list(table["Branch"]))
+
+
+def branches(run: Run, measure_code: str, fy: str, previous_fy: str, borough: str | None,
+             chosen: tuple[str, ...], like_for_like: bool) -> tuple[pd.DataFrame, str, Chart | None] | None:
+    """The Branches tab: the ranking, its value format, and the drivers chart."""
+    ranked = ranking(run, measure_code, fy, previous_fy, borough, chosen, like_for_like)
+    if ranked is None:
+        return None
+    table, movers = ranked
+    measure = _measure(run, measure_code)
     drivers = None
-    if measure.kind == "sum":
-        movers = yoy.drivers(ranking, compared.included if like_for_like else list(ranking["Branch"]))
-        if not movers.empty:
-            title = yoy.drivers_title(movers, measure, previous_fy)
-            if len(movers) > MOVERS_DRAWN:
-                title += f"; the {MOVERS_DRAWN} biggest of {formats.plural(len(movers), 'branch')}"
-            drivers = Chart("yoy_drivers", charts.diverging_bars(movers.head(MOVERS_DRAWN), title, measure.unit or "units"),
-                            yoy.drivers_summary(movers, measure, previous_fy), movers)
-    return ranking, yoy.value_format(measure), drivers
+    if movers is not None and not movers.empty:
+        title = yoy.drivers_title(movers, measure, previous_fy)
+        if len(movers) > MOVERS_DRAWN:
+            title += f"; the {MOVERS_DRAWN} biggest of {formats.plural(len(movers), 'branch')}"
+        drivers = Chart("yoy_drivers", charts.diverging_bars(movers.head(MOVERS_DRAWN), title, measure.unit or "units"),
+                        yoy.drivers_summary(movers, measure, previous_fy), movers)
+    return table, yoy.value_format(measure), drivers
 
 
 def proportions(run: Run, measure_code: str, fy: str, previous_fy: str, borough: str | None,
