@@ -127,8 +127,7 @@ def summary(run: Run, fy: str, previous_fy: str, compared: dict, month_by_month)
             comparison, status = page.comparison, page.target
             if comparison is None:
                 continue
-            totals = run("year_totals", fys=[fy], metrics=m.metrics, borough=borough, months=list(page.months))
-            provenance = prov.combine(*totals["provenance"])
+            provenance = comparison.this_year_provenance
             lfl = comparison.like_for_like_provenance
             rows.append({
                 "Scope": scope, "Measure": m.label, fy: _marked(m.value_text(comparison.reported[0]), provenance),

@@ -90,6 +90,7 @@ class Comparison:
     # sum of branch figures, so in a published year it is a modelled split unless it is every branch.
     reported_provenance: frozenset[str] = frozenset()
     like_for_like_provenance: frozenset[str] = frozenset()
+    this_year_provenance: frozenset[str] = frozenset()     # the reported figure of fy alone
 
     @staticmethod
     def change(pair) -> float | None:
@@ -104,25 +105,25 @@ class Comparison:
         return a is not None and b is not None and round(a * 100, 1) != round(b * 100, 1)
 
 
-def merged_units(per_branch: pd.DataFrame, branches: pd.DataFrame, fys: tuple[str, str]) -> pd.DataFrame:
-    """per_branch with a branch that closed into another (branches.merged_into) and its successor as one unit,
-    "Penge (with Anerley)", when the closed one has figures in either of the years compared: its users moved
-    across, so comparing the two apart reads the move as a fall at one and a rise at the other.
+def units_of(branch_rows: pd.DataFrame) -> dict[str, list[str]]:
+    """Each merged unit ("Penge (with Anerley)") of the like_for_like query's branch rows, with the branches it
+    adds up (a branch that closed into another, and its successor: queries/like_for_like.sql says when)."""
+    merged = branch_rows[branch_rows["members"].notna()].drop_duplicates("branch")
+    return {unit: list(members) for unit, members in zip(merged["branch"], merged["members"])}
 
-    per_branch: branch, fy, metric, value, provenance, months (rows of one unit are added up; months is the
-    larger of the two, as the successor's months cover the unit's).
-    """
-    if "merged_into" not in branches or per_branch.empty:
-        return per_branch
-    merged = branches.dropna(subset=["merged_into"])
-    merged = merged[merged["merged_into"].astype(str).str.len() > 0]
-    present = set(per_branch.loc[per_branch["fy"].isin(fys), "branch"])
-    unit = {}
-    for closed, successor in zip(merged["branch"], merged["merged_into"]):
-        if closed in present:
-            name = f"{successor} (with {closed})"
-            unit[closed] = unit[successor] = name
-    if not unit:
+
+def branch_page(branch: str) -> str:
+    """The branch whose page a row of the ranking opens: a merged unit's ("Penge (with Anerley)") successor's,
+    the branch still open (like_for_like.sql names a unit after its successor)."""
+    return branch.split(" (with ")[0]
+
+
+def as_units(per_branch: pd.DataFrame, units: dict[str, list[str]]) -> pd.DataFrame:
+    """per_branch (branch, …, value, provenance, months) with each merged unit's branches as the unit: values
+    added up, months the larger of the two (the successor's months cover the unit's), provenances joined.
+    units: units_of(…) of the comparison it goes with, so both count the same branches as one."""
+    unit = {branch: name for name, members in units.items() for branch in members}
+    if not unit or per_branch.empty:
         return per_branch
     out = per_branch.assign(branch=per_branch["branch"].map(lambda b: unit.get(b, b)))
     keys = [c for c in out.columns if c not in ("value", "provenance", "months")]
@@ -135,20 +136,16 @@ def merged_units(per_branch: pd.DataFrame, branches: pd.DataFrame, fys: tuple[st
     return grouped[list(per_branch.columns)]
 
 
-def like_for_like(branch_months: pd.DataFrame, branches: pd.DataFrame, fy: str, previous_fy: str,
-                  months_compared: int) -> tuple[list[str], pd.DataFrame]:
-    """Which branches report every compared month in both years, and why the others are left out.
+def left_out(units: pd.DataFrame, branches: pd.DataFrame, fy: str, previous_fy: str,
+             months_compared: int) -> pd.DataFrame:
+    """Why each branch outside the like-for-like comparison is left out, in branch order.
 
-    branch_months: branch, fy, months (months with figures). branches: branch, note, reports_until, closed.
+    units: branch, months_this, months_last (the months of fy and previous_fy it has figures for), one row each
+    for the branches left out. branches: branch, note (a note says what happened to it).
     """
-    counts = branch_months.pivot_table(index="branch", columns="fy", values="months", aggfunc="max").reindex(
-        columns=[fy, previous_fy]).fillna(0).astype(int)
-    this, last = counts[fy], counts[previous_fy]
-    full = (this >= months_compared) & (last >= months_compared)
-    out = counts[~full]
     notes = branches.set_index("branch")["note"] if "note" in branches else pd.Series(dtype=object)
     reasons = []
-    for branch, this_n, last_n in zip(out.index, out[fy], out[previous_fy]):
+    for branch, this_n, last_n in sorted(zip(units["branch"], units["months_this"], units["months_last"])):
         note = notes.get(branch)
         note = note if isinstance(note, str) else ""
         if this_n == 0:
@@ -160,30 +157,48 @@ def like_for_like(branch_months: pd.DataFrame, branches: pd.DataFrame, fy: str, 
         else:
             reason = f"Figures for {last_n} of {months_compared} months in {previous_fy}"
         reasons.append({"Branch": branch, "Why it is left out": reason + (f". {note}" if note else "")})
-    return sorted(counts.index[full]), pd.DataFrame(reasons, columns=["Branch", "Why it is left out"])
+    return pd.DataFrame(reasons, columns=["Branch", "Why it is left out"])
 
 
-def compare(per_branch: pd.DataFrame, measure: catalogue.Measure, fy: str, previous_fy: str,
-            included: list[str], excluded: pd.DataFrame, reported_provenance=None) -> Comparison:
-    """Totals for both years, as reported (every branch) and like for like (included branches only).
+def measure_values(totals: pd.DataFrame, measure: catalogue.Measure) -> dict[str, float]:
+    """The measure's value in each year of totals (fy, metric, value: one row per year and metric, a handful):
+    a sum adds its numerator's metrics; a ratio divides the sum of its numerator by its denominator's (none
+    when the denominator is 0), never a mean of ratios. A year with none of the measure's metrics is absent."""
+    numerator: dict[str, float] = {}
+    denominator: dict[str, float] = {}
+    for fy, metric, value in zip(totals["fy"], totals["metric"], totals["value"]):
+        value = 0.0 if value is None or pd.isna(value) else float(value)
+        if metric in measure.numerator:
+            numerator[fy] = numerator.get(fy, 0.0) + value
+        if measure.kind == "ratio" and metric in measure.denominator:       # children's share: in both
+            denominator[fy] = denominator.get(fy, 0.0) + value
+    if measure.kind != "ratio":
+        return numerator
+    return {fy: numerator[fy] / denominator[fy] if fy in numerator and denominator.get(fy, 0.0) > 0 else float("nan")
+            for fy in numerator.keys() | denominator.keys()}
 
-    per_branch: branch, fy, metric, value, provenance (already limited to the compared months).
-    reported_provenance: the scope's own totals' provenance (year_totals: a whole borough-year of split
-    figures is published); without it, the union of the branches'.
+
+def compare(totals: pd.DataFrame, measure: catalogue.Measure, fy: str, previous_fy: str, included: list[str],
+            excluded: pd.DataFrame, every_branch_compared: bool = False) -> Comparison:
+    """Both years as reported (every branch) and like for like (included branches only).
+
+    totals: the like_for_like query's 'reported', 'like for like' and 'scope' rows (grain, fy, metric, value,
+    provenance). The reported figures come from where the scope's own totals do ('scope': a whole borough-year
+    of split figures is published) when the query gives them (no branches chosen), else from the branches'.
+    every_branch_compared: the like-for-like total is then the reported one, and so is its provenance.
     """
-    def totals(frame):
-        combined = combine(frame, measure, ["fy"]).set_index("fy")["value"]
-        return (combined.get(fy), combined.get(previous_fy))
+    def pair(grain):
+        values = measure_values(totals[totals["grain"] == grain], measure)
+        return values.get(fy), values.get(previous_fy)
 
-    def kinds(frame):
-        return frozenset(prov.combine(*frame.loc[frame["fy"].isin((fy, previous_fy)), "provenance"]))
+    def kinds(grain, years=(fy, previous_fy)):
+        rows = totals[(totals["grain"] == grain) & totals["fy"].isin(years)]
+        return frozenset(prov.combine(*rows["provenance"]))
 
-    compared = per_branch[per_branch["branch"].isin(included)]
-    reported = frozenset(prov.combine(reported_provenance)) if reported_provenance is not None else kinds(per_branch)
-    everyone = set(per_branch.loc[per_branch["fy"].isin((fy, previous_fy)), "branch"])
-    same = set(included) >= everyone            # every branch compared: the like-for-like total is the reported one
-    return Comparison(fy, previous_fy, included, excluded, totals(per_branch), totals(compared),
-                      reported, reported if same else kinds(compared))
+    source = "scope" if (totals["grain"] == "scope").any() else "reported"
+    reported = kinds(source)
+    return Comparison(fy, previous_fy, included, excluded, pair("reported"), pair("like for like"),
+                      reported, reported if every_branch_compared else kinds("like for like"), kinds(source, (fy,)))
 
 
 def change_phrase(change: float | None, measure: catalogue.Measure, previous_fy: str) -> str:

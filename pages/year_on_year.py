@@ -1,7 +1,7 @@
 """Year on year: any measure, this financial year against the last (like for like), and across every year."""
 import streamlit as st
 
-from libstats import catalogue, filters, ui
+from libstats import catalogue, filters, ui, yoy
 from libstats import provenance as prov
 from libstats.content import year_on_year as content
 
@@ -29,8 +29,8 @@ with st.popover(f"What is “{measure.label}”?"):
                     else "it is worked out from the totals of its parts."))
 
 def open_branch(name: str) -> None:
-    """The chosen branch's own page, for the same year and scope."""
-    st.switch_page("pages/branches.py", query_params={"fy": fy, "scope": selection.scope, "branch": name})
+    """The chosen branch's own page, for the same year and scope (a merged unit's: its successor's)."""
+    st.switch_page("pages/branches.py", query_params={"fy": fy, "scope": selection.scope, "branch": yoy.branch_page(name)})
 
 
 # Each part of the page is worked out by libstats/content/year_on_year.py and cached on its choice and the data version.
@@ -99,8 +99,9 @@ with sections[2]:
         if len(ranking):
             picked = st.selectbox("Open a branch's page", list(ranking["Branch"]), key="yoy_open_branch",
                                   help="Or choose a row of the table, or a bar of the chart below.")
-            st.page_link("pages/branches.py", label=f"Open {ui.plain(picked)}: {fy}", icon=":material/local_library:",
-                         query_params={"fy": fy, "scope": selection.scope, "branch": picked})
+            st.page_link("pages/branches.py", label=f"Open {ui.plain(yoy.branch_page(picked))}: {fy}",
+                         icon=":material/local_library:",
+                         query_params={"fy": fy, "scope": selection.scope, "branch": yoy.branch_page(picked)})
         if drivers:
             clicked = ui.show(drivers, on_select="rerun", meeting=selection.meeting)
             points = clicked.selection.points if clicked else []

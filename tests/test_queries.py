@@ -12,6 +12,8 @@ SAMPLE = {
     "previous_fy": "2014-15",
     "fys": ["2014-15", "2015-16"],
     "metrics": ["visits"],
+    "numerator": ["visits"],
+    "chosen": [],
     "measures": ["visits"],
     "borough": "Bexley",
     "months": list(range(1, 13)),

@@ -24,17 +24,35 @@ def measures(fixture_db, tmp_path_factory):
 
 def test_like_for_like_leaves_out_branches_missing_from_either_year():
     months = pd.DataFrame([
-        ("A", "2016-17", 12), ("A", "2015-16", 12),
-        ("B", "2015-16", 12),                          # left the return
-        ("C", "2016-17", 12), ("C", "2015-16", 8),     # closed for four months
-    ], columns=["branch", "fy", "months"])
+        ("C", 12, 8),      # closed for four months of the year before
+        ("B", 0, 12),      # left the return
+    ], columns=["branch", "months_this", "months_last"])
     info = pd.DataFrame({"branch": ["A", "B", "C"], "note": [None, "Community-managed from 2016-17.", None]})
-    included, excluded = yoy.like_for_like(months, info, "2016-17", "2015-16", 12)
-    assert included == ["A"]
+    excluded = yoy.left_out(months, info, "2016-17", "2015-16", 12)
     assert excluded.to_dict("records") == [
         {"Branch": "B", "Why it is left out": "No figures in 2016-17. Community-managed from 2016-17."},
         {"Branch": "C", "Why it is left out": "Figures for 8 of 12 months in 2015-16"},
     ]
+
+
+def test_a_measure_is_worked_out_from_the_totals_of_its_parts(measures):
+    """The comparisons' totals come from the query per metric; a ratio divides the totals of its parts (never a
+    mean of ratios), and a year whose denominator is 0 has no figure rather than a division by zero."""
+    totals = pd.DataFrame([
+        ("2015-16", "pc_hours_used", 120.0), ("2015-16", "pc_hours_available", 300.0),
+        ("2014-15", "pc_hours_used", 0.0), ("2014-15", "pc_hours_available", 0.0),
+        ("2015-16", "issues_adult_fiction", 500.0), ("2015-16", "issues_adult_nonfiction", 200.0),
+        ("2015-16", "issues_children_fiction", 250.0), ("2015-16", "issues_children_nonfiction", 50.0),
+    ], columns=["fy", "metric", "value"])
+    utilisation = yoy.measure_values(totals, measures["pc_utilisation"])
+    assert utilisation["2015-16"] == 0.4 and pd.isna(utilisation["2014-15"])
+    assert yoy.measure_values(totals, measures["book_issues"]) == {"2015-16": 1000.0}
+    # children's issues are in the numerator and the denominator (all issues) both
+    assert yoy.measure_values(totals, measures["children_share"]) == {"2015-16": 0.3}
+    unequal = pd.DataFrame([("2015-16", "pc_hours_used", 90.0), ("2015-16", "pc_hours_available", 100.0),
+                            ("2015-16", "pc_hours_used", 10.0), ("2015-16", "pc_hours_available", 900.0)],
+                           columns=["fy", "metric", "value"])
+    assert yoy.measure_values(unequal, measures["pc_utilisation"]) == {"2015-16": 0.1}     # not (90% + 1.1%) / 2
 
 
 def test_a_ratio_is_worked_out_from_totals_never_summed(measures):
@@ -160,3 +178,57 @@ def test_anerley_and_penge_are_one_unit_across_the_merger(seed_db, make_app):
     assert list(left_out.index) == ["Mobile library (Bromley)"]
     assert at.header[0].value == \
         "Visits: Bromley, 2014-15, down 6.3% on 2013-14, like for like (down 7.9% on 2013-14 as reported)"
+    # The unit's row opens the page of the branch still open, Penge (not a branch called "Penge (with Anerley)")
+    at = section(at, "Branches")
+    at.selectbox(key="yoy_open_branch").set_value("Penge (with Anerley)").run()
+    link = at.get("page_link")[0].proto
+    assert link.label == "Open Penge: 2014-15" and "branch=Penge&" in link.query_string + "&"
+
+
+@pytest.fixture(scope="module")
+def seed_run(seed_db, tmp_path_factory):
+    copy = tmp_path_factory.mktemp("yoy_seed") / "library.duckdb"
+    shutil.copy(seed_db, copy)
+    d = db.Database(copy, read_only=True)
+    yield d.run
+    d.close()
+
+
+def _visits(seed: pd.DataFrame, branches, fy_start: int) -> float:
+    rows = seed[(seed["metric"] == "visits") & seed["branch"].isin(branches)
+                & (seed["month"] >= f"{fy_start}-04-01") & (seed["month"] <= f"{fy_start + 1}-03-01")]
+    return float(rows["value"].sum())
+
+
+def test_a_merged_unit_is_counted_once_in_every_view_of_the_year(seed_run):
+    """2014-15: Anerley closed into Penge. The like-for-like tile counts the unit, so the month-by-month chart
+    beside it must too (it had asked for a branch named "Penge (with Anerley)", found none, and drew the
+    months 118,481 visits short of the tile), and the ranking shows the unit with both branches' visits."""
+    from libstats.content import year_on_year as page
+    seed = pd.read_csv(SEED_DIR / "monthly_figures.csv", parse_dates=["month"])
+    for like_for_like in (True, False):
+        summary = page.summary(seed_run, "visits", "2014-15", "2013-14", None, "Whole service", (), like_for_like)
+        shown, _ = page.monthly(seed_run, "visits", "2014-15", "2013-14", None, "Whole service", (), like_for_like)
+        pair = summary.comparison.like_for_like if like_for_like else summary.comparison.reported
+        months = shown.table
+        assert months["2014-15"].sum() == pair[0] and months["2013-14"].sum() == pair[1]
+    assert summary.comparison.reported[0] == _visits(seed, set(seed["branch"]), 2014)
+    ranking, _ = page.ranking(seed_run, "visits", "2014-15", "2013-14", None, (), True)
+    unit = ranking.set_index("Branch").loc["Penge (with Anerley)"]
+    assert unit["2014-15"] == _visits(seed, ["Penge", "Anerley"], 2014)
+    assert unit["Borough"] == "Bromley"
+    assert not {"Penge", "Anerley"} & set(ranking["Branch"])
+
+
+def test_a_branch_chosen_alone_shows_its_own_figures(seed_run):
+    """Choosing Penge in 2014-15 showed no figures at all: the unit was made first and then filtered by the
+    branch chosen, which it no longer matched. Chosen branches merge only with each other."""
+    from libstats.content import year_on_year as page
+    seed = pd.read_csv(SEED_DIR / "monthly_figures.csv", parse_dates=["month"])
+    alone = page.summary(seed_run, "visits", "2014-15", "2013-14", None, "Whole service", ("Penge",), False)
+    assert alone.comparison.reported == (_visits(seed, ["Penge"], 2014), _visits(seed, ["Penge"], 2013))
+    assert alone.headline.startswith("Visits: Penge, 2014-15, ")
+    both = page.summary(seed_run, "visits", "2014-15", "2013-14", None, "Whole service", ("Penge", "Anerley"), True)
+    assert both.comparison.included == ["Penge (with Anerley)"]
+    assert both.comparison.like_for_like == (_visits(seed, ["Penge", "Anerley"], 2014),
+                                             _visits(seed, ["Penge", "Anerley"], 2013))

@@ -39,13 +39,22 @@ class Summary:
 
 @dataclass(frozen=True)
 class _Compared:
-    """What every view of a monthly measure starts from: the branches' totals and who is like for like."""
+    """What every view of a monthly measure starts from (queries/like_for_like.sql): the branches' totals, who is
+    like for like, and both comparisons' totals, worked out by the query."""
     measure: catalogue.Measure
     months: list[int]
-    per_branch: pd.DataFrame
+    per_branch: pd.DataFrame             # branch (a merged unit as one), borough, fy, metric, value, provenance, months
     included: list[str]
     excluded: pd.DataFrame
+    totals: pd.DataFrame                 # grain ('reported', 'like for like', 'scope'), fy, metric, value, provenance
+    units: dict[str, list[str]]          # each merged unit's branches
+    every_branch_compared: bool = False
     reported_provenance: set[str] | None = None
+
+    def branches(self, like_for_like: bool) -> list[str]:
+        """The branches behind the comparison (a merged unit's each), like for like or every one."""
+        shown = self.included if like_for_like else sorted(set(self.per_branch["branch"]))
+        return [branch for unit in shown for branch in self.units.get(unit, [unit])]
 
 
 def _measure(run: Run, code: str) -> catalogue.Measure:
@@ -67,17 +76,19 @@ def _compared(run: Run, measure: catalogue.Measure, fy: str, previous_fy: str, b
     months = list(run("months_in_year", fy=fy, borough=borough)["month_number"])
     if not months:
         return None
-    per_branch = run("branch_year_totals", fys=[previous_fy, fy], metrics=measure.metrics, borough=borough, months=months)
-    per_branch = yoy.merged_units(per_branch, run("branches"), (previous_fy, fy))
-    if chosen:
-        per_branch = per_branch[per_branch["branch"].isin(chosen)]
-    counted = per_branch[per_branch["metric"].isin(measure.numerator)]
-    included, excluded = yoy.like_for_like(counted.groupby(["branch", "fy"], as_index=False)["months"].max(),
-                                           run("branches"), fy, previous_fy, len(months))
+    rows = run("like_for_like", fy=fy, previous_fy=previous_fy, metrics=measure.metrics, numerator=measure.numerator,
+               borough=borough, months=months, chosen=list(chosen))
+    units = rows[rows["grain"] == "branch"]
+    every_unit = units.drop_duplicates("branch")
+    left_out = every_unit[~every_unit["included"].astype(bool) & (every_unit["months_this"] + every_unit["months_last"] > 0)]
+    totals = rows[rows["grain"] != "branch"][["grain", "fy", "metric", "value", "provenance"]]
     # The scope's own totals say where the reported figure comes from (a whole borough-year is published).
-    reported = None if chosen else prov.combine(*run("year_totals", fys=[previous_fy, fy], metrics=measure.metrics,
-                                                      borough=borough, months=months)["provenance"])
-    return _Compared(measure, months, per_branch, included, excluded, reported)
+    reported = None if chosen else prov.combine(*totals.loc[totals["grain"] == "scope", "provenance"])
+    return _Compared(measure, months,
+                     units[["branch", "borough", "fy", "metric", "value", "provenance", "months"]].reset_index(drop=True),
+                     sorted(every_unit.loc[every_unit["included"].astype(bool), "branch"]),
+                     yoy.left_out(left_out, run("branches"), fy, previous_fy, len(months)),
+                     totals, yoy.units_of(units), bool(every_unit["included"].all()), reported)
 
 
 def basis(run: Run, measure_code: str, fy: str, previous_fy: str, borough: str | None,
@@ -106,8 +117,8 @@ def summary(run: Run, measure_code: str, fy: str, previous_fy: str, borough: str
     compared = basis if basis is not None else _compared(run, measure, fy, previous_fy, borough, chosen)
     if compared is None:
         return Summary(f"{measure.label}: {scope_name}, {fy}", notice=f"There are no figures for {fy} yet.")
-    comparison = yoy.compare(compared.per_branch, measure, fy, previous_fy, compared.included, compared.excluded,
-                             compared.reported_provenance)
+    comparison = yoy.compare(compared.totals, measure, fy, previous_fy, compared.included, compared.excluded,
+                             compared.every_branch_compared)
     tiles = []
     for name, pair, kinds in (("As reported", comparison.reported, comparison.reported_provenance),
                               ("Like for like", comparison.like_for_like, comparison.like_for_like_provenance)):
@@ -136,9 +147,8 @@ def monthly(run: Run, measure_code: str, fy: str, previous_fy: str, borough: str
     compared = _compared(run, measure, fy, previous_fy, borough, chosen)
     if compared is None:
         return None
-    branches = compared.included if like_for_like else sorted(compared.per_branch["branch"].unique())
     frame = yoy.combine(run("branch_monthly_totals", fys=[previous_fy, fy], metrics=measure.metrics,
-                            branches=branches), measure, ["fy", "month"])
+                            branches=compared.branches(like_for_like)), measure, ["fy", "month"])
     scope_name = ", ".join(chosen) if chosen else scope
     title = f"{measure.label} month by month: {fy} against {previous_fy}" + (", like for like" if like_for_like else "")
     shown = Chart("yoy_monthly",
@@ -181,12 +191,10 @@ def ranking(run: Run, measure_code: str, fy: str, previous_fy: str, borough: str
         return None
     names = run("branches")
     borough_of = dict(zip(names["branch"], names["borough"]))
-    trends = _trends(run, measure, borough, chosen)
-    # a merged unit ("Penge (with Anerley)") is in its successor's borough, and its trend is the two together
-    for unit in set(compared.per_branch["branch"]) - set(borough_of):
-        borough_of[unit] = borough_of.get(unit.split(" (with ")[0])
-    trends = yoy.merged_units(trends, names, (previous_fy, fy)) if len(set(compared.per_branch["branch"]) -
-                                                                    set(names["branch"])) else trends
+    # a merged unit ("Penge (with Anerley)") is in its successor's borough, and its trend is its branches' together
+    for unit, members in compared.units.items():
+        borough_of[unit] = borough_of.get(members[0])
+    trends = yoy.as_units(_trends(run, measure, borough, chosen), compared.units)
     table = yoy.branch_table(compared.per_branch, measure, fy, previous_fy, borough_of,
                              yoy.branch_trends(trends, measure))
     if measure.kind != "sum":
