@@ -16,6 +16,9 @@ BENCH = ROOT / "bench"
 CACHE = BENCH / ".cache"
 DASHBOARD = ROOT / "dashboard.py"
 FLOOR_APP = BENCH / "floor_app.py"
+# The control of the browser targets: the floor with as many elements as the Overview draws, computing nothing.
+ELEMENTS_APP = BENCH / "elements_app.py"
+CONTROL_ELEMENTS = 50
 NAIVE_APP = BENCH / "naive_app.py"
 PYTHON = sys.executable
 if str(ROOT) not in sys.path:

@@ -25,7 +25,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import (  # noqa: E402
     BENCH,
     CACHE,
+    CONTROL_ELEMENTS,
     DASHBOARD,
+    ELEMENTS_APP,
     FLOOR,
     FLOOR_APP,
     FY,
@@ -194,6 +196,12 @@ def browser_side(dbs: dict, settings: Settings, values: dict, naive_dirs: dict) 
             results["floor"] = b.measure_app(chromium, FLOOR_APP, {}, [FLOOR], texts["seed"], settings.browser_reps,
                                              settings.warmup, settings.browser_budget, CACHE / "browser_floor.log",
                                              log)["floor"]
+            # The control: the floor with a page's worth of elements around it that compute nothing (the
+            # Overview draws 51), so the table shows what Streamlit's own cost of the elements is.
+            log(f"browser: floor with {CONTROL_ELEMENTS} elements")
+            results["elements"] = b.measure_app(chromium, ELEMENTS_APP, {"BENCH_ELEMENTS": str(CONTROL_ELEMENTS)},
+                                                [FLOOR], texts["seed"], settings.browser_reps, settings.warmup,
+                                                settings.browser_budget, CACHE / "browser_elements.log", log)["floor"]
             specs = list(PAGES)
             for name, info in dbs.items():
                 log(f"browser: dashboard on the {name} warehouse")
@@ -325,6 +333,15 @@ def report(settings: Settings, env: dict, dbs: dict, server: dict, browser: dict
         "| | | | | | | | | |",
     ]
     ff, fc = median(bfloor.get("first") or []), median(bfloor.get("change") or [])
+    control = browser.get("elements", {})
+    if control:
+        lines.append(
+            f"| *floor + {CONTROL_ELEMENTS} elements that compute nothing (control)* | {_cell(control, 'first', nb)} | "
+            f"{_cell(control, 'change', nb)} | {_cell(control, 'seen', nb)} | | | | "
+            + " | ".join(_x(ratio(median(control.get(k) or []), base), TARGETS[target])
+                         for k, base, target in (("first", ff, "browser_first"), ("change", fc, "browser_change"),
+                                                 ("seen", fc, "browser_seen")))
+            + " | | | |")
     for spec in PAGES:
         s = browser.get("seed", {}).get(spec.name, {})
         t = browser.get("national", {}).get(spec.name, {})
