@@ -37,7 +37,7 @@ lint: $(VENV)/.dev
 	$(PY) -m ruff check .
 	$(PY) -m sqlfluff lint --nocolor queries statements data/schema
 
-## Benchmarks (not part of the tests): prints the table and writes bench/RESULTS.md in about 7 minutes (under 15 on a busy machine).
+## Benchmarks (not part of the tests): prints the table and writes bench/RESULTS.md in about 9 minutes (under 15 on a busy machine).
 ## FULL=1 for more repetitions and the 1,000,000-row import (much longer).
 bench: $(VENV)/.dev chromium
 	$(PY) bench/run.py $(if $(FULL),,--quick)
