@@ -134,38 +134,23 @@ select
     months_last
 from compared
 union all
-select
-    'reported' as grain,
+select                            -- every unit's total as reported, and the like-for-like units' total
+    totals.grain,
     null as branch,
     null as borough,
-    fy,
-    metric,
-    sum(value) as value,
-    provenance_merge(list(distinct provenance)) as provenance,
+    compared.fy,
+    compared.metric,
+    sum(compared.value) as value,
+    provenance_merge(list(distinct compared.provenance)) as provenance,
     null as months,
     null as members,
     null as included,
     null as months_this,
     null as months_last
 from compared
-group by fy, metric
-union all
-select
-    'like for like' as grain,
-    null as branch,
-    null as borough,
-    fy,
-    metric,
-    sum(value) as value,
-    provenance_merge(list(distinct provenance)) as provenance,
-    null as months,
-    null as members,
-    null as included,
-    null as months_this,
-    null as months_last
-from compared
-where included
-group by fy, metric
+inner join (values ('reported'), ('like for like')) as totals (grain)
+    on totals.grain = 'reported' or compared.included
+group by totals.grain, compared.fy, compared.metric
 union all
 select
     'scope' as grain,
