@@ -258,8 +258,10 @@ def _weekly_hours(periods, month: pd.Timestamp) -> tuple[float, pd.Timestamp, st
     return None
 
 
+@functools.lru_cache(maxsize=4096)
 def _hours_text(hours: float, provenance: str) -> str:
-    """'40', or '33 (estimated)' when the opening hours themselves are modelled."""
+    """'40', or '33 (estimated)' when the opening hours themselves are modelled (a branch has a few weekly hours
+    over the years, and the register words each of its thousands of changes with them: written once each)."""
     return number(hours) + (" (estimated)" if provenance == "modelled" else "")
 
 
