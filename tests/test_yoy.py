@@ -232,3 +232,26 @@ def test_a_branch_chosen_alone_shows_its_own_figures(seed_run):
     assert both.comparison.included == ["Penge (with Anerley)"]
     assert both.comparison.like_for_like == (_visits(seed, ["Penge", "Anerley"], 2014),
                                              _visits(seed, ["Penge", "Anerley"], 2013))
+
+
+def test_each_figure_says_where_it_comes_from_at_its_grain(seed_run):
+    """Bexley 2016-17: the borough's total is its published return (every branch, the whole year), but like for
+    like adds up eight branches' modelled splits of it, and April to June alone is a split too. In 2015-16 the
+    year's own figure is published though its change on modelled 2014-15 is part modelled, and the appraisal's
+    headline marks each so."""
+    from libstats.content import appraisal as appraisal_content
+    from libstats.content import year_on_year as page
+    tiles = page.summary(seed_run, "visits", "2016-17", "2015-16", "Bexley", "Bexley", (), True).tiles
+    assert [t.caption for t in tiles] == ["✓ Published figure", "◐ Part modelled"]
+    for months, expected in ((list(range(1, 13)), "published"), ([4, 5, 6], "split")):
+        rows = seed_run("like_for_like", fy="2016-17", previous_fy="2015-16", metrics=["visits"], numerator=["visits"],
+                        borough="Bexley", months=months, chosen=[])
+        scope = rows.loc[(rows["grain"] == "scope") & (rows["fy"] == "2016-17"), "provenance"].tolist()
+        totals = seed_run("year_totals", fys=["2016-17"], metrics=["visits"], borough="Bexley", months=months)
+        assert scope == [expected] == totals["provenance"].tolist()
+    earlier = page.summary(seed_run, "visits", "2015-16", "2014-15", "Bexley", "Bexley", (), True).comparison
+    assert earlier.this_year_provenance == {"published"}
+    assert earlier.reported_provenance == {"modelled", "published"}
+    headline = appraisal_content.section(seed_run, "2015-16", "summary").tables[0].frame.set_index(["Scope", "Measure"])
+    assert headline.loc[("Bexley", "Visits"), "2015-16"] == "1,024,069"                   # published: no mark
+    assert headline.loc[("Bexley", "Visits"), "Change as reported"] == "-4.3%\u00a0◐"
