@@ -6,16 +6,8 @@ select
     borough,
     fy,
     metric,
-    sum(value) as value,
-    -- a whole year of a service point whose figure is published (the busiest points) is published
-    grain_provenance(provenance_union(provenance), borough, branch, fy, metric, len($months) = 12 and count(*) = 12)
-        as provenance,
-    count(*) as months                -- one row per month: (branch, month, metric) is a key
-from figures
-where branch is not null
-  and list_contains($fys, fy)
-  and list_contains($metrics, metric)
-  and ($borough is null or borough = $borough)
-  and (len($months) = 12 or list_contains($months, month(month)))   -- all 12: no test per row
-group by branch, borough, fy, metric
+    value,
+    provenance,
+    months
+from branch_totals($fys, $metrics, $borough, $months)
 order by branch, fy, metric

@@ -18,27 +18,10 @@
 --     year, as year_totals.sql gives it (a whole borough-year of split figures is the published total).
 -- Params: $fy and $previous_fy (the years compared), $metrics (the measure's metric codes), $numerator
 -- (those counted for months), $borough (or null), $months (list of 1-12), $chosen (branch names; [] for all).
-with per_branch as materialized (
-    select
-        branch,
-        borough,
-        fy,
-        metric,
-        sum(value) as value,
-        -- a whole year of a service point whose figure is published (the busiest points) is published
-        grain_provenance(provenance_union(provenance), borough, branch, fy, metric, len($months) = 12 and count(*) = 12)
-            as provenance,
-        count(*) as months,               -- one row per month: (branch, month, metric) is a key
-        provenance_union(provenance) as kinds,                  -- before grain_provenance, for the scope's
-        bit_or(1 << month(month)) as month_mask                 -- which calendar months, for the scope's
-    from figures
-    where branch is not null
-      and fy in ($previous_fy, $fy)
-      and list_contains($metrics, metric)
-      and ($borough is null or borough = $borough)
-      and (len($months) = 12 or list_contains($months, month(month)))   -- all 12: no test per row
-      and (len($chosen) = 0 or list_contains($chosen, branch))
-    group by branch, borough, fy, metric
+with per_branch as materialized (     -- each branch's totals (views.sql), of the branches chosen
+    select *
+    from branch_totals([$previous_fy, $fy], $metrics, $borough, $months)
+    where len($chosen) = 0 or list_contains($chosen, branch)
 ),
 
 merged as (                       -- a unit: a successor and the closed branches with figures here

@@ -244,3 +244,28 @@ from annual_figure a;
 create or replace view entered_annual as select * from entries.main.entered_annual;
 create or replace view period_history as select * from entries.main.period_history;
 create or replace view annual_history as select * from entries.main.annual_history;
+
+-- Each branch's total of some metrics in some financial years, counting only the given calendar months (all
+-- 12: no test per row), with the months it has figures for and its provenance at that grain: a whole year of a
+-- service point whose figure is published (the busiest points) is published. kinds (its figures' provenances
+-- before that rule) and month_mask (which calendar months) let a query add branches up to its scope's own
+-- provenance. One definition for queries/branch_year_totals.sql and queries/like_for_like.sql.
+create or replace macro branch_totals(years, metric_codes, scope_borough, month_numbers) as table
+select
+    branch,
+    borough,
+    fy,
+    metric,
+    sum(value) as value,
+    grain_provenance(provenance_union(provenance), borough, branch, fy, metric,
+                     len(month_numbers) = 12 and count(*) = 12) as provenance,
+    count(*) as months,                  -- one row per month: (branch, month, metric) is a key
+    provenance_union(provenance) as kinds,
+    bit_or(1 << month(month)) as month_mask
+from figures
+where branch is not null
+  and list_contains(years, fy)
+  and list_contains(metric_codes, metric)
+  and (scope_borough is null or borough = scope_borough)
+  and (len(month_numbers) = 12 or list_contains(month_numbers, month(month)))
+group by branch, borough, fy, metric;

@@ -49,7 +49,13 @@ class _Compared:
     totals: pd.DataFrame                 # grain ('reported', 'like for like', 'scope'), fy, metric, value, provenance
     units: dict[str, list[str]]          # each merged unit's branches
     every_branch_compared: bool = False
-    reported_provenance: set[str] | None = None
+
+    @property
+    def reported_provenance(self) -> set[str] | None:
+        """Where the scope's own totals come from (a whole borough-year is published); None when branches are
+        chosen (the query then gives no 'scope' rows, and a rate takes the branches' own)."""
+        scope = self.totals[self.totals["grain"] == "scope"]
+        return prov.combine(*scope["provenance"]) if len(scope) else None
 
     def branches(self, like_for_like: bool) -> list[str]:
         """The branches behind the comparison (a merged unit's each), like for like or every one."""
@@ -82,13 +88,11 @@ def _compared(run: Run, measure: catalogue.Measure, fy: str, previous_fy: str, b
     every_unit = units.drop_duplicates("branch")
     left_out = every_unit[~every_unit["included"].astype(bool) & (every_unit["months_this"] + every_unit["months_last"] > 0)]
     totals = rows[rows["grain"] != "branch"][["grain", "fy", "metric", "value", "provenance"]]
-    # The scope's own totals say where the reported figure comes from (a whole borough-year is published).
-    reported = None if chosen else prov.combine(*totals.loc[totals["grain"] == "scope", "provenance"])
     return _Compared(measure, months,
                      units[["branch", "borough", "fy", "metric", "value", "provenance", "months"]].reset_index(drop=True),
                      sorted(every_unit.loc[every_unit["included"].astype(bool), "branch"]),
                      yoy.left_out(left_out, run("branches"), fy, previous_fy, len(months)),
-                     totals, yoy.units_of(units), bool(every_unit["included"].all()), reported)
+                     totals, yoy.units_of(units), bool(every_unit["included"].all()))
 
 
 def basis(run: Run, measure_code: str, fy: str, previous_fy: str, borough: str | None,
